@@ -1,0 +1,44 @@
+# OpsMap: `make run` serves the dashboard, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SHARED_BOUNDARIES := $(abspath ../shared/geodata/lancashire_districts.geojson)
+
+# Offline machines use the shared reference boundaries when they are there; otherwise the app
+# reads OPSMAP_BOUNDARIES, its cache, or downloads current boundaries from the ONS.
+ifeq ($(origin OPSMAP_BOUNDARIES), undefined)
+ifneq ($(wildcard $(SHARED_BOUNDARIES)),)
+export OPSMAP_BOUNDARIES := $(SHARED_BOUNDARIES)
+endif
+endif
+
+.PHONY: run test lint bench venv clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(PY) app.py db upgrade
+	$(PY) app.py seed-demo --if-empty
+	$(PY) app.py users bootstrap
+	$(PY) app.py run
+
+test: venv
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m bandit -q -r app.py config.py dashboard layers geodata
+	$(PY) -m pip_audit -r requirements.txt --progress-spinner off
+
+bench: venv
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) instance/cache .pytest_cache

@@ -1,0 +1,91 @@
+"""Who is asking, and may they? The one authorisation check for callbacks, pages and routes.
+
+Authentication (sessions, tokens) happens in :mod:`dashboard.security`, which puts a
+:class:`Principal` on ``flask.g`` for each request. Everything that reads or writes calls
+:func:`require` (or decorates with it) on the server: hiding a button is never the control.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+from flask import g, has_request_context
+from werkzeug.exceptions import Forbidden, Unauthorized
+
+ADMIN = "admin"
+COMMANDER = "commander"
+ANALYST = "analyst"
+BRIEFING = "briefing"
+ROLES: tuple[str, ...] = (ADMIN, COMMANDER, ANALYST, BRIEFING)
+
+EVERYONE: tuple[str, ...] = ROLES
+OPERATIONAL: tuple[str, ...] = (ADMIN, COMMANDER, ANALYST)
+"""Roles that may see unredacted operational data."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller of this request."""
+
+    username: str
+    role: str
+
+    @property
+    def redacted(self) -> bool:
+        """Whether this caller may only receive redacted data (the briefing screen)."""
+        return self.role == BRIEFING
+
+
+def current_principal() -> Principal:
+    """The caller of the current request; 401 when nobody is signed in."""
+    principal = g.get("principal") if has_request_context() else None
+    if principal is None:
+        raise Unauthorized("Sign in to use OpsMap.")
+    return principal
+
+
+def check(*roles: str) -> Principal:
+    """Return the caller if their role is one of ``roles``; otherwise 401 or 403."""
+    principal = current_principal()
+    if principal.role not in roles:
+        raise Forbidden(f"The {principal.role} role may not do this.")
+    return principal
+
+
+def require(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorator: the wrapped callback or view runs only for callers with one of ``roles``."""
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(func)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            check(*roles)
+            return func(*args, **kwargs)
+
+        wrapper.opsmap_roles = roles  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def page(layout: Callable[..., Any], *roles: str) -> Callable[..., Any]:
+    """Wrap a page layout: callers without one of ``roles`` get a refusal, never the content."""
+
+    @functools.wraps(layout)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        from dash import html
+
+        principal = g.get("principal") if has_request_context() else None
+        if principal is None or principal.role not in roles:
+            return html.Div(
+                [html.H2("Not available"), html.P("Your role does not give access to this page.")],
+                className="refused",
+            )
+        return layout(*args, **kwargs)
+
+    return guarded

@@ -1,0 +1,22 @@
+"""The operations map: districts and the three intelligence layers, filters, counts, status."""
+
+from __future__ import annotations
+
+import dash
+from dash import Dash
+
+from dashboard.access import OPERATIONAL, page
+from dashboard.pages.operations.callbacks import register_callbacks
+from dashboard.pages.operations.layout import layout
+
+
+def register(app: Dash) -> None:
+    """Register the page at ``/`` and its callbacks on ``app``."""
+    dash.register_page(
+        "operations",
+        path="/",
+        name="Operations map",
+        title="OpsMap",
+        layout=page(layout, *OPERATIONAL),
+    )
+    register_callbacks(app)

@@ -1,0 +1,38 @@
+"""Component ids of the operations page, shared by its layout and callbacks."""
+
+from enum import StrEnum
+
+
+class Ids(StrEnum):
+    """Every id on the operations page (one place, so layout and callbacks agree)."""
+
+    MAP = "ops-map"
+    LAYERS = "ops-layers"
+    COLOUR_BY = "ops-colour-by"
+    DIVISION_FILL = "ops-division-fill"
+    DIVISION = "ops-division"
+    DISTRICT = "ops-district"
+    DAY = "ops-day"
+    STATUS = "ops-status"
+    PREMISES_TYPE = "ops-premises-type"
+    RISK = "ops-risk"
+    CHANNEL = "ops-channel"
+    GRADE_SOURCE = "ops-grade-source"
+    GRADE_INTEL = "ops-grade-intel"
+    RESET = "ops-reset"
+    COUNTS = "ops-counts"
+    TABLE = "ops-table"
+    VIEW_STATE = "ops-view-state"
+    REFRESH = "ops-refresh"
+    POLL = "ops-poll"
+    NOTICE = "ops-notice"
+    PANEL = "ops-panel"
+    SELECTED = "ops-selected"
+    NEXT_STATUS = "ops-next-status"
+    OUTCOME = "ops-outcome"
+    RESULTS = "ops-results"
+    NOTE = "ops-note"
+    SAVE = "ops-save"
+    SAVE_MESSAGE = "ops-save-message"
+    FORM_VERSION = "ops-form-version"
+    CLOSE_PANEL = "ops-close-panel"

@@ -1,0 +1,52 @@
+"""What the web app, the CLI and the tests share: configuration, database and geography.
+
+One :class:`Services` is built per application from its :class:`config.Config`; callbacks and
+routes receive it through :func:`dashboard.context.services` rather than importing globals.
+Boundaries and the postcode index are read-only and cached per process, keyed by their source.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import geopandas as gpd
+from geodata.boundaries import DEFAULT_ONS_URL, load_boundaries_cached
+from geodata.districts import DistrictIndex
+from geodata.postcodes import PostcodeIndex
+
+from config import Config
+from layers.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """The deployment's configuration and the handles built from it."""
+
+    config: Config
+    db: Database = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.db = Database(self.config.database_url)
+
+    @cached_property
+    def boundaries(self) -> gpd.GeoDataFrame:
+        """The 14 validated district boundaries (EPSG:4326)."""
+        return load_boundaries_cached(
+            self.config.boundaries_path,
+            self.config.cache_dir,
+            self.config.boundaries_url or DEFAULT_ONS_URL,
+        )
+
+    @cached_property
+    def districts(self) -> DistrictIndex:
+        """The vectorised point-in-district index built from :attr:`boundaries`."""
+        return DistrictIndex.from_boundaries(self.boundaries)
+
+    @cached_property
+    def postcodes(self) -> PostcodeIndex:
+        """The offline postcode index (built once into the cache folder)."""
+        return PostcodeIndex.cached(self.config.cache_dir)

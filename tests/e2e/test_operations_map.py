@@ -1,0 +1,105 @@
+"""The operations map in real Chromium: three layers, a status change, nothing third-party."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+
+from tests.e2e.conftest import (
+    foreign_requests,
+    requested_urls,
+    screenshot,
+    sign_in,
+    until,
+    wait_for,
+)
+
+pytestmark = pytest.mark.e2e
+
+POINT_SCREEN_JS = """
+const gd = document.querySelector('#ops-map .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+const trace = gd._fullData[arguments[0]];
+const lon = trace.lon[arguments[1]], lat = trace.lat[arguments[1]];
+const p = map.project([lon, lat]);
+const box = map.getCanvas().getBoundingClientRect();
+return {x: p.x, y: p.y, w: box.width, h: box.height};
+"""
+
+TRACE_INFO_JS = """
+const gd = document.querySelector('#ops-map .js-plotly-plot');
+if (!gd || !gd._fullData) { return null; }
+return gd._fullData.slice(2, 5).map(t => [t.name, t.visible, (t.lon || []).length]);
+"""
+
+
+def chip_text(driver, css: str) -> str:
+    found = driver.find_elements(By.CSS_SELECTOR, css)
+    return found[0].text if found else ""
+
+
+def test_e2e001_map_shows_layers_status_change_updates_counts(live_app, browser):
+    sign_in(browser, live_app, "commander")
+    browser.get(live_app.url + "/")
+    wait_for(browser, "#ops-map .js-plotly-plot")
+    wait_for(browser, "#count-premises")
+
+    # All three layers are drawn, named with their counts in the legend.
+    layers = until(
+        lambda: (
+            (info := browser.execute_script(TRACE_INFO_JS))
+            and all(n > 0 for _, _, n in info)
+            and info
+        )
+    )
+    names = [name for name, _, _ in layers]
+    assert names[0].startswith("Suspected premises (") and names[1].startswith("Tip-offs (")
+    assert names[2].startswith("Advert geotags (")
+    assert wait_for(browser, ".marking-top").text == "OFFICIAL-SENSITIVE"
+    assert "Demo data" in wait_for(browser, ".demo-banner").text
+    premises_total = int(browser.find_element(By.ID, "count-premises").text.replace(",", ""))
+    assert premises_total > 100
+    screenshot(browser, "operations/map")
+
+    # Click the first unplanned premises point drawn, open its panel, and plan it.
+    before = chip_text(browser, "#count-premises-planned")
+    before_n = int(before.split()[-1].replace(",", "")) if before else 0
+    index = browser.execute_script(
+        """
+        const gd = document.querySelector('#ops-map .js-plotly-plot');
+        const t = gd._fullData[2];
+        return Array.from(t.hovertext).findIndex(h => h.includes('Unplanned'));
+        """
+    )
+    assert index >= 0
+    # Zoom the map to the point so the click lands on it.
+    browser.execute_script(
+        """
+        const gd = document.querySelector('#ops-map .js-plotly-plot');
+        const t = gd._fullData[2];
+        const i = arguments[0];
+        gd._fullLayout.map._subplot.map.jumpTo({center: [t.lon[i], t.lat[i]], zoom: 14});
+        """,
+        index,
+    )
+    until(lambda: browser.execute_script(POINT_SCREEN_JS, 2, index)["x"] > 0)
+    pos = browser.execute_script(POINT_SCREEN_JS, 2, index)
+    canvas = browser.find_element(By.CSS_SELECTOR, "#ops-map canvas.maplibregl-canvas")
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, pos["x"] - pos["w"] / 2, pos["y"] - pos["h"] / 2
+    ).click().perform()
+    wait_for(browser, "#ops-panel h3")
+    assert "Premises DEMO-P-" in browser.find_element(By.CSS_SELECTOR, "#ops-panel h3").text
+    browser.find_element(
+        By.XPATH, "//div[@id='ops-next-status']//label[contains(., 'Planned')]"
+    ).click()
+    browser.find_element(By.ID, "ops-note").send_keys("Team Alpha, Tuesday")
+    browser.find_element(By.ID, "ops-save").click()
+    assert "Saved: now Planned" in wait_for(browser, "#ops-save-message .ok").text
+    until(lambda: chip_text(browser, "#count-premises-planned").endswith(str(before_n + 1)))
+    until(lambda: "Team Alpha, Tuesday" in browser.find_element(By.ID, "ops-panel").text)
+    screenshot(browser, "operations/after-status-change")
+
+    # Nothing was requested from any host but the app's own.
+    assert foreign_requests(requested_urls(browser), live_app.host) == []
