@@ -23,6 +23,8 @@ logger = logging.getLogger("opsmap")
 COMMAND_MODULES: tuple[str, ...] = (
     "layers.commands",
     "layers.accounts_commands",
+    "layers.planning_commands",
+    "layers.briefing_commands",
 )
 
 
@@ -44,6 +46,8 @@ def create_app(config: Config | None = None) -> Flask:
     server.extensions["opsmap"] = services
     init_security(server)
     server.register_blueprint(api_blueprint)
+    server.register_blueprint(importlib.import_module("dashboard.planning_api").planning_api)
+    server.register_blueprint(importlib.import_module("dashboard.briefing_api").briefing_blueprint)
     create_dash(server, config)
     return server
 

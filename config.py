@@ -67,6 +67,8 @@ class Config:
     map_point_limit: int = 60_000
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
+    briefing_seconds: int = 20
+    briefing_address: str = "street"
     debug: bool = False
     testing: bool = False
 
@@ -95,6 +97,8 @@ class Config:
             map_point_limit=_int(env, "OPSMAP_MAP_POINT_LIMIT", 60_000),
             session_idle_minutes=_int(env, "OPSMAP_SESSION_IDLE_MINUTES", 30),
             session_absolute_hours=_int(env, "OPSMAP_SESSION_ABSOLUTE_HOURS", 12),
+            briefing_seconds=_int(env, "OPSMAP_BRIEFING_SECONDS", 20),
+            briefing_address=env.get("OPSMAP_BRIEFING_ADDRESS", "").strip() or "street",
             debug=env.get("OPSMAP_DEBUG", "") == "1",
         )
         return replace(config, **overrides) if overrides else config

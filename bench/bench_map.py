@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from config import Config  # noqa: E402
 from dashboard.pages.operations.callbacks import FILTER_IDS  # noqa: E402
-from dashboard.pages.operations.figures import patch_layers  # noqa: E402
+from dashboard.pages.operations.figures import as_patch, layer_updates  # noqa: E402
 from dashboard.pages.operations.ids import Ids  # noqa: E402
 from dashboard.pages.operations.view import plan_layer  # noqa: E402
 from layers.demo import monday_of, seed_demo  # noqa: E402
@@ -81,7 +81,7 @@ def bytes_per_point(frame: pd.DataFrame) -> float:
     """Size of the map update carrying every advert as a point, per point."""
     mask = filter_mask(frame, Filters(kinds=("adverts",)))
     view = plan_layer(frame, mask, "adverts", None, limit=10**9)
-    patch = patch_layers(frame, {"adverts": view}, colour_by_status=False)
+    patch = as_patch(layer_updates(frame, {"adverts": view}, colour_by_status=False))
     payload = pio_json.to_json_plotly(patch.to_plotly_json())
     return len(payload) / view.total, view.total
 

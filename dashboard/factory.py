@@ -25,6 +25,9 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 PAGE_MODULES: tuple[str, ...] = (
     "dashboard.pages.operations",
     "dashboard.pages.admin",
+    "dashboard.pages.planning",
+    "dashboard.pages.board",
+    "dashboard.pages.briefing",
 )
 
 

@@ -25,7 +25,7 @@ KIND_COLOURS: dict[str, str] = {
     "tipoffs": "#0072B2",  # blue
     "adverts": "#CC79A7",  # reddish purple
 }
-KIND_SIZES: dict[str, int] = {"premises": 15, "tipoffs": 9, "adverts": 6}
+KIND_SIZES: dict[str, int] = {"premises": 12, "tipoffs": 8, "adverts": 5}
 STATUS_COLOURS: dict[str, str] = {
     "unplanned": "#999999",
     "planned": "#56B4E9",

@@ -101,12 +101,21 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _town_postcodes(postcodes: PostcodeIndex, outward: str, radius_m: float) -> pd.DataFrame:
-    """Postcodes of an outward code within ``radius_m`` of its centre (its town centre)."""
+def _town_postcodes(
+    postcodes: PostcodeIndex, districts: DistrictIndex, outward: str, radius_m: float
+) -> pd.DataFrame:
+    """Postcodes of an outward code within ``radius_m`` of its centre (its town centre).
+
+    Only postcodes inside a force district are kept: the generalised coastline leaves a few
+    seafront centroids just outside, and demo premises should all be inside the force area.
+    """
     frame = postcodes.with_outward(outward)
     cx, cy = frame["easting"].median(), frame["northing"].median()
     near = np.hypot(frame["easting"] - cx, frame["northing"] - cy) <= radius_m
-    return frame.loc[near].reset_index(drop=True)
+    frame = frame.loc[near]
+    lon, lat = to_wgs84(frame["easting"].to_numpy(), frame["northing"].to_numpy())
+    inside = districts.assign(lon, lat) >= 0
+    return frame.loc[inside].reset_index(drop=True)
 
 
 def build_demo(
@@ -117,7 +126,7 @@ def build_demo(
     start = pd.Timestamp(week_start, tz="Europe/London")
     towns = []
     for town, outward, weight in TOWNS:
-        pcs = _town_postcodes(postcodes, outward, 1500.0)
+        pcs = _town_postcodes(postcodes, districts, outward, 1500.0)
         pcs = pcs.sort_values("postcode").reset_index(drop=True)
         towns.append((town, outward, weight, pcs))
 

@@ -13,10 +13,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from geodata.crs import to_bng
 from geodata.districts import DistrictIndex
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from layers.kinds import KIND_NAMES
@@ -115,9 +116,45 @@ def insert_locations(session: Session, frame: pd.DataFrame) -> int:
     if conn.dialect.name == "postgresql":
         _copy_postgres(conn, records)
     else:
-        rows = records.astype(object).where(records.notna(), None).to_dict("records")
-        conn.execute(insert(Location.__table__), rows)
+        _executemany_sqlite(conn, records)
     return len(records)
+
+
+def _sqlite_column(series: pd.Series) -> list[Any]:
+    """One column as Python values SQLite stores as SQLAlchemy would (NULL for missing)."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series):
+        stamps = pd.to_datetime(series, utc=True).dt.tz_localize(None).to_numpy("datetime64[us]")
+        text = np.datetime_as_string(stamps, unit="us").astype(object)
+        return [None if t == "NaT" else t[:10] + " " + t[11:] for t in text]
+    if series.dtype == object:
+        first = series.dropna().head(1).tolist()
+        if first and isinstance(first[0], dt.datetime):
+            return _sqlite_column(pd.to_datetime(series, utc=True))
+    if series.dtype.kind in "fiub":
+        return series.to_numpy().tolist()  # SQLite stores a NaN float as NULL
+    values = series.to_numpy(dtype=object)
+    return np.where(series.isna().to_numpy(dtype=bool), None, values).tolist()
+
+
+def _executemany_sqlite(conn: Connection, records: pd.DataFrame, chunk: int = 100_000) -> None:
+    """Plain DB-API ``executemany`` of row tuples, in chunks (a million rows in a few seconds).
+
+    SQLAlchemy's per-row parameter processing costs more than SQLite's insert itself at this
+    size, so values are prepared column-wise here; the cursor is the session's connection, so
+    the rows stay in the caller's transaction.
+    """
+    columns = list(records.columns)
+    sql = (
+        f"INSERT INTO locations ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        for start in range(0, len(records), chunk):
+            part = records.iloc[start : start + chunk]
+            cursor.executemany(sql, zip(*(_sqlite_column(part[c]) for c in columns), strict=True))
+    finally:
+        cursor.close()
 
 
 def _copy_postgres(conn: Connection, records: pd.DataFrame) -> None:

@@ -23,7 +23,9 @@ from sqlalchemy import (
     String,
     Text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -37,6 +39,30 @@ NAMING = {
 def utcnow() -> dt.datetime:
     """Timezone-aware now in UTC: every stored time is UTC."""
     return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp that is always timezone-aware UTC in Python, on SQLite and PostgreSQL alike.
+
+    SQLite keeps no time zone, so values are converted to UTC on the way in and marked UTC on
+    the way out; naive datetimes are refused rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: OpsMap stores only timezone-aware times")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -64,7 +90,7 @@ class Operation(Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date] = mapped_column(Date)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ImportBatch(Base):
@@ -77,11 +103,11 @@ class ImportBatch(Base):
     kind: Mapped[str] = mapped_column(String(16))
     layer_name: Mapped[str | None] = mapped_column(String(120))
     created_by: Mapped[str] = mapped_column(String(80))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     rows_accepted: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default="committed")
     undone_by: Mapped[str | None] = mapped_column(String(80))
-    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     report: Mapped[str | None] = mapped_column(Text)
 
 
@@ -108,7 +134,7 @@ class Location(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Common
     ref: Mapped[str | None] = mapped_column(String(64))
-    observed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    observed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     # Suspected premises
     address: Mapped[str | None] = mapped_column(Text)
@@ -132,7 +158,7 @@ class Location(Base):
     # Provenance
     source: Mapped[str] = mapped_column(String(255))
     created_by: Mapped[str] = mapped_column(String(80))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     import_id: Mapped[int | None] = mapped_column(
         ForeignKey("imports.id", ondelete="CASCADE"), index=True
     )
@@ -148,7 +174,7 @@ class HistoryEntry(Base):
     location_id: Mapped[int] = mapped_column(
         ForeignKey("locations.id", ondelete="CASCADE"), index=True
     )
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     username: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(16))
     from_status: Mapped[str | None] = mapped_column(String(24))
@@ -173,7 +199,7 @@ class CustomLayer(Base):
         ForeignKey("imports.id", ondelete="CASCADE"), index=True
     )
     created_by: Mapped[str] = mapped_column(String(80))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class CustomFeature(Base):

@@ -154,7 +154,7 @@ def filter_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
     premises and leaves tip-offs alone, as a commander would expect. ``days`` keeps rows observed
     on those days; premises (which have no time) are unaffected by it.
     """
-    mask = _isin(frame["kind"], filters.kinds)
+    mask = _isin(frame["kind"], filters.kinds).copy()
     if filters.divisions:
         mask &= _isin(frame["division"], filters.divisions)
     if filters.districts:

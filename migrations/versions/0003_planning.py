@@ -70,9 +70,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_planning_assignments_team_day", ["team_id", "day", "position"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_planning_assignments_day"), ["day"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_planning_assignments_day"), ["day"], unique=False)
 
 
 def downgrade() -> None:

@@ -138,9 +138,9 @@ def foreign_requests(urls: list[str], host: str) -> list[str]:
 
 def screenshot(driver: webdriver.Chrome, name: str) -> Path:
     """Save a screenshot under ``test-output/`` for a person to look at."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    driver.save_screenshot(str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    assert driver.save_screenshot(str(path)), f"screenshot {path} failed"
     return path
 
 

@@ -6,6 +6,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
+from dashboard.pages.operations.figures import POINT_TRACE
 from tests.e2e.conftest import (
     foreign_requests,
     requested_urls,
@@ -16,6 +17,7 @@ from tests.e2e.conftest import (
 )
 
 pytestmark = pytest.mark.e2e
+PREMISES = POINT_TRACE["premises"]
 
 POINT_SCREEN_JS = """
 const gd = document.querySelector('#ops-map .js-plotly-plot');
@@ -27,10 +29,17 @@ const box = map.getCanvas().getBoundingClientRect();
 return {x: p.x, y: p.y, w: box.width, h: box.height};
 """
 
+DRAWN_JS = """
+const gd = document.querySelector('#ops-map .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+return map.getStyle().layers.filter(
+    l => l.type === 'circle' && (l.layout || {}).visibility === 'visible').length;
+"""
+
 TRACE_INFO_JS = """
 const gd = document.querySelector('#ops-map .js-plotly-plot');
 if (!gd || !gd._fullData) { return null; }
-return gd._fullData.slice(2, 5).map(t => [t.name, t.visible, (t.lon || []).length]);
+return gd._fullData.slice(2, 5).reverse().map(t => [t.name, t.visible, (t.lon || []).length]);
 """
 
 
@@ -60,6 +69,10 @@ def test_e2e001_map_shows_layers_status_change_updates_counts(live_app, browser)
     assert "Demo data" in wait_for(browser, ".demo-banner").text
     premises_total = int(browser.find_element(By.ID, "count-premises").text.replace(",", ""))
     assert premises_total > 100
+    import time
+
+    time.sleep(5)
+    until(lambda: browser.execute_script(DRAWN_JS) >= 3)  # circles drawn by MapLibre
     screenshot(browser, "operations/map")
 
     # Click the first unplanned premises point drawn, open its panel, and plan it.
@@ -68,23 +81,25 @@ def test_e2e001_map_shows_layers_status_change_updates_counts(live_app, browser)
     index = browser.execute_script(
         """
         const gd = document.querySelector('#ops-map .js-plotly-plot');
-        const t = gd._fullData[2];
+        const t = gd._fullData[arguments[0]];
         return Array.from(t.hovertext).findIndex(h => h.includes('Unplanned'));
-        """
+        """,
+        PREMISES,
     )
     assert index >= 0
     # Zoom the map to the point so the click lands on it.
     browser.execute_script(
         """
         const gd = document.querySelector('#ops-map .js-plotly-plot');
-        const t = gd._fullData[2];
+        const t = gd._fullData[arguments[1]];
         const i = arguments[0];
         gd._fullLayout.map._subplot.map.jumpTo({center: [t.lon[i], t.lat[i]], zoom: 14});
         """,
         index,
+        PREMISES,
     )
-    until(lambda: browser.execute_script(POINT_SCREEN_JS, 2, index)["x"] > 0)
-    pos = browser.execute_script(POINT_SCREEN_JS, 2, index)
+    until(lambda: browser.execute_script(POINT_SCREEN_JS, PREMISES, index)["x"] > 0)
+    pos = browser.execute_script(POINT_SCREEN_JS, PREMISES, index)
     canvas = browser.find_element(By.CSS_SELECTOR, "#ops-map canvas.maplibregl-canvas")
     ActionChains(browser).move_to_element_with_offset(
         canvas, pos["x"] - pos["w"] / 2, pos["y"] - pos["h"] / 2

@@ -9,115 +9,25 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import numpy as np
 from dash import ALL, Dash, Input, Output, Patch, State, callback_context, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, check, current_principal, require
 from dashboard.context import services
-from dashboard.pages.operations.figures import SELECTED_TRACE, patch_layers
+from dashboard.maps import division_colorscale
+from dashboard.pages.operations.figures import POINT_TRACE, as_patch, patch_selected
 from dashboard.pages.operations.ids import Ids
 from dashboard.pages.operations.panel import RESULT_ID, panel_children
-from dashboard.pages.operations.view import LayerView, Viewport, locate_click, plan_layer
+from dashboard.pages.operations.render import FILTER_IDS, render
+from dashboard.pages.operations.view import Viewport, locate_click, plan_layer
 from layers import processing_log
-from layers.kinds import KIND_NAMES, KINDS
 from layers.locations import NotFound, VersionConflict, change_status
-from layers.queries import (
-    Filters,
-    current_frame,
-    district_summary,
-    filter_mask,
-    history,
-    location_detail,
-    nearby,
-    totals,
-)
-from layers.status import STATUS_LABELS, STATUSES, TransitionError
+from layers.queries import Filters, current_frame, filter_mask, history, location_detail, nearby
+from layers.status import STATUS_LABELS, TransitionError
 
 logger = logging.getLogger(__name__)
 
-FILTER_IDS: dict[str, Ids] = {
-    "divisions": Ids.DIVISION,
-    "districts": Ids.DISTRICT,
-    "days": Ids.DAY,
-    "statuses": Ids.STATUS,
-    "premises_types": Ids.PREMISES_TYPE,
-    "risks": Ids.RISK,
-    "channels": Ids.CHANNEL,
-    "grades_source": Ids.GRADE_SOURCE,
-    "grades_intel": Ids.GRADE_INTEL,
-}
 NEARBY_M = 250.0
-
-
-def build_filters(kinds: list[str] | None, values: dict[str, Any]) -> Filters:
-    """Filters from the page controls."""
-    return Filters.from_dict({"kinds": kinds or [], **values})
-
-
-def layer_views(
-    frame, filters: Filters, viewport: Viewport | None, limit: int
-) -> dict[str, LayerView | None]:
-    """How each kind is drawn for these filters (switched-off kinds map to ``None``)."""
-    mask = filter_mask(frame, filters)
-    return {
-        kind: plan_layer(frame, mask, kind, viewport, limit) if kind in filters.kinds else None
-        for kind in KIND_NAMES
-    }
-
-
-def counts_strip(frame, mask: np.ndarray) -> list[Any]:
-    """Per layer: how many pass the filters, split by status."""
-    sub = frame.loc[mask]
-    blocks = []
-    for kind in KIND_NAMES:
-        in_kind = sub.loc[sub["kind"] == kind]
-        by_status = in_kind["status"].value_counts()
-        blocks.append(
-            html.Div(
-                [
-                    html.Div(KINDS[kind].label, className="count-label"),
-                    html.Div(f"{len(in_kind):,}", className="count-value", id=f"count-{kind}"),
-                    html.Div(
-                        [
-                            html.Span(
-                                f"{STATUS_LABELS[s]} {int(by_status.get(s, 0)):,}",
-                                className=f"chip status-{s}",
-                                id=f"count-{kind}-{s}",
-                            )
-                            for s in STATUSES
-                            if by_status.get(s, 0)
-                        ],
-                        className="count-status",
-                    ),
-                ],
-                className=f"count count-{kind}",
-            )
-        )
-    return blocks
-
-
-def district_table(rows: list[dict[str, Any]]) -> html.Table:
-    """Per district: counts per layer and the premises' progress."""
-    head = html.Tr(
-        [html.Th(h) for h in ("District", "Division", "Premises", "Tip-offs", "Adverts")]
-        + [html.Th(STATUS_LABELS[s]) for s in STATUSES]
-    )
-    body = [
-        html.Tr(
-            [html.Td(r["name"]), html.Td(r["division"])]
-            + [html.Td(f"{r['counts'][k]:,}", className="num") for k in KIND_NAMES]
-            + [html.Td(f"{r['status'][s]:,}", className="num") for s in STATUSES]
-        )
-        for r in rows
-    ]
-    t = totals(rows)
-    foot = html.Tr(
-        [html.Th("All"), html.Th("")]
-        + [html.Th(f"{t['counts'][k]:,}", className="num") for k in KIND_NAMES]
-        + [html.Th(f"{t['status'][s]:,}", className="num") for s in STATUSES]
-    )
-    return html.Table([html.Thead(head), html.Tbody(body), html.Tfoot(foot)], className="table")
 
 
 def register_callbacks(app: Dash) -> None:
@@ -137,6 +47,7 @@ def register_callbacks(app: Dash) -> None:
         Input(Ids.REFRESH, "data"),
         Input(Ids.POLL, "n_intervals"),
         State(Ids.VIEW_STATE, "data"),
+        prevent_initial_call=True,
     )
     @require(*OPERATIONAL)
     def update_map(kinds, colour_by, *args):  # type: ignore[no-untyped-def]
@@ -154,28 +65,8 @@ def register_callbacks(app: Dash) -> None:
         moved = triggered == {f"{Ids.MAP}.relayoutData"}
         if moved and state and viewport is not None and state.get("viewport") == viewport.as_list():
             raise PreventUpdate  # a relayout that did not move the map
-        revision, frame = current_frame(svc.db)
-        filters = build_filters(kinds, values)
-        mask = filter_mask(frame, filters)
-        views = layer_views(frame, filters, viewport, svc.config.map_point_limit)
-        patch = patch_layers(frame, views, colour_by == "status")
-        summary = district_summary(frame.loc[mask], svc.boundaries[["code", "name", "division"]])
-        demo = bool(frame["is_demo"].any())
-        notice = (
-            html.Div(
-                "Demo data: this map shows a synthetic week, not real intelligence.",
-                className="demo-banner",
-            )
-            if demo
-            else None
-        )
-        state = {
-            "revision": revision,
-            "filters": filters.as_dict(),
-            "viewport": viewport.as_list() if viewport else None,
-            "modes": {k: v.mode for k, v in views.items() if v is not None},
-        }
-        return patch, counts_strip(frame, mask), district_table(summary), state, notice
+        out = render(svc, kinds, colour_by, values, viewport)
+        return as_patch(out.updates), out.counts, out.table, out.state, out.notice
 
     @app.callback(
         Output(Ids.MAP, "figure", allow_duplicate=True),
@@ -185,8 +76,6 @@ def register_callbacks(app: Dash) -> None:
     @require(*OPERATIONAL)
     def shade_divisions(value: list[str] | None) -> Patch:
         """Shade districts by division, or not."""
-        from dashboard.maps import division_colorscale
-
         patch = Patch()
         patch["data"][0]["colorscale"] = division_colorscale(bool(value))
         return patch
@@ -213,8 +102,6 @@ def register_callbacks(app: Dash) -> None:
         if not click or not state:
             raise PreventUpdate
         point = click["points"][0]
-        from dashboard.pages.operations.figures import POINT_TRACE
-
         kind = next((k for k, n in POINT_TRACE.items() if n == point.get("curveNumber")), None)
         if kind is None:
             raise PreventUpdate
@@ -247,11 +134,8 @@ def register_callbacks(app: Dash) -> None:
     @require(*OPERATIONAL)
     def show_panel(selected: dict[str, Any] | None, _refresh: int):  # type: ignore[no-untyped-def]
         """Fill the side panel for the selected location (a logged consultation)."""
-        patch = Patch()
         if not selected:
-            patch["data"][SELECTED_TRACE]["lon"] = []
-            patch["data"][SELECTED_TRACE]["lat"] = []
-            return [], True, patch
+            return [], True, patch_selected(Patch(), None, None)
         principal = current_principal()
         svc = services()
         with svc.db.read() as session:
@@ -278,9 +162,7 @@ def register_callbacks(app: Dash) -> None:
             entries,
             can_edit,
         )
-        patch["data"][SELECTED_TRACE]["lon"] = [detail["lon"]]
-        patch["data"][SELECTED_TRACE]["lat"] = [detail["lat"]]
-        return children, False, patch
+        return children, False, patch_selected(Patch(), detail["lon"], detail["lat"])
 
     @app.callback(
         Output(Ids.SELECTED, "data", allow_duplicate=True),

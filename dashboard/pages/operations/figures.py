@@ -2,24 +2,31 @@
 
 Trace order is fixed: district fill, outlines, one point trace per kind, one cell trace per
 kind, the selected location. A filter change rewrites only the layer traces.
+
+An empty trace is always hidden (``visible=False``) and shown again when it has points:
+plotly.js's map traces do not draw points added to a trace that was empty while visible.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch
-from geodata.crs import to_wgs84
 
 from dashboard.maps import KIND_COLOURS, KIND_SIZES, STATUS_COLOURS, base_figure, typed
 from dashboard.pages.operations.view import POINTS, LayerView
+from geodata.crs import to_wgs84
 from layers.kinds import KIND_NAMES, KINDS
 from layers.status import STATUS_LABELS, STATUSES
 
-POINT_TRACE: dict[str, int] = {k: 2 + i for i, k in enumerate(KIND_NAMES)}
-CELL_TRACE: dict[str, int] = {k: 5 + i for i, k in enumerate(KIND_NAMES)}
+DRAW_ORDER: tuple[str, ...] = ("adverts", "tipoffs", "premises")
+"""Bottom to top: the few premises stay visible above thousands of adverts."""
+POINT_TRACE: dict[str, int] = {k: 2 + i for i, k in enumerate(DRAW_ORDER)}
+CELL_TRACE: dict[str, int] = {k: 5 + i for i, k in enumerate(DRAW_ORDER)}
 SELECTED_TRACE = 8
 HOVER_LIMIT = 20_000
 """Above this many drawn points a layer's hover says only what it is (keeps payloads small)."""
@@ -28,9 +35,9 @@ STATUS_SCALE = [[i / (len(STATUSES) - 1), STATUS_COLOURS[s]] for i, s in enumera
 
 
 def operations_figure(boundaries: gpd.GeoDataFrame, tiles: str | None) -> go.Figure:
-    """The districts plus empty layer traces, to be filled by :func:`patch_layers`."""
+    """The districts plus empty layer traces, to be filled by :func:`layer_updates`."""
     fig = base_figure(boundaries, tiles, uirevision="operations")
-    for kind in KIND_NAMES:
+    for kind in DRAW_ORDER:
         fig.add_trace(
             go.Scattermap(
                 lon=[],
@@ -40,9 +47,11 @@ def operations_figure(boundaries: gpd.GeoDataFrame, tiles: str | None) -> go.Fig
                 marker={"size": KIND_SIZES[kind], "color": KIND_COLOURS[kind], "opacity": 0.9},
                 hoverinfo="text",
                 legendgroup=kind,
+                legendrank=KIND_NAMES.index(kind),
+                visible=False,
             )
         )
-    for kind in KIND_NAMES:
+    for kind in DRAW_ORDER:
         fig.add_trace(
             go.Scattermap(
                 lon=[],
@@ -52,7 +61,7 @@ def operations_figure(boundaries: gpd.GeoDataFrame, tiles: str | None) -> go.Fig
                 marker={"color": KIND_COLOURS[kind], "opacity": 0.55, "sizemode": "diameter"},
                 hoverinfo="text",
                 legendgroup=kind,
-                showlegend=False,
+                legendrank=KIND_NAMES.index(kind),
                 visible=False,
             )
         )
@@ -65,6 +74,7 @@ def operations_figure(boundaries: gpd.GeoDataFrame, tiles: str | None) -> go.Fig
             marker={"size": 26, "color": "#000000", "opacity": 0.35},
             hoverinfo="skip",
             showlegend=False,
+            visible=False,
         )
     )
     return fig
@@ -111,16 +121,21 @@ def hover_text(frame: pd.DataFrame, rows: np.ndarray, kind: str) -> list[str]:
     return (parts + "<br>" + status + "<br><i>Click for details</i>").tolist()
 
 
-def patch_layers(
+Update = tuple[int, tuple[str, ...], Any]
+"""One change to the figure: trace index, property path, new value."""
+
+
+def layer_updates(
     frame: pd.DataFrame,
     views: dict[str, LayerView | None],
     colour_by_status: bool,
-) -> Patch:
-    """A ``Patch`` that rewrites only the point and cell traces for the given layer views.
+) -> list[Update]:
+    """The changes that redraw the point and cell traces for the given layer views.
 
-    A kind whose view is ``None`` is switched off.
+    A kind whose view is ``None`` is switched off. The same list becomes a ``Patch`` for a
+    callback (:func:`as_patch`) or is applied to the page's first figure (:func:`apply`).
     """
-    patch = Patch()
+    out: list[Update] = []
     lon_all = frame["lon"].to_numpy()
     lat_all = frame["lat"].to_numpy()
     status_codes = frame["status"].cat.set_categories(list(STATUSES)).cat.codes.to_numpy()
@@ -128,50 +143,82 @@ def patch_layers(
         view = views.get(kind)
         p, c = POINT_TRACE[kind], CELL_TRACE[kind]
         if view is None:
-            patch["data"][p]["visible"] = False
-            patch["data"][c]["visible"] = False
+            out += [(p, ("visible",), False), (c, ("visible",), False)]
             continue
         label = f"{KINDS[kind].label} ({view.total:,})"
-        patch["data"][p]["name"] = label
+        out.append((p, ("name",), label))
         if view.mode == POINTS:
             rows = view.rows
-            patch["data"][p]["visible"] = True
-            patch["data"][c]["visible"] = False
-            patch["data"][p]["lon"] = typed(lon_all[rows])
-            patch["data"][p]["lat"] = typed(lat_all[rows])
+            out += [
+                (p, ("visible",), len(rows) > 0),
+                (c, ("visible",), False),
+                (p, ("lon",), typed(lon_all[rows])),
+                (p, ("lat",), typed(lat_all[rows])),
+            ]
             if colour_by_status:
-                patch["data"][p]["marker"]["color"] = typed(status_codes[rows], "u1")
-                patch["data"][p]["marker"]["colorscale"] = STATUS_SCALE
-                patch["data"][p]["marker"]["cmin"] = 0
-                patch["data"][p]["marker"]["cmax"] = len(STATUSES) - 1
+                out += [
+                    (p, ("marker", "color"), typed(status_codes[rows], "u1")),
+                    (p, ("marker", "colorscale"), STATUS_SCALE),
+                    (p, ("marker", "cmin"), 0),
+                    (p, ("marker", "cmax"), len(STATUSES) - 1),
+                ]
             else:
-                patch["data"][p]["marker"]["color"] = KIND_COLOURS[kind]
+                out.append((p, ("marker", "color"), KIND_COLOURS[kind]))
             if len(rows) <= HOVER_LIMIT:
-                patch["data"][p]["hovertext"] = hover_text(frame, rows, kind)
-                patch["data"][p]["hoverinfo"] = "text"
+                out += [
+                    (p, ("hovertext",), hover_text(frame, rows, kind)),
+                    (p, ("hoverinfo",), "text"),
+                ]
             else:
-                patch["data"][p]["hovertext"] = None
-                patch["data"][p]["hoverinfo"] = "name"
+                out += [(p, ("hovertext",), None), (p, ("hoverinfo",), "name")]
         else:
             cells = view.cells
             assert cells is not None
             lon, lat = to_wgs84(cells.easting, cells.northing)
-            patch["data"][p]["visible"] = True
-            patch["data"][p]["lon"] = []
-            patch["data"][p]["lat"] = []
-            patch["data"][c]["visible"] = True
-            patch["data"][c]["lon"] = typed(lon)
-            patch["data"][c]["lat"] = typed(lat)
-            patch["data"][c]["marker"]["size"] = typed(8 + 5 * np.log10(cells.count), "f4")
-            patch["data"][c]["hovertext"] = [
-                f"{n:,} {KINDS[kind].label.lower()} here<br><i>Zoom in or filter to see each</i>"
-                for n in cells.count.tolist()
+            noun = KINDS[kind].label.lower()
+            out += [
+                (p, ("visible",), False),
+                (c, ("visible",), True),
+                (c, ("name",), f"{label}, grouped: zoom in for each"),
+                (c, ("lon",), typed(lon)),
+                (c, ("lat",), typed(lat)),
+                (c, ("marker", "size"), typed(8 + 5 * np.log10(cells.count))),
+                (
+                    c,
+                    ("hovertext",),
+                    [
+                        f"{n:,} {noun} here<br><i>Zoom in or filter to see each</i>"
+                        for n in cells.count.tolist()
+                    ],
+                ),
             ]
+    return out
+
+
+def as_patch(updates: list[Update], patch: Patch | None = None) -> Patch:
+    """The updates as a Dash ``Patch`` (only these properties travel to the browser)."""
+    patch = Patch() if patch is None else patch
+    for index, path, value in updates:
+        target = patch["data"][index]
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
     return patch
+
+
+def apply(fig: go.Figure, updates: list[Update]) -> go.Figure:
+    """Apply the updates to a figure (the page's first render carries its data)."""
+    for index, path, value in updates:
+        nested: Any = value
+        for key in reversed(path):
+            nested = {key: nested}
+        fig.data[index].update(nested)
+    return fig
 
 
 def patch_selected(patch: Patch, lon: float | None, lat: float | None) -> Patch:
     """Highlight the selected location (or clear the highlight)."""
+    patch["data"][SELECTED_TRACE]["visible"] = lon is not None
     patch["data"][SELECTED_TRACE]["lon"] = [] if lon is None else [lon]
     patch["data"][SELECTED_TRACE]["lat"] = [] if lat is None else [lat]
     return patch

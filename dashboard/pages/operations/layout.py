@@ -5,8 +5,9 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.context import services
-from dashboard.pages.operations.figures import operations_figure
+from dashboard.pages.operations.figures import apply, operations_figure
 from dashboard.pages.operations.ids import Ids
+from dashboard.pages.operations.render import render
 from layers.kinds import CHANNELS, GRADE_INTEL, GRADE_SOURCE, KINDS, PREMISES_TYPES, RISKS
 from layers.operations import current_operation, operation_days
 from layers.status import STATUS_LABELS
@@ -88,23 +89,31 @@ def layout() -> html.Div:
         {"label": f"{row.name} ({row.division})", "value": row.code}
         for row in bounds.sort_values("name").itertuples()
     ]
+    first = render(svc, list(KINDS), "layer", {}, None)
     return html.Div(
         [
-            html.Div(id=Ids.NOTICE, className="notice"),
+            html.Div(first.notice, id=Ids.NOTICE, className="notice"),
             html.Div(
                 [
                     filters_panel(days, districts),
                     html.Section(
                         [
                             html.Div(id=Ids.SAVE_MESSAGE, role="status", className="toast"),
-                            html.Div(id=Ids.COUNTS, className="counts", **{"aria-live": "polite"}),
+                            html.Div(
+                                first.counts,
+                                id=Ids.COUNTS,
+                                className="counts",
+                                **{"aria-live": "polite"},
+                            ),
                             dcc.Graph(
                                 id=Ids.MAP,
-                                figure=operations_figure(bounds, svc.config.tiles),
+                                figure=apply(
+                                    operations_figure(bounds, svc.config.tiles), first.updates
+                                ),
                                 config={"displaylogo": False, "scrollZoom": True},
                                 className="map",
                             ),
-                            html.Div(id=Ids.TABLE, className="district-table"),
+                            html.Div(first.table, id=Ids.TABLE, className="district-table"),
                         ],
                         className="centre",
                     ),
@@ -112,7 +121,7 @@ def layout() -> html.Div:
                 ],
                 className="ops-grid",
             ),
-            dcc.Store(id=Ids.VIEW_STATE),
+            dcc.Store(id=Ids.VIEW_STATE, data=first.state),
             dcc.Store(id=Ids.REFRESH, data=0),
             dcc.Store(id=Ids.SELECTED),
             dcc.Interval(id=Ids.POLL, interval=POLL_MS),

@@ -1,0 +1,293 @@
+"""Planning benchmarks: the week's allocation and routes, and the live progress board.
+
+Prints:
+- priority of 2,000 premises against 600 tip-offs and 5,000 adverts;
+- suggested allocation of 2,000 locations to 20 teams over 7 days, with the route ordering
+  (nearest neighbour + 2-opt + or-opt) of every team-day (target: under 5 s in all);
+- the progress board over a week with 100,000 status changes, on SQLite and (when reachable)
+  PostgreSQL (target: under 200 ms).
+Run: ``python bench/bench_planning.py`` (PostgreSQL from OPSMAP_TEST_PG, default this machine's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from layers.db import Database  # noqa: E402
+from layers.models import HistoryEntry, Location  # noqa: E402
+from layers.planning.allocation import Candidate, TeamSlot, suggest_allocation  # noqa: E402
+from layers.planning.board import left_to_do, progress_board  # noqa: E402
+from layers.planning.models import Assignment, Team  # noqa: E402
+from layers.planning.priority import score_candidates  # noqa: E402
+
+SEED = 20261130
+LOCATIONS = 2_000
+TEAMS = 20
+DAYS = [dt.date(2026, 11, 30) + dt.timedelta(days=i) for i in range(7)]
+CHANGES = 100_000
+BOARD_LOCATIONS = 20_000
+DIVISIONS = np.array(["West", "South", "East"], dtype=object)
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
+    """Best wall time of ``repeat`` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def week(rng: np.random.Generator) -> tuple[Candidate, list[TeamSlot], pd.DataFrame]:
+    """2,000 candidates over the force area and 20 teams spread over the divisions."""
+    east = rng.uniform(330_000, 390_000, LOCATIONS)
+    north = rng.uniform(405_000, 475_000, LOCATIONS)
+    division = DIVISIONS[np.digitize(east, [350_000, 370_000])]
+    frame = pd.DataFrame(
+        {
+            "id": np.arange(1, LOCATIONS + 1),
+            "easting": east,
+            "northing": north,
+            "risk": rng.choice(["high", "medium", "low"], LOCATIONS),
+        }
+    )
+    teams = [
+        TeamSlot(
+            i + 1,
+            str(DIVISIONS[i % 3]),
+            15,
+            float(rng.uniform(335_000, 385_000)),
+            float(rng.uniform(410_000, 470_000)),
+        )
+        for i in range(TEAMS)
+    ]
+    cand = Candidate(
+        ids=frame["id"].to_numpy(),
+        easting=east,
+        northing=north,
+        division=division,
+        priority=np.zeros(LOCATIONS),
+        version=np.ones(LOCATIONS, dtype=np.int64),
+    )
+    return cand, teams, frame
+
+
+def bench_allocation() -> None:
+    """Priority, allocation and every team-day's route."""
+    rng = np.random.default_rng(SEED)
+    cand, teams, frame = week(rng)
+    tipoffs = pd.DataFrame(
+        {
+            "easting": rng.uniform(330_000, 390_000, 600),
+            "northing": rng.uniform(405_000, 475_000, 600),
+            "grade_intel": rng.choice(list("ABCDE"), 600),
+            "linked_premises_id": np.where(
+                rng.random(600) < 0.3, rng.integers(1, LOCATIONS + 1, 600), np.nan
+            ),
+        }
+    )
+    adverts = pd.DataFrame(
+        {
+            "easting": rng.uniform(330_000, 390_000, 5_000),
+            "northing": rng.uniform(405_000, 475_000, 5_000),
+        }
+    )
+    start = time.perf_counter()
+    parts = score_candidates(frame, tipoffs, adverts)
+    t_priority = time.perf_counter() - start
+    cand = Candidate(
+        cand.ids, cand.easting, cand.northing, cand.division, parts.score, cand.version
+    )
+    start = time.perf_counter()
+    suggestion = suggest_allocation(cand, teams, DAYS, route=True)
+    t_alloc = time.perf_counter() - start
+    team_days = len({(p.team_id, p.day) for p in suggestion.placements})
+    total = t_priority + t_alloc
+    print(
+        f"priority of {LOCATIONS:,} premises (600 tip-offs, 5,000 adverts): "
+        f"{t_priority * 1000:.0f} ms"
+    )
+    print(
+        f"allocation of {LOCATIONS:,} locations to {TEAMS} teams x {len(DAYS)} days with routes "
+        f"for {team_days} team-days: {t_alloc:.2f} s "
+        f"({len(suggestion.placements):,} placed, {len(suggestion.unallocated):,} over capacity)"
+    )
+    print(f"  total {total:.2f} s (target < 5 s): {'OK' if total < 5 else 'MISSED'}")
+
+
+def seed_board(db: Database, rng: np.random.Generator) -> None:
+    """20,000 locations, 20 teams, 2,000 assignments and 100,000 history entries (a busy week)."""
+    now = dt.datetime.now(dt.UTC)
+    statuses = np.array(["planned", "in_progress", "visited", "actioned", "no_further_action"])
+    kinds = np.where(np.arange(BOARD_LOCATIONS) < 2_000, "premises", "adverts")
+    codes = np.array([f"E0700{110 + i}" for i in range(14)])
+    district = rng.integers(0, 14, BOARD_LOCATIONS)
+    status = np.where(
+        np.arange(BOARD_LOCATIONS) < LOCATIONS, rng.choice(statuses, BOARD_LOCATIONS), "unplanned"
+    )
+    outcome = np.where(
+        status == "actioned",
+        "actioned",
+        np.where(
+            status == "no_further_action",
+            rng.choice(["no_trace", "no_access"], BOARD_LOCATIONS),
+            None,
+        ),
+    )
+    detail = [
+        json.dumps({"safeguarded": int(rng.integers(0, 3)), "arrests": int(rng.integers(0, 2))})
+        if o == "actioned"
+        else None
+        for o in outcome
+    ]
+    rows = [
+        {
+            "id": i + 1,
+            "kind": str(kinds[i]),
+            "lon": -2.6,
+            "lat": 53.8,
+            "easting": 350_000.0,
+            "northing": 430_000.0,
+            "district_code": str(codes[district[i]]),
+            "division": str(DIVISIONS[district[i] % 3]),
+            "status": str(status[i]),
+            "outcome": outcome[i],
+            "outcome_detail": detail[i],
+            "version": 6,
+            "source": "bench",
+            "created_by": "bench",
+            "created_at": now,
+            "is_demo": False,
+        }
+        for i in range(BOARD_LOCATIONS)
+    ]
+    with db.write() as s:
+        s.execute(insert(Location.__table__), rows)
+        s.execute(
+            insert(Team.__table__),
+            [
+                {
+                    "id": t + 1,
+                    "call_sign": f"Team {t + 1}",
+                    "division": str(DIVISIONS[t % 3]),
+                    "members": 4,
+                    "partners": "[]",
+                    "daily_capacity": 15,
+                    "shift_start": "08:00",
+                    "shift_end": "16:00",
+                    "start_lon": -2.6,
+                    "start_lat": 53.8,
+                    "start_easting": 350_000.0,
+                    "start_northing": 430_000.0,
+                    "start_label": "",
+                    "version": 1,
+                    "created_by": "bench",
+                    "created_at": now,
+                }
+                for t in range(TEAMS)
+            ],
+        )
+        s.execute(
+            insert(Assignment.__table__),
+            [
+                {
+                    "location_id": i + 1,
+                    "team_id": i % TEAMS + 1,
+                    "day": DAYS[(i // TEAMS) % 7],
+                    "position": i // (TEAMS * 7),
+                    "version": 1,
+                    "created_by": "bench",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(LOCATIONS)
+            ],
+        )
+        loc = rng.integers(1, LOCATIONS + 1, CHANGES)
+        s.execute(
+            insert(HistoryEntry.__table__),
+            [
+                {
+                    "location_id": int(loc[i]),
+                    "at": now,
+                    "username": "bench",
+                    "action": "status",
+                    "from_status": "planned",
+                    "to_status": "in_progress",
+                    "from_version": 1,
+                    "to_version": 2,
+                    "note": None,
+                    "detail": None,
+                }
+                for i in range(CHANGES)
+            ],
+        )
+
+
+def bench_board(name: str, url: str) -> None:
+    """Time the board (and "what is left") over the seeded week."""
+    db = Database(url)
+    db.upgrade()
+    seed_board(db, np.random.default_rng(SEED))
+
+    def board() -> None:
+        with db.read() as s:
+            progress_board(s)
+
+    def left() -> None:
+        with db.read() as s:
+            left_to_do(s, DAYS[2])
+
+    t_board, t_left = best_of(board), best_of(left)
+    print(
+        f"progress board on {name} ({BOARD_LOCATIONS:,} locations, {LOCATIONS:,} on the plan, "
+        f"{CHANGES:,} status changes): {t_board * 1000:.0f} ms (target < 200 ms): "
+        f"{'OK' if t_board < 0.2 else 'MISSED'}; what is left today: {t_left * 1000:.0f} ms"
+    )
+    db.dispose()
+
+
+def main() -> int:
+    """Run the benchmarks."""
+    bench_allocation()
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_board("SQLite", f"sqlite:///{tmp}/bench.sqlite3")
+    base = make_url(os.environ.get("OPSMAP_TEST_PG", DEFAULT_PG))
+    name = f"opsmap_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
+        print(f"PostgreSQL not reachable, skipped: {exc}")
+        return 0
+    try:
+        bench_board("PostgreSQL", base.set(database=name).render_as_string(hide_password=False))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""The sign-in and sign-out routes and the plain server-rendered pages around them.
+
+The sign-in page is plain HTML rendered by Flask rather than a Dash page: it must work before
+the caller may load any of the dashboard, needs no script at all, and carries the protective
+marking. Every failure gets the same message, so the page tells an attacker nothing about which
+accounts exist or are locked.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, g, make_response, redirect, request
+from markupsafe import escape
+
+from dashboard.context import services
+from layers import accounts
+
+logger = logging.getLogger(__name__)
+
+SESSION_COOKIE = "opsmap_session"
+FAILED_MESSAGE = "Sign-in failed. Check your username and password, or try again later."
+
+login_blueprint = Blueprint("login", __name__)
+
+_STYLE = """
+body{font-family:system-ui,sans-serif;margin:0;background:#f4f5f7;color:#1b1d21}
+.marking{background:#8a1c1c;color:#fff;text-align:center;font-weight:700;padding:4px;
+letter-spacing:.08em}
+main{max-width:360px;margin:12vh auto;background:#fff;padding:28px;border-radius:6px;
+box-shadow:0 1px 4px rgba(0,0,0,.15)}
+h1{font-size:1.4rem;margin:0 0 16px}
+label{display:block;margin:12px 0 4px;font-weight:600}
+input{width:100%;box-sizing:border-box;padding:8px;font-size:1rem}
+button{margin-top:18px;width:100%;padding:10px;font-size:1rem;background:#1f4e99;color:#fff;
+border:0;border-radius:4px;cursor:pointer}
+.error{background:#fde8e8;border:1px solid #c53030;padding:8px;margin-bottom:8px}
+"""
+
+
+def _page(title: str, body: str, status: int = 200) -> Response:
+    marking = escape(services().config.marking)
+    html = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(title)} · OpsMap</title><style>{_STYLE}</style></head><body>"
+        f"<div class='marking' role='note'>{marking}</div><main>{body}</main>"
+        f"<div class='marking' role='note'>{marking}</div></body></html>"
+    )
+    response = make_response(html, status)
+    response.mimetype = "text/html"
+    return response
+
+
+def render_error_page(code: int, name: str, message: str) -> Response:
+    """A generic error page (no traceback, no internals)."""
+    body = (
+        f"<h1>{code} {escape(name)}</h1><p>{escape(message)}</p>"
+        "<p><a href='/'>Back to OpsMap</a></p>"
+    )
+    return _page(name, body, code)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths, so the sign-in page cannot be an open redirect."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    if any(ch in target for ch in "\r\n\\"):
+        return "/"
+    return target
+
+
+def _login_form(error: str | None, next_url: str, username: str = "", status: int = 200
+                ) -> Response:
+    notice = f"<div class='error' role='alert'>{escape(error)}</div>" if error else ""
+    body = (
+        "<h1>Sign in to OpsMap</h1>"
+        f"{notice}"
+        "<form method='post' action='/login' autocomplete='on'>"
+        f"<input type='hidden' name='next' value='{escape(next_url)}'>"
+        "<label for='username'>Username</label>"
+        f"<input id='username' name='username' value='{escape(username)}' required "
+        "autocomplete='username' autofocus>"
+        "<label for='password'>Password</label>"
+        "<input id='password' name='password' type='password' required "
+        "autocomplete='current-password'>"
+        "<button type='submit' id='sign-in'>Sign in</button>"
+        "</form>"
+    )
+    if current_app.extensions.get("opsmap_oidc"):
+        body += "<p><a href='/login/oidc' id='sso'>Sign in with single sign-on</a></p>"
+    return _page("Sign in", body, status)
+
+
+def login_failed_page(message: str) -> Response:
+    """The sign-in form with a (generic) failure message, answered 401."""
+    return _login_form(message, "/", status=401)
+
+
+def _source() -> str | None:
+    return request.remote_addr
+
+
+def set_session_cookie(response: Response, token: str) -> None:
+    """The session cookie: HttpOnly, SameSite=Lax, Secure over TLS, no client-side expiry."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+        path="/",
+    )
+
+
+@login_blueprint.get("/login")
+def login_form() -> Response:
+    """The sign-in form (already signed-in callers go straight on)."""
+    next_url = _safe_next(request.args.get("next"))
+    if g.get("principal") is not None:
+        return redirect(next_url, code=303)
+    return _login_form(None, next_url)
+
+
+@login_blueprint.post("/login")
+def login_submit() -> Response:
+    """Check the credentials; on success open a new server-side session (never reuse one)."""
+    username = request.form.get("username", "")
+    password = request.form.get("password", "")
+    next_url = _safe_next(request.form.get("next"))
+    svc = services()
+    with svc.db.write(bump=False) as session:
+        identity = accounts.authenticate(session, username, password, source=_source())
+        token = (
+            accounts.create_session(session, identity.user_id, source=_source())
+            if identity is not None
+            else None
+        )
+        old = request.cookies.get(SESSION_COOKIE)
+        if old:
+            accounts.revoke_session(session, old)
+    if identity is None or token is None:
+        logger.info("sign-in failed for %r from %s", username[:80], _source())
+        return _login_form(FAILED_MESSAGE, next_url, username[:80], status=401)
+    logger.info("%s signed in (%s) from %s", identity.username, identity.role, _source())
+    response = redirect(next_url, code=303)
+    set_session_cookie(response, token)
+    return response
+
+
+@login_blueprint.route("/logout", methods=["GET", "POST"])
+def logout() -> Response:
+    """End the server-side session (a copy of the cookie stops working too)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        with services().db.write(bump=False) as session:
+            accounts.revoke_session(session, token)
+    principal = g.get("principal")
+    if principal is not None:
+        logger.info("%s signed out", principal.username)
+    response = redirect("/login", code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax",
+                           secure=request.is_secure)
+    return response

@@ -1,0 +1,35 @@
+"""Component ids of the admin page, shared by its layout and callbacks."""
+
+from enum import StrEnum
+
+
+class Ids(StrEnum):
+    """Every id on the admin page."""
+
+    REFRESH = "adm-refresh"
+    USERS = "adm-users"
+    NEW_NAME = "adm-new-name"
+    NEW_ROLE = "adm-new-role"
+    NEW_CREDENTIAL = "adm-new-password"
+    ADD = "adm-add"
+    USER_MESSAGE = "adm-user-message"
+    PICK_USER = "adm-pick-user"
+    PICK_ROLE = "adm-pick-role"
+    SET_ROLE = "adm-set-role"
+    DISABLE = "adm-disable"
+    ENABLE = "adm-enable"
+    LOG_USER = "adm-log-user"
+    LOG_ACTION = "adm-log-action"
+    LOG_SINCE = "adm-log-since"
+    LOG_UNTIL = "adm-log-until"
+    LOG_TEXT = "adm-log-text"
+    LOG_TABLE = "adm-log-table"
+    LOG_EXPORT = "adm-log-export"
+    LOG_DOWNLOAD = "adm-log-download"
+    TOKENS = "adm-tokens"
+    KEY_NAME = "adm-token-name"
+    KEY_USER = "adm-token-user"
+    KEY_CREATE = "adm-token-create"
+    KEY_REVOKE_ID = "adm-token-revoke-id"
+    KEY_REVOKE = "adm-token-revoke"
+    KEY_MESSAGE = "adm-token-message"

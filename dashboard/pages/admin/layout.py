@@ -1,0 +1,165 @@
+"""Layout of the admin page and the tables its callbacks fill in.
+
+The tables are built from plain rows (tuples/dataclasses from :mod:`layers.accounts` and
+:mod:`layers.processing_log`), so they can be tested without Dash running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard.pages.admin.ids import Ids
+from layers.accounts import ROLES, ApiToken, User
+from layers.processing_log import ACTIONS, ProcessingLog
+
+LOG_ROWS_SHOWN = 500
+
+
+def _when(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], table_id: str) -> html.Table:
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in headers])),
+            html.Tbody([html.Tr([html.Td(str(c)) for c in row]) for row in rows]),
+        ],
+        className="admin-table",
+        id=f"adm-table-{table_id}",
+    )
+
+
+def users_table(users: Iterable[User]) -> html.Table:
+    """The users: name, role, state, last sign-in."""
+    rows = [
+        (
+            u.username,
+            u.role,
+            "active" if u.active else "disabled",
+            "locked" if u.locked_until else "",
+            _when(u.last_login_at),
+            u.created_by,
+        )
+        for u in users
+    ]
+    return _table(("User", "Role", "State", "Lock", "Last sign-in", "Created by"), rows, "users")
+
+
+def tokens_table(tokens: Iterable[ApiToken]) -> html.Table:
+    """The API tokens (never the token itself: only its first characters)."""
+    rows = [
+        (
+            t.id,
+            t.name,
+            t.user.username,
+            t.role or f"{t.user.role} (user's)",
+            f"{t.prefix}…",
+            _when(t.created_at),
+            _when(t.last_used_at),
+            "revoked " + _when(t.revoked_at) if t.revoked_at else "active",
+        )
+        for t in tokens
+    ]
+    headers = ("Id", "Name", "User", "Role", "Token", "Created", "Last used", "State")
+    return _table(headers, rows, "tokens")
+
+
+def log_table(entries: Iterable[ProcessingLog]) -> html.Table:
+    """Processing-log entries, newest first."""
+    rows = [
+        (
+            e.id,
+            _when(e.at),
+            e.username,
+            e.action,
+            e.detail,
+            e.record_count,
+            e.justification or "",
+        )
+        for e in entries
+    ]
+    headers = ("Id", "When (UTC)", "User", "Action", "Detail", "Records", "Justification")
+    return _table(headers, rows, "log")
+
+
+def _section(title: str, *children: Any) -> html.Section:
+    return html.Section([html.H2(title), *children], className="admin-section")
+
+
+def layout(**_query: str) -> html.Div:
+    """The admin page (the page wrapper has already checked the admin role)."""
+    role_options = [{"label": r, "value": r} for r in ROLES]
+    users = _section(
+        "Users",
+        html.Div(id=Ids.USERS),
+        html.H3("Add a user"),
+        html.Div(
+            [
+                dcc.Input(id=Ids.NEW_NAME, placeholder="username", type="text"),
+                dcc.Dropdown(id=Ids.NEW_ROLE, options=role_options, placeholder="role",
+                             clearable=False),
+                dcc.Input(id=Ids.NEW_CREDENTIAL, type="password", autoComplete="new-password",
+                          placeholder="password (blank: generate one)"),
+                html.Button("Add user", id=Ids.ADD),
+            ],
+            className="admin-form",
+        ),
+        html.H3("Change a user"),
+        html.Div(
+            [
+                dcc.Dropdown(id=Ids.PICK_USER, placeholder="user"),
+                dcc.Dropdown(id=Ids.PICK_ROLE, options=role_options, placeholder="new role"),
+                html.Button("Set role", id=Ids.SET_ROLE),
+                html.Button("Disable", id=Ids.DISABLE, className="danger"),
+                html.Button("Enable / unlock", id=Ids.ENABLE),
+            ],
+            className="admin-form",
+        ),
+        html.Div(id=Ids.USER_MESSAGE, role="status"),
+    )
+    tokens = _section(
+        "API tokens",
+        html.Div(id=Ids.TOKENS),
+        html.Div(
+            [
+                dcc.Input(id=Ids.KEY_NAME, placeholder="token name", type="text"),
+                dcc.Dropdown(id=Ids.KEY_USER, placeholder="for user"),
+                html.Button("Create token", id=Ids.KEY_CREATE),
+                dcc.Input(id=Ids.KEY_REVOKE_ID, placeholder="token id", type="number", min=1),
+                html.Button("Revoke token", id=Ids.KEY_REVOKE, className="danger"),
+            ],
+            className="admin-form",
+        ),
+        html.Div(id=Ids.KEY_MESSAGE, role="status"),
+    )
+    log = _section(
+        "Lawful-processing log",
+        html.Div(
+            [
+                dcc.Input(id=Ids.LOG_USER, placeholder="user", type="text", debounce=True),
+                dcc.Dropdown(id=Ids.LOG_ACTION, options=list(ACTIONS), placeholder="action"),
+                dcc.DatePickerSingle(id=Ids.LOG_SINCE, placeholder="from (UTC)"),
+                dcc.DatePickerSingle(id=Ids.LOG_UNTIL, placeholder="until (UTC)"),
+                dcc.Input(id=Ids.LOG_TEXT, placeholder="detail contains", type="text",
+                          debounce=True),
+                html.Button("Export CSV", id=Ids.LOG_EXPORT),
+                dcc.Download(id=Ids.LOG_DOWNLOAD),
+            ],
+            className="admin-form",
+        ),
+        html.P(f"The newest {LOG_ROWS_SHOWN} matching entries; the export has them all."),
+        html.Div(id=Ids.LOG_TABLE),
+    )
+    return html.Div(
+        [dcc.Store(id=Ids.REFRESH, data=0), html.H1("Administration"), users, tokens, log],
+        className="admin-page",
+    )

@@ -1,0 +1,22 @@
+"""The live progress board: done against planned by day, team, district and division."""
+
+from __future__ import annotations
+
+import dash
+from dash import Dash
+
+from dashboard.access import OPERATIONAL, page
+from dashboard.pages.board.callbacks import register_callbacks
+from dashboard.pages.board.layout import layout
+
+
+def register(app: Dash) -> None:
+    """Register the page at ``/board`` and its callbacks on ``app``."""
+    dash.register_page(
+        "board",
+        path="/board",
+        name="Progress board",
+        title="OpsMap · Progress",
+        layout=page(layout, *OPERATIONAL),
+    )
+    register_callbacks(app)

@@ -1,0 +1,162 @@
+"""Maps of the briefing screen: plotly MapLibre maps on a plain dark background.
+
+No tiles and no text on the map (MapLibre would fetch glyphs from the internet); only circle
+markers, district outlines and fills. District names are drawn as HTML by
+``assets/map_labels.js`` from ``layout.meta.labels``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from dashboard.maps import district_labels, typed
+from layers.briefing_charts import KIND_COLOURS, OKABE_ITO, SCREEN_BG
+
+logger = logging.getLogger(__name__)
+
+MAP_STYLE: dict[str, Any] = {
+    "version": 8,
+    "sources": {},
+    "layers": [{"id": "bg", "type": "background", "paint": {"background-color": SCREEN_BG}}],
+}
+CENTRE = {"lon": -2.58, "lat": 53.87}
+ZOOM = 9.1
+TEAM_COLOURS = (
+    OKABE_ITO["orange"], OKABE_ITO["sky"], OKABE_ITO["green"], OKABE_ITO["yellow"],
+    OKABE_ITO["vermillion"], OKABE_ITO["purple"], "#ffffff", OKABE_ITO["blue"],
+)
+STATUS_COLOURS: dict[str, str] = {
+    "unplanned": "#bbbbbb",
+    "planned": OKABE_ITO["sky"],
+    "in_progress": OKABE_ITO["orange"],
+}
+
+
+def simplified(boundaries: gpd.GeoDataFrame, tolerance: float = 0.002) -> gpd.GeoDataFrame:
+    """District shapes simplified for the screen (a few kB instead of hundreds)."""
+    out = boundaries[["code", "name", "division", "geometry"]].copy()
+    out["geometry"] = shapely.simplify(out.geometry.to_numpy(), tolerance, preserve_topology=True)
+    return out
+
+
+def _xy(values: object) -> dict[str, str]:
+    """Coordinates as a float32 typed array (small on the wire, no per-item validation)."""
+    return typed(np.asarray(values, dtype="float64"), "f4")
+
+
+def _outline(boundaries: gpd.GeoDataFrame) -> dict[str, Any]:
+    rings = shapely.get_rings(shapely.get_parts(boundaries.geometry.to_numpy()))
+    parts = []
+    for ring in rings:
+        parts.append(shapely.get_coordinates(ring))
+        parts.append(np.array([[np.nan, np.nan]]))
+    coords = np.concatenate(parts) if parts else np.empty((0, 2))
+    return {"type": "scattermap", "lon": _xy(coords[:, 0]), "lat": _xy(coords[:, 1]),
+            "mode": "lines", "line": {"color": "#d8dde3", "width": 2}, "connectgaps": False,
+            "hoverinfo": "skip", "showlegend": False, "name": "Districts"}
+
+
+def _base(
+    boundaries: gpd.GeoDataFrame, traces: list[dict[str, Any]], legend: bool
+) -> dict[str, Any]:
+    """A map figure as a plain dict: plotly's validation of go.Figure costs more than the data."""
+    return {
+        "data": [_outline(boundaries), *traces],
+        "layout": {
+            "map": {"style": MAP_STYLE, "center": CENTRE, "zoom": ZOOM},
+            "paper_bgcolor": SCREEN_BG,
+            "font": {"size": 24, "color": "#ffffff"},
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "showlegend": legend,
+            "legend": {"bgcolor": "rgba(16,20,24,0.85)", "font": {"size": 24}, "x": 0.01,
+                       "y": 0.99},
+            "meta": {"labels": district_labels(boundaries)},
+            "uirevision": "briefing",
+        },
+    }
+
+
+def _points(rows: pd.DataFrame, name: str, marker: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": "scattermap", "lon": _xy(rows["lon"]), "lat": _xy(rows["lat"]),
+            "mode": "markers", "name": name, "marker": marker, **extra}
+
+
+def plan_map(boundaries: gpd.GeoDataFrame, plan: pd.DataFrame) -> dict[str, Any]:
+    """Today's visits, one colour per team."""
+    traces = []
+    for i, (team, rows) in enumerate(plan.groupby("team", sort=True)):
+        traces.append(_points(
+            rows, str(team), {"size": 20, "color": TEAM_COLOURS[i % len(TEAM_COLOURS)]},
+            customdata=[[int(o), str(st)] for o, st in zip(rows["order"], rows["street"],
+                                                            strict=True)],
+            hovertemplate="%{customdata[0]}. %{customdata[1]}<extra>" + str(team) + "</extra>",
+        ))
+    return _base(boundaries, traces, legend=True)
+
+
+def district_map(boundaries: gpd.GeoDataFrame, by_district: pd.DataFrame) -> dict[str, Any]:
+    """Districts shaded by the share of planned premises done (week to date)."""
+    table = by_district.set_index("district_code").reindex(boundaries["code"]).fillna(0)
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": code, "properties": {},
+             "geometry": json.loads(shapely.to_geojson(geom))}
+            for code, geom in zip(boundaries["code"], boundaries.geometry, strict=True)
+        ],
+    }
+    planned = table["planned"].to_numpy()
+    fill = {
+        "type": "choroplethmap", "geojson": geojson, "locations": list(boundaries["code"]),
+        "z": [float(v) if p else None for v, p in zip(table["done_pct"], planned, strict=True)],
+        "zmin": 0, "zmax": 100, "colorscale": "Cividis",
+        "marker": {"opacity": 0.85, "line": {"width": 0}},
+        "colorbar": {"title": {"text": "% done"}, "tickfont": {"size": 22}, "len": 0.6},
+        "customdata": [[n, int(d), int(p)] for n, d, p in
+                       zip(boundaries["name"], table["done"], planned, strict=True)],
+        "hovertemplate": "%{customdata[0]}: %{customdata[1]} of %{customdata[2]}<extra></extra>",
+        "name": "Done vs planned",
+    }
+    return _base(boundaries, [fill], legend=False)
+
+
+def intel_map(
+    boundaries: gpd.GeoDataFrame, new_intel: pd.DataFrame, hotspots: pd.DataFrame
+) -> dict[str, Any]:
+    """New tip-offs and adverts as small dots, hotspot cells as large discs sized by count."""
+    traces: list[dict[str, Any]] = []
+    if len(hotspots):
+        size = 18 + 42 * np.sqrt(hotspots["count"] / max(hotspots["count"].max(), 1))
+        traces.append(_points(
+            hotspots, "Hotspot (1 km)",
+            {"size": _xy(size), "color": OKABE_ITO["yellow"], "opacity": 0.45},
+            customdata=[[c, int(n)] for c, n in zip(hotspots["cell"], hotspots["count"],
+                                                     strict=True)],
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
+        ))
+    for kind, label in (("adverts", "Adverts"), ("tipoffs", "Tip-offs")):
+        rows = new_intel.loc[new_intel["kind"] == kind]
+        traces.append(_points(rows, label, {"size": 8 if kind == "adverts" else 11,
+                                            "color": KIND_COLOURS[kind]}, hoverinfo="skip"))
+    return _base(boundaries, traces, legend=True)
+
+
+def outstanding_map(boundaries: gpd.GeoDataFrame, outstanding: pd.DataFrame) -> dict[str, Any]:
+    """High-priority premises still to visit, coloured by status."""
+    traces = []
+    for status, rows in outstanding.groupby(outstanding["status"].astype(str), sort=False):
+        traces.append(_points(
+            rows, status.replace("_", " "),
+            {"size": 22, "color": STATUS_COLOURS.get(status, "#ffffff")},
+            customdata=[[st, float(p)] for st, p in zip(rows["street"], rows["priority"],
+                                                         strict=True)],
+            hovertemplate="%{customdata[0]} (priority %{customdata[1]})<extra></extra>",
+        ))
+    return _base(boundaries, traces, legend=True)

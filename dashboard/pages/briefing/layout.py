@@ -1,0 +1,94 @@
+"""Layout of the briefing screen: six full-screen panels, each with the marking top and bottom.
+
+The panels are stacked on each other and only the current one is visible; maps are rendered at
+full size even while hidden, so a rotation never shows a half-drawn map. Panel bodies are empty
+in the layout and filled by the data refresh, so the page itself carries no briefing data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard.context import services
+from dashboard.pages.briefing.ids import PANELS, Ids, body_id, panel_id
+from layers.briefing import LONDON
+
+REFRESH_MS = 30_000
+
+
+def _parse_day(value: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else dt.datetime.now(LONDON).date()
+    except ValueError:
+        return dt.datetime.now(LONDON).date()
+
+
+def _parse_since(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return dt.datetime.fromisoformat(value).strftime("%Y-%m-%dT%H:%M")
+    except ValueError:
+        return ""
+
+
+def panel(key: str, title: str, marking: str, index: int) -> html.Section:
+    """One panel: marking, title, body (filled by the refresh), marking."""
+    return html.Section(
+        [
+            html.Div(marking, className="marking marking-top briefing-marking", role="note"),
+            html.Header([html.H1(title, className="panel-title")], className="panel-head"),
+            html.Div(id=body_id(key), className="panel-body"),
+            html.Div(marking, className="marking marking-bottom briefing-marking", role="note"),
+        ],
+        id=panel_id(key),
+        className="briefing-panel active" if index == 0 else "briefing-panel",
+        **{"data-panel": key},
+    )
+
+
+def layout(day: str | None = None, since: str | None = None, **_query: Any) -> html.Div:
+    """The briefing screen (``/briefing?day=YYYY-MM-DD&since=YYYY-MM-DDTHH:MM``)."""
+    config = services().config
+    seconds = max(config.briefing_seconds, 3)
+    controls = html.Div(
+        [
+            html.Span(id=Ids.TITLE, className="briefing-context"),
+            html.Span(id=Ids.DATA_TIME, className="briefing-data-time"),
+            html.Span(id=Ids.COUNTER, className="briefing-counter"),
+            html.Button("◀", id=Ids.PREV, title="Previous panel (←)", className="briefing-btn"),
+            html.Button("Pause", id=Ids.PAUSE, title="Pause or resume (space)",
+                        className="briefing-btn"),
+            html.Button("▶", id=Ids.NEXT, title="Next panel (→)", className="briefing-btn"),
+            html.Label(["Day ", dcc.Input(id=Ids.DAY, type="date",
+                                          value=_parse_day(day).isoformat(), debounce=True,
+                                          className="briefing-input")],
+                       title="Briefing day", className="briefing-label"),
+            html.Label(["New since ", dcc.Input(id=Ids.SINCE, type="datetime-local",
+                                                value=_parse_since(since), debounce=True,
+                                                className="briefing-input")],
+                       title="New intelligence since (empty: 24 hours before the briefing)",
+                       className="briefing-label"),
+            html.Button("Download pack", id=Ids.DOWNLOAD_BUTTON, className="briefing-btn"),
+            html.Span(id=Ids.DOWNLOAD_MESSAGE, className="briefing-download-message"),
+            dcc.Download(id=Ids.DOWNLOAD),
+        ],
+        className="briefing-controls",
+    )
+    return html.Div(
+        [
+            dcc.Store(id=Ids.STATE, data={"index": 0, "paused": False}),
+            dcc.Store(id=Ids.SEEN, data=None),
+            dcc.Interval(id=Ids.ROTATE, interval=seconds * 1000),
+            dcc.Interval(id=Ids.REFRESH, interval=REFRESH_MS),
+            html.Div([panel(key, title, config.marking, i)
+                      for i, (key, title) in enumerate(PANELS)], className="briefing-panels"),
+            controls,
+        ],
+        id=Ids.ROOT,
+        className="briefing-screen",
+        **{"data-seconds": str(seconds)},
+    )

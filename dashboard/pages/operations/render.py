@@ -1,0 +1,150 @@
+"""What the operations page shows for a set of filters: layer updates, counts, table.
+
+Shared by the page's first render (its layout) and by the callback that follows every filter
+change, so both show exactly the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from dash import html
+
+from dashboard.pages.operations.figures import Update, layer_updates
+from dashboard.pages.operations.ids import Ids
+from dashboard.pages.operations.view import LayerView, Viewport, plan_layer
+from layers.kinds import KIND_NAMES, KINDS
+from layers.queries import Filters, current_frame, district_summary, filter_mask, totals
+from layers.services import Services
+from layers.status import STATUS_LABELS, STATUSES
+
+FILTER_IDS: dict[str, Ids] = {
+    "divisions": Ids.DIVISION,
+    "districts": Ids.DISTRICT,
+    "days": Ids.DAY,
+    "statuses": Ids.STATUS,
+    "premises_types": Ids.PREMISES_TYPE,
+    "risks": Ids.RISK,
+    "channels": Ids.CHANNEL,
+    "grades_source": Ids.GRADE_SOURCE,
+    "grades_intel": Ids.GRADE_INTEL,
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Everything one render produces for the page."""
+
+    updates: list[Update]
+    counts: list[Any]
+    table: html.Table
+    state: dict[str, Any]
+    notice: Any
+
+
+def build_filters(kinds: list[str] | None, values: dict[str, Any]) -> Filters:
+    """Filters from the page controls."""
+    return Filters.from_dict({"kinds": kinds or [], **values})
+
+
+def layer_views(
+    frame, filters: Filters, viewport: Viewport | None, limit: int
+) -> dict[str, LayerView | None]:
+    """How each kind is drawn for these filters (switched-off kinds map to ``None``)."""
+    mask = filter_mask(frame, filters)
+    return {
+        kind: plan_layer(frame, mask, kind, viewport, limit) if kind in filters.kinds else None
+        for kind in KIND_NAMES
+    }
+
+
+def counts_strip(frame, mask: np.ndarray) -> list[Any]:
+    """Per layer: how many pass the filters, split by status."""
+    sub = frame.loc[mask]
+    blocks = []
+    for kind in KIND_NAMES:
+        in_kind = sub.loc[sub["kind"] == kind]
+        by_status = in_kind["status"].value_counts()
+        blocks.append(
+            html.Div(
+                [
+                    html.Div(KINDS[kind].label, className="count-label"),
+                    html.Div(f"{len(in_kind):,}", className="count-value", id=f"count-{kind}"),
+                    html.Div(
+                        [
+                            html.Span(
+                                f"{STATUS_LABELS[s]} {int(by_status.get(s, 0)):,}",
+                                className=f"chip status-{s}",
+                                id=f"count-{kind}-{s}",
+                            )
+                            for s in STATUSES
+                            if by_status.get(s, 0)
+                        ],
+                        className="count-status",
+                    ),
+                ],
+                className=f"count count-{kind}",
+            )
+        )
+    return blocks
+
+
+def district_table(rows: list[dict[str, Any]]) -> html.Table:
+    """Per district: counts per layer and the premises' progress."""
+    head = html.Tr(
+        [html.Th(h) for h in ("District", "Division", "Premises", "Tip-offs", "Adverts")]
+        + [html.Th(STATUS_LABELS[s]) for s in STATUSES]
+    )
+    body = [
+        html.Tr(
+            [html.Td(r["name"]), html.Td(r["division"])]
+            + [html.Td(f"{r['counts'][k]:,}", className="num") for k in KIND_NAMES]
+            + [html.Td(f"{r['status'][s]:,}", className="num") for s in STATUSES]
+        )
+        for r in rows
+    ]
+    t = totals(rows)
+    foot = html.Tr(
+        [html.Th("All"), html.Th("")]
+        + [html.Th(f"{t['counts'][k]:,}", className="num") for k in KIND_NAMES]
+        + [html.Th(f"{t['status'][s]:,}", className="num") for s in STATUSES]
+    )
+    return html.Table([html.Thead(head), html.Tbody(body), html.Tfoot(foot)], className="table")
+
+
+def render(
+    svc: Services,
+    kinds: list[str] | None,
+    colour_by: str | None,
+    values: dict[str, Any],
+    viewport: Viewport | None,
+) -> Rendered:
+    """Render the page's data for these controls and visible area."""
+    revision, frame = current_frame(svc.db)
+    filters = build_filters(kinds, values)
+    mask = filter_mask(frame, filters)
+    views = layer_views(frame, filters, viewport, svc.config.map_point_limit)
+    summary = district_summary(frame.loc[mask], svc.boundaries[["code", "name", "division"]])
+    notice = (
+        html.Div(
+            "Demo data: this map shows a synthetic week, not real intelligence.",
+            className="demo-banner",
+        )
+        if bool(frame["is_demo"].any())
+        else None
+    )
+    state = {
+        "revision": revision,
+        "filters": filters.as_dict(),
+        "viewport": viewport.as_list() if viewport else None,
+        "modes": {k: v.mode for k, v in views.items() if v is not None},
+    }
+    return Rendered(
+        layer_updates(frame, views, colour_by == "status"),
+        counts_strip(frame, mask),
+        district_table(summary),
+        state,
+        notice,
+    )

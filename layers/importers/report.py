@@ -1,0 +1,145 @@
+"""The validation report an analyst acts on, and the vectorised collector of row problems.
+
+Checks run over whole columns at once and hand :class:`Problems` a boolean mask; only the rows
+that will be *listed* (the first :data:`MAX_LISTED`) are turned into words, so a million-row
+file with a bad column costs one mask, not a million strings. Counts are always exact.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+MAX_LISTED = 1000
+"""Rejected (and duplicate) rows listed by row number; the counts cover every row."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem with one row: where the analyst finds it, which column, and why."""
+
+    row: int
+    column: str | None
+    reason: str
+
+
+def _show(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "(empty)"
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class Problems:
+    """Row problems gathered check by check: ``bad`` marks every row with at least one."""
+
+    def __init__(self, rows: np.ndarray, cap: int = MAX_LISTED) -> None:
+        self.rows = rows
+        self.cap = cap
+        self.bad = np.zeros(len(rows), dtype=bool)
+        self.entries: list[RowProblem] = []
+        self.counts: dict[str, int] = {}
+
+    def add(
+        self,
+        mask: np.ndarray | pd.Series,
+        column: str | None,
+        reason: str,
+        values: pd.Series | np.ndarray | None = None,
+    ) -> None:
+        """Flag the rows in ``mask``; ``reason`` may contain ``{value}`` (taken from ``values``)."""
+        mask = np.asarray(mask, dtype=bool)
+        hits = int(mask.sum())
+        if not hits:
+            return
+        self.bad |= mask
+        key = f"{column}: {reason}" if column else reason
+        self.counts[key] = self.counts.get(key, 0) + hits
+        room = self.cap - len(self.entries)
+        if room <= 0:
+            return
+        for i in np.flatnonzero(mask)[:room]:
+            text = reason
+            if values is not None and "{value}" in reason:
+                raw = values.iloc[i] if isinstance(values, pd.Series) else values[i]
+                text = reason.format(value=_show(raw))
+            self.entries.append(RowProblem(int(self.rows[i]), column, text))
+
+    def sorted_entries(self) -> list[RowProblem]:
+        """The listed problems in file order."""
+        return sorted(self.entries, key=lambda p: p.row)
+
+
+@dataclass
+class ImportReport:
+    """What happened (or would happen) to a file: counts, rows to fix, hints, provenance.
+
+    ``read = accepted + rejected + duplicates``; ``outside_area`` counts accepted rows that fall
+    outside the force area (kept, flagged with district "outside").
+    """
+
+    file_name: str
+    kind: str
+    row_label: str = "row"
+    layer_name: str | None = None
+    read: int = 0
+    accepted: int = 0
+    outside_area: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    rejected_rows: list[RowProblem] = field(default_factory=list)
+    duplicate_rows: list[RowProblem] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)
+    hints: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    location: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    by_district: dict[str, int] = field(default_factory=dict)
+    geometry_type: str | None = None
+    dry_run: bool = True
+    committed: bool = False
+    import_id: int | None = None
+    refused: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file was accepted (the CLI's exit status 0)."""
+        return self.refused is None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data (the CLI's ``--json`` and the HTTP API answer)."""
+        data = asdict(self)
+        data["ok"] = self.ok
+        return data
+
+    def lines(self) -> list[str]:
+        """The report in plain words, as the CLI prints it."""
+        if self.refused:
+            return [f"REFUSED: {self.refused}"]
+        what = "would be imported (dry run)" if self.dry_run else "imported"
+        if self.committed and self.import_id is not None:
+            what += f" as import #{self.import_id}"
+        out = [
+            f"{self.file_name} -> {self.layer_name or self.kind}: {what}",
+            f"  read {self.read}, accepted {self.accepted} (outside the force area {self.outside_area}), "
+            f"rejected {self.rejected}, duplicates {self.duplicates}",
+        ]
+        if self.location:
+            out.append(f"  location from {self.location}")
+        for hint in self.hints:
+            out.append(f"  HINT: {hint}")
+        for note in self.notes:
+            out.append(f"  note: {note}")
+        for p in self.rejected_rows[:50]:
+            out.append(f"  {self.row_label} {p.row}: {p.column + ': ' if p.column else ''}{p.reason}")
+        if self.rejected > len(self.rejected_rows[:50]):
+            out.append(f"  ... and {self.rejected - len(self.rejected_rows[:50])} more rejected rows")
+        for p in self.duplicate_rows[:20]:
+            out.append(f"  duplicate {self.row_label} {p.row}: {p.reason}")
+        return out

@@ -1,0 +1,154 @@
+"""How urgent a visit is: the premises' risk plus the intelligence that points at it.
+
+A commander plans the riskiest, best-corroborated premises first. The score is additive so a
+person can check it by hand from the parts shown next to each candidate:
+
+- risk rating: high 60, medium 30, low 10 (no rating 10);
+- tip-offs linked to the premises or within 250 m: 8 each, weighted by intelligence grade
+  (A 1.5 ... E 0.5), at most 30 in all;
+- advert geotags within 250 m: ``6 * log2(1 + n)``, at most 20 (a busy advertiser near a
+  premises matters, a thousand geotags do not matter a thousand times more).
+
+Distances are in British National Grid metres (the ``easting``/``northing`` columns).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+RADIUS_M = 250.0
+RISK_POINTS: dict[str, float] = {"high": 60.0, "medium": 30.0, "low": 10.0}
+DEFAULT_RISK_POINTS = 10.0
+TIPOFF_POINTS = 8.0
+TIPOFF_CAP = 30.0
+GRADE_WEIGHT: dict[str, float] = {"A": 1.5, "B": 1.25, "C": 1.0, "D": 0.75, "E": 0.5}
+ADVERT_SCALE = 6.0
+ADVERT_CAP = 20.0
+HIGH_PRIORITY = 50.0
+"""Scores at or above this are "high priority": what the suggested allocation plans."""
+
+_CHUNK = 512
+
+
+@dataclass(frozen=True)
+class PriorityParts:
+    """The score of each candidate and the parts it is made of (aligned with the input)."""
+
+    score: np.ndarray
+    risk: np.ndarray
+    tipoffs: np.ndarray  # count of tip-offs linked or within the radius
+    adverts: np.ndarray  # count of advert geotags within the radius
+
+    def frame(self) -> pd.DataFrame:
+        """The score and its parts as columns of a frame (aligned with the candidates)."""
+        return pd.DataFrame(
+            {
+                "priority": np.round(self.score, 1),
+                "risk_points": self.risk,
+                "tipoffs_near": self.tipoffs,
+                "adverts_near": self.adverts,
+            }
+        )
+
+
+def neighbour_pairs(
+    ce: np.ndarray, cn: np.ndarray, pe: np.ndarray, pn: np.ndarray, radius: float = RADIUS_M
+) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs ``(candidate, point)`` closer than ``radius`` metres.
+
+    Points are sorted by easting; each chunk of candidates (sorted too) compares only with the
+    band of points whose easting is within reach, so the cost stays near-linear without a KD-tree.
+    """
+    if len(ce) == 0 or len(pe) == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    p_order = np.argsort(pe, kind="stable")
+    spe, spn = pe[p_order], pn[p_order]
+    c_order = np.argsort(ce, kind="stable")
+    out_c: list[np.ndarray] = []
+    out_p: list[np.ndarray] = []
+    r2 = radius * radius
+    for start in range(0, len(c_order), _CHUNK):
+        idx = c_order[start : start + _CHUNK]
+        lo = int(np.searchsorted(spe, ce[idx[0]] - radius, side="left"))
+        hi = int(np.searchsorted(spe, ce[idx[-1]] + radius, side="right"))
+        if hi <= lo:
+            continue
+        de = ce[idx, None] - spe[None, lo:hi]
+        dn = cn[idx, None] - spn[None, lo:hi]
+        ci, pj = np.nonzero(de * de + dn * dn <= r2)
+        out_c.append(idx[ci])
+        out_p.append(p_order[lo + pj])
+    if not out_c:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    return np.concatenate(out_c), np.concatenate(out_p)
+
+
+def score_candidates(
+    candidates: pd.DataFrame, tipoffs: pd.DataFrame, adverts: pd.DataFrame
+) -> PriorityParts:
+    """Priority of each candidate row.
+
+    ``candidates`` needs ``id``, ``easting``, ``northing``, ``risk``; ``tipoffs`` needs ``easting``,
+    ``northing``, ``grade_intel`` and ``linked_premises_id``; ``adverts`` needs ``easting``,
+    ``northing``. A tip-off that is both linked and nearby counts once.
+    """
+    n = len(candidates)
+    ce = candidates["easting"].to_numpy(dtype="float64")
+    cn = candidates["northing"].to_numpy(dtype="float64")
+    risk = (
+        candidates["risk"]
+        .astype(object)
+        .map(RISK_POINTS)
+        .fillna(DEFAULT_RISK_POINTS)
+        .to_numpy(dtype="float64")
+    )
+
+    tip_count = np.zeros(n, dtype=np.int64)
+    tip_points = np.zeros(n, dtype="float64")
+    if len(tipoffs):
+        te = tipoffs["easting"].to_numpy(dtype="float64")
+        tn = tipoffs["northing"].to_numpy(dtype="float64")
+        ci, tj = neighbour_pairs(ce, cn, te, tn)
+        linked = tipoffs["linked_premises_id"].to_numpy(dtype="float64")
+        ids = candidates["id"].to_numpy(dtype="int64")
+        pos = pd.Series(np.arange(n), index=ids)
+        hit = ~np.isnan(linked)
+        lj = np.flatnonzero(hit)
+        lc = pos.reindex(linked[hit].astype(np.int64)).to_numpy()
+        ok = ~np.isnan(lc)
+        pairs = np.unique(
+            np.concatenate(
+                [
+                    np.stack([ci, tj], axis=1),
+                    np.stack([lc[ok].astype(np.int64), lj[ok]], axis=1),
+                ]
+            ),
+            axis=0,
+        )
+        if len(pairs):
+            grades = tipoffs["grade_intel"].astype(object).map(GRADE_WEIGHT).fillna(1.0)
+            weight = grades.to_numpy(dtype="float64")[pairs[:, 1]]
+            tip_count = np.bincount(pairs[:, 0], minlength=n)
+            tip_points = np.bincount(pairs[:, 0], weights=weight * TIPOFF_POINTS, minlength=n)
+    tip_points = np.minimum(tip_points, TIPOFF_CAP)
+
+    adv_count = np.zeros(n, dtype=np.int64)
+    if len(adverts):
+        ai, _ = neighbour_pairs(
+            ce,
+            cn,
+            adverts["easting"].to_numpy(dtype="float64"),
+            adverts["northing"].to_numpy(dtype="float64"),
+        )
+        adv_count = np.bincount(ai, minlength=n)
+    adv_points = np.minimum(ADVERT_SCALE * np.log2(1.0 + adv_count), ADVERT_CAP)
+
+    return PriorityParts(risk + tip_points + adv_points, risk, tip_count, adv_count)

@@ -1,0 +1,324 @@
+"""Run sheets: what a team needs in hand for a day, as a printable page, PDF and CSV.
+
+One :class:`RunSheet` is built from the store and rendered three ways, so the page, the PDF and
+the CSV always say the same thing. Every rendering carries the protective marking at the top and
+bottom (every page of the PDF), because a run sheet leaves the building.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from fpdf import FPDF
+from sqlalchemy.orm import Session
+
+from layers.locations import NotFound
+from layers.planning.candidates import candidate_frame
+from layers.planning.models import Team
+from layers.planning.routing import ROAD_FACTOR
+from layers.status import STATUS_LABELS
+
+logger = logging.getLogger(__name__)
+
+CSV_HEADER: tuple[str, ...] = (
+    "stop",
+    "location_id",
+    "reference",
+    "address",
+    "postcode",
+    "grid_reference",
+    "district",
+    "what_is_known",
+    "safety_notes",
+    "status",
+)
+
+
+@dataclass(frozen=True)
+class RunSheetRow:
+    """One stop of the day."""
+
+    stop: int
+    location_id: int
+    ref: str
+    address: str
+    postcode: str
+    grid_ref: str
+    district: str
+    known: str
+    safety: str
+    status: str
+
+    def values(self) -> list[str]:
+        """The row in :data:`CSV_HEADER` order."""
+        return [
+            str(self.stop),
+            str(self.location_id),
+            self.ref,
+            self.address,
+            self.postcode,
+            self.grid_ref,
+            self.district,
+            self.known,
+            self.safety,
+            self.status,
+        ]
+
+
+@dataclass
+class RunSheet:
+    """A team's day: who, where they start, the stops in order and the distance."""
+
+    marking: str
+    call_sign: str
+    division: str
+    members: int
+    partners: list[str]
+    shift: str
+    start_label: str
+    day: dt.date
+    distance_m: float
+    rows: list[RunSheetRow] = field(default_factory=list)
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def title(self) -> str:
+        """The heading of every rendering."""
+        return f"Run sheet: {self.call_sign}, {self.day:%A %d %B %Y}"
+
+    def summary(self) -> str:
+        """Team, shift, start and distance on one line."""
+        partners = ", ".join(self.partners) if self.partners else "none"
+        return (
+            f"{self.division} division · {self.members} officers · partners: {partners} · "
+            f"shift {self.shift} · start: {self.start_label or 'start point'} · "
+            f"{len(self.rows)} stops · about {self.distance_m / 1000 * ROAD_FACTOR:.1f} km "
+            f"by road ({self.distance_m / 1000:.1f} km straight line)"
+        )
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value)
+
+
+def gridrefs(easting: np.ndarray, northing: np.ndarray) -> list[str]:
+    """10-figure OS grid references (``SD 53843 29512``) for BNG coordinates."""
+    from geodata.gridref import format_gridref
+
+    return [str(g) for g in format_gridref(np.asarray(easting), np.asarray(northing))]
+
+
+def _known(row: Any) -> str:
+    parts = [
+        f"{_text(row.premises_type) or 'premises'}",
+        f"risk {_text(row.risk) or 'not rated'}",
+        f"priority {row.priority:.0f}",
+        f"{int(row.tipoffs_near)} tip-offs linked or within 250 m",
+        f"{int(row.adverts_near)} advert geotags within 250 m",
+    ]
+    notes = _text(row.notes).strip()
+    if notes:
+        parts.append(f"notes: {notes}")
+    return "; ".join(parts)
+
+
+def _safety(row: Any) -> str:
+    parts = []
+    if _text(row.risk) == "high":
+        parts.append("HIGH RISK premises: brief before entry")
+    note = _text(row.safety_note).strip()
+    if note:
+        parts.append(note)
+    return "; ".join(parts)
+
+
+def build_runsheet(session: Session, team_id: int, day: dt.date, marking: str) -> RunSheet:
+    """The run sheet of ``team_id`` on ``day``, stops in their planned order."""
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFound(f"no team {team_id}")
+    frame = candidate_frame(session)
+    stops = frame[(frame["team_id"] == team_id) & (frame["day"] == day)].sort_values(
+        ["position", "id"]
+    )
+    if len(stops):
+        pts = np.vstack(
+            [
+                [team.start_easting, team.start_northing],
+                stops[["easting", "northing"]].to_numpy(dtype="float64"),
+                [team.start_easting, team.start_northing],
+            ]
+        )
+        distance = float(np.hypot(*np.diff(pts, axis=0).T).sum())
+        refs = gridrefs(stops["easting"].to_numpy(), stops["northing"].to_numpy())
+    else:
+        distance, refs = 0.0, []
+    sheet = RunSheet(
+        marking=marking,
+        call_sign=team.call_sign,
+        division=team.division,
+        members=team.members,
+        partners=list(json.loads(team.partners or "[]")),
+        shift=f"{team.shift_start}-{team.shift_end}",
+        start_label=team.start_label,
+        day=day,
+        distance_m=distance,
+    )
+    for i, (row, ref) in enumerate(zip(stops.itertuples(index=False), refs, strict=True)):
+        sheet.rows.append(
+            RunSheetRow(
+                stop=i + 1,
+                location_id=int(row.id),
+                ref=_text(row.ref),
+                address=_text(row.address),
+                postcode=_text(row.postcode),
+                grid_ref=ref,
+                district=_text(row.district_code),
+                known=_known(row),
+                safety=_safety(row),
+                status=STATUS_LABELS.get(row.status, row.status),
+            )
+        )
+    return sheet
+
+
+# --- renderings ----------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:Arial,Helvetica,sans-serif;margin:16px;color:#111}
+.marking{background:#111;color:#fff;text-align:center;font-weight:bold;padding:4px;letter-spacing:1px}
+h1{font-size:20px;margin:12px 0 4px} p.summary{margin:0 0 12px}
+table{border-collapse:collapse;width:100%;font-size:12px}
+th,td{border:1px solid #555;padding:4px;vertical-align:top;text-align:left}
+th{background:#ddd} td.safety{font-weight:bold}
+@media print{.no-print{display:none} body{margin:0}
+ .marking{position:static;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ tr{page-break-inside:avoid}}
+"""
+
+
+def runsheet_html(sheet: RunSheet) -> str:
+    """A self-contained printable page (no external assets), marking top and bottom."""
+    esc = html.escape
+    head = "".join(f"<th>{esc(h.replace('_', ' ').title())}</th>" for h in CSV_HEADER)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="{"safety" if name == "safety_notes" else name}">{esc(v)}</td>'
+            for name, v in zip(CSV_HEADER, r.values(), strict=True)
+        )
+        + "</tr>"
+        for r in sheet.rows
+    )
+    empty = "" if sheet.rows else '<p class="muted">No stops planned.</p>'
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{esc(sheet.marking)} - {esc(sheet.title)}</title><style>{_CSS}</style></head>"
+        f"<body><div class='marking'>{esc(sheet.marking)}</div>"
+        f"<h1>{esc(sheet.title)}</h1><p class='summary'>{esc(sheet.summary())}</p>"
+        "<button class='no-print' onclick='window.print()'>Print</button>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{empty}"
+        f"<p>Generated {sheet.generated_at:%d %b %Y %H:%M} UTC</p>"
+        f"<div class='marking'>{esc(sheet.marking)}</div></body></html>"
+    )
+
+
+def runsheet_csv(sheet: RunSheet) -> str:
+    """CSV with the marking as the first and last line (spreadsheets show it at the top)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([sheet.marking])
+    writer.writerow([sheet.title])
+    writer.writerow(CSV_HEADER)
+    for r in sheet.rows:
+        writer.writerow([_csv_safe(v) for v in r.values()])
+    writer.writerow([sheet.marking])
+    return buffer.getvalue()
+
+
+def _csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in free text (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _latin1(value: str) -> str:
+    """fpdf2's core fonts are Latin-1: map common typography, replace anything else."""
+    table = {"·": "-", "–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "..."}
+    for a, b in table.items():
+        value = value.replace(a, b)
+    return value.encode("latin-1", "replace").decode("latin-1")
+
+
+class _MarkedPDF(FPDF):
+    """A landscape A4 PDF with the protective marking in the header and footer of every page."""
+
+    def __init__(self, marking: str) -> None:
+        super().__init__(orientation="L", unit="mm", format="A4")
+        self.marking = _latin1(marking)
+
+    def header(self) -> None:
+        self.set_font("Helvetica", "B", 11)
+        self.cell(0, 7, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", "B", 11)
+        self.cell(0, 7, f"{self.marking}   (page {self.page_no()})", align="C")
+
+
+_PDF_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Stop", 11),
+    ("Reference", 22),
+    ("Address", 50),
+    ("Postcode", 20),
+    ("Grid ref", 30),
+    ("What is known", 82),
+    ("Safety notes", 40),
+    ("Status", 22),
+)
+
+
+def runsheet_pdf(sheet: RunSheet) -> bytes:
+    """The run sheet as a PDF (A4 landscape, marking on every page)."""
+    pdf = _MarkedPDF(sheet.marking)
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, _latin1(sheet.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    pdf.multi_cell(0, 5, _latin1(sheet.summary()), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    widths = [w for _, w in _PDF_COLUMNS]
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=4.5) as table:
+        header = table.row()
+        pdf.set_font("Helvetica", "B", 9)
+        for name, _ in _PDF_COLUMNS:
+            header.cell(name)
+        pdf.set_font("Helvetica", "", 8)
+        for r in sheet.rows:
+            row = table.row()
+            for value in (
+                str(r.stop),
+                r.ref,
+                r.address,
+                r.postcode,
+                r.grid_ref,
+                r.known,
+                r.safety,
+                r.status,
+            ):
+                row.cell(_latin1(value))
+    if not sheet.rows:
+        pdf.cell(0, 8, "No stops planned.")
+    return bytes(pdf.output())

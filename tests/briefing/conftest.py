@@ -1,0 +1,239 @@
+"""Fixtures for the briefing tests: a small hand-made week in a real SQLite store.
+
+The store is written row by row (no geography needed), with sensitive content in every field
+the briefing must never show (notes, tip-off summaries, phones, officer names, house numbers),
+so the tests can search the output for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import insert
+
+from layers.db import Database
+from layers.models import HistoryEntry, Location, Operation
+
+WEEK_START = dt.date(2026, 11, 23)
+BRIEF_DAY = dt.date(2026, 11, 26)
+SECRET_NOTE = "SECRET NOTE minibus drop-off"
+SECRET_TIP = "SECRET TIP women escorted"
+SECRET_PHONE_LAST3 = "987"
+SECRET_OFFICER = "pc.jane.doe"
+SECRET_HOUSE = "221B"
+
+DISTRICTS = pd.DataFrame(
+    {
+        "code": ["E07000123", "E06000009"],
+        "name": ["Preston", "Blackpool"],
+        "division": ["South", "West"],
+    }
+)
+
+
+@dataclass
+class SmallWeek:
+    """The hand-made store and the ids in it."""
+
+    db: Database
+    premises: list[int]
+    districts: pd.DataFrame
+
+
+def _utc(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def small_week(tmp_path: Path) -> Iterator[SmallWeek]:
+    """Six premises, tip-offs and adverts over the week, a plan for the briefing day."""
+    db = Database(f"sqlite:///{tmp_path / 'briefing.sqlite3'}")
+    db.upgrade()
+    base = {
+        "source": "test",
+        "created_by": SECRET_OFFICER,
+        "is_demo": True,
+        "version": 1,
+        "status": "unplanned",
+    }
+    towns = [("Preston", "E07000123", "South", -2.70, 53.76, 354000, 429500),
+             ("Blackpool", "E06000009", "West", -3.05, 53.82, 331000, 436000)]
+    with db.write() as session:
+        session.add(Operation(name="Operation Test", start_date=WEEK_START,
+                              end_date=WEEK_START + dt.timedelta(days=6), is_demo=True))
+        rows = []
+        for i in range(6):
+            town, code, division, lon, lat, e, n = towns[i % 2]
+            rows.append({
+                **base, "kind": "premises", "ref": f"P-{i}", "lon": lon + i * 0.001,
+                "lat": lat, "easting": e + i * 70, "northing": n, "district_code": code,
+                "division": division, "address": f"{SECRET_HOUSE} Church Street, {town} PR1 2RH",
+                "postcode": "PR1 2RH", "premises_type": "nail bar",
+                "risk": "high" if i < 4 else "low", "notes": f"{SECRET_NOTE} {i}",
+            })
+        session.execute(insert(Location.__table__), rows)
+        ids = [r.id for r in session.query(Location.id).order_by(Location.id)]
+        intel = []
+        for j in range(40):
+            town, code, division, lon, lat, e, n = towns[j % 2]
+            kind = "tipoffs" if j % 4 == 0 else "adverts"
+            intel.append({
+                **base, "kind": kind, "ref": f"I-{j}", "lon": lon, "lat": lat,
+                "easting": e + (j % 3) * 30, "northing": n + 20, "district_code": code,
+                "division": division,
+                "observed_at": _utc(WEEK_START + dt.timedelta(days=j % 4), 6 + j % 12),
+                "channel": "101" if kind == "tipoffs" else None,
+                "grade_intel": "B" if kind == "tipoffs" else None,
+                "summary": f"{SECRET_TIP} {j}" if kind == "tipoffs" else None,
+                "linked_premises_id": ids[0] if kind == "tipoffs" else None,
+                "site": "site-a.example" if kind == "adverts" else None,
+                "phone_hash": "f" * 64 if kind == "adverts" else None,
+                "phone_last3": SECRET_PHONE_LAST3 if kind == "adverts" else None,
+                "accuracy_m": 50.0 if kind == "adverts" else None,
+            })
+        session.execute(insert(Location.__table__), intel)
+        # Yesterday: premises 0 visited and actioned with results, premises 1 no access.
+        yesterday = BRIEF_DAY - dt.timedelta(days=1)
+        history = []
+        for pid, steps, outcome in (
+            (ids[0], ["planned", "in_progress", "visited", "actioned"], "actioned"),
+            (ids[1], ["planned", "in_progress", "visited", "no_further_action"], "no_access"),
+        ):
+            for v, step in enumerate(steps, start=1):
+                detail = None
+                if step in ("actioned", "no_further_action"):
+                    results = {"safeguarded": 3, "arrests": 1} if outcome == "actioned" else {}
+                    detail = json.dumps({"outcome": outcome, "results": results})
+                history.append({
+                    "location_id": pid, "at": _utc(yesterday, 9 + v), "username": SECRET_OFFICER,
+                    "action": "status", "from_status": None, "to_status": step,
+                    "from_version": v, "to_version": v + 1,
+                    "note": f"{SECRET_NOTE} history", "detail": detail,
+                })
+            session.query(Location).filter(Location.id == pid).update(
+                {"status": steps[-1], "outcome": outcome, "version": len(steps) + 1,
+                 "outcome_detail": json.dumps({"safeguarded": 3, "arrests": 1})
+                 if outcome == "actioned" else None}
+            )
+        # Today: premises 2 and 3 planned.
+        for pid in ids[2:4]:
+            history.append({
+                "location_id": pid, "at": _utc(BRIEF_DAY - dt.timedelta(days=1), 17),
+                "username": SECRET_OFFICER, "action": "status", "from_status": "unplanned",
+                "to_status": "planned", "from_version": 1, "to_version": 2,
+                "note": None, "detail": None,
+            })
+            session.query(Location).filter(Location.id == pid).update(
+                {"status": "planned", "version": 2}
+            )
+        session.execute(insert(HistoryEntry), history)
+    yield SmallWeek(db, ids, DISTRICTS)
+    db.dispose()
+
+
+# --- Browser fixtures ---------------------------------------------------------------------------
+
+BRIEFING_SECONDS = 4
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-output" / "briefing"
+
+
+@dataclass
+class BriefingLive:
+    """The app with the demo week, served on a free port, panels rotating every few seconds."""
+
+    url: str
+    services: object
+    passwords: dict[str, str]
+    week_start: dt.date
+
+    @property
+    def host(self) -> str:
+        from urllib.parse import urlparse
+
+        return urlparse(self.url).netloc
+
+
+@pytest.fixture(scope="session")
+def briefing_live(
+    tmp_path_factory: pytest.TempPathFactory, cache_dir: Path
+) -> Iterator[BriefingLive]:
+    """Like ``tests/e2e``'s live app, with a short rotation interval for the briefing screen."""
+    import dataclasses
+    import secrets
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from app import create_app
+    from layers.accounts import create_user
+    from layers.demo import monday_of, seed_demo
+    from layers.services import Services
+    from tests.conftest import make_config
+
+    config = dataclasses.replace(make_config(tmp_path_factory.mktemp("briefing-live"), cache_dir),
+                                 briefing_seconds=BRIEFING_SECONDS)
+    svc = Services(config)
+    svc.db.upgrade()
+    week_start = monday_of(dt.date.today())
+    passwords = {}
+    with svc.db.write() as session:
+        seed_demo(session, svc.postcodes, svc.districts, week_start, config.phone_key)
+        for role in ("admin", "briefing"):
+            passwords[role] = secrets.token_urlsafe(12)
+            create_user(session, role, role, passwords[role])
+    server = make_server("127.0.0.1", 0, create_app(config), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield BriefingLive(f"http://127.0.0.1:{server.server_port}", svc, passwords, week_start)
+    server.shutdown()
+    svc.db.dispose()
+
+
+@pytest.fixture
+def chrome():  # type: ignore[no-untyped-def]
+    """Headless Chromium with a 1920x1080 viewport and performance (network) logging."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    from tests.e2e.conftest import CHROMEDRIVER, CHROMIUM
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic", "--window-size=1920,1080",
+                "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(90)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 1920, "height": 1080, "deviceScaleFactor": 1,
+                            "mobile": False})
+    yield driver
+    driver.quit()
+
+
+def sign_in_briefing(driver, live: BriefingLive, role: str = "briefing") -> None:  # type: ignore[no-untyped-def]
+    """Sign in through ``/login`` (posting the login form with the page's own fetch)."""
+    driver.get(f"{live.url}/login")
+    status = driver.execute_async_script(
+        """
+        const [user, password, done] = arguments;
+        const form = document.querySelector("form");
+        const data = new URLSearchParams(new FormData(form));
+        data.set("username", user);
+        data.set("password", password);
+        fetch(form.action || "/login", {method: "POST", body: data, credentials: "same-origin",
+                                        redirect: "manual"})
+          .then(r => done(r.type + " " + r.status)).catch(e => done(String(e)));
+        """,
+        role, live.passwords[role],
+    )
+    assert status.startswith("opaqueredirect") or status.endswith((" 302", " 303")), status

@@ -1,0 +1,139 @@
+"""The briefing's figures on a small hand-made week: correct, and redacted at the source."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from dashboard.pages.briefing.callbacks import next_state
+from dashboard.pages.briefing.ids import PANELS, Ids
+from layers.briefing import UNASSIGNED_TEAM, Briefing, BriefingOptions, build_briefing
+from layers.planning.models import Assignment, Team
+from tests.briefing.conftest import (
+    BRIEF_DAY,
+    SECRET_HOUSE,
+    SECRET_NOTE,
+    SECRET_OFFICER,
+    SECRET_PHONE_LAST3,
+    SECRET_TIP,
+    SmallWeek,
+)
+
+SECRETS = (SECRET_NOTE, SECRET_TIP, SECRET_OFFICER, SECRET_HOUSE, "PR1 2RH")
+
+
+def _everything(b: Briefing) -> str:
+    text = [repr(b.yesterday), repr(b.week_results)]
+    for frame in b.frames().values():
+        text.append(frame.to_csv(index=False))
+    return "\n".join(text)
+
+
+def test_brf101_yesterday_results_and_outcomes(small_week: SmallWeek) -> None:
+    b = build_briefing(small_week.db, BriefingOptions(day=BRIEF_DAY), small_week.districts)
+    assert b.yesterday["summary"]["visits"] == 2
+    assert b.yesterday["summary"]["closed"] == 2
+    assert b.yesterday["outcomes"]["actioned"] == 1
+    assert b.yesterday["outcomes"]["no_access"] == 1
+    assert b.yesterday["results"]["safeguarded"] == 3
+    assert b.yesterday["results"]["arrests"] == 1
+    assert b.week_results["safeguarded"] == 3
+
+
+def test_brf102_plan_without_planning_uses_planned_statuses(small_week: SmallWeek) -> None:
+    b = build_briefing(small_week.db, BriefingOptions(day=BRIEF_DAY), small_week.districts)
+    assert len(b.plan) == 2
+    assert set(b.plan["team"]) == {UNASSIGNED_TEAM}
+    assert set(b.plan["street"]) == {"Church Street, Preston", "Church Street, Blackpool"}
+    assert set(b.plan["postcode_sector"]) == {"PR1 2"}
+
+
+def test_brf103_plan_by_team_from_planning_assignments(small_week: SmallWeek) -> None:
+    with small_week.db.write() as session:
+        team = Team(call_sign="ALPHA 1", division="South", start_lon=-2.7, start_lat=53.76,
+                    start_easting=354000, start_northing=429000, created_by="x")
+        session.add(team)
+        session.flush()
+        for pos, pid in enumerate(small_week.premises[4:6]):
+            session.add(Assignment(location_id=pid, team_id=team.id, day=BRIEF_DAY,
+                                   position=pos, created_by="x", safety_note=SECRET_NOTE))
+    b = build_briefing(small_week.db, BriefingOptions(day=BRIEF_DAY), small_week.districts)
+    assert list(b.plan["team"]) == ["ALPHA 1", "ALPHA 1"]
+    assert list(b.plan["order"]) == [1, 2]
+    assert int(b.by_day.loc[b.by_day["day"] == BRIEF_DAY, "planned"].iloc[0]) == 2
+    assert SECRET_NOTE not in _everything(b)
+
+
+def test_brf104_week_by_district_and_day(small_week: SmallWeek) -> None:
+    b = build_briefing(small_week.db, BriefingOptions(day=BRIEF_DAY), small_week.districts)
+    preston = b.by_district.set_index("district_code").loc["E07000123"]
+    assert (preston["premises"], preston["planned"], preston["done"]) == (3, 2, 1)
+    assert preston["done_pct"] == 50
+    assert preston["actioned"] == 1 and preston["safeguarded"] == 3
+    assert list(b.by_day["day"]) == [dt.date(2026, 11, 23) + dt.timedelta(days=i)
+                                     for i in range(7)]
+    assert b.by_day["tipoffs"].sum() == 10 and b.by_day["adverts"].sum() == 30
+    assert b.by_day["visits_cumulative"].iloc[-1] == 2
+
+
+def test_brf105_new_intel_since_and_hotspots(small_week: SmallWeek) -> None:
+    day_default = build_briefing(small_week.db, BriefingOptions(day=BRIEF_DAY),
+                                 small_week.districts)
+    # Default: the 24 hours before 08:00 on the briefing day (all of Wednesday's intel).
+    assert len(day_default.new_intel) == 10
+    assert day_default.hotspots["count"].sum() == 10
+    assert day_default.hotspots.iloc[0]["cell"].startswith("SD ")
+    since = dt.datetime(2026, 11, 23, 0, 0, tzinfo=dt.UTC)
+    wide = build_briefing(small_week.db, BriefingOptions(day=BRIEF_DAY, since=since),
+                          small_week.districts)
+    assert len(wide.new_intel) == 30
+    assert wide.timeline[["tipoffs", "adverts"]].to_numpy().sum() == 30
+
+
+def test_brf106_outstanding_high_priority(small_week: SmallWeek) -> None:
+    b = build_briefing(small_week.db, BriefingOptions(day=BRIEF_DAY), small_week.districts)
+    assert len(b.outstanding) >= 2
+    assert not set(b.outstanding["status"]) & {"visited", "actioned", "no_further_action"}
+    assert b.outstanding["priority"].is_monotonic_decreasing
+
+
+def test_brf107_nothing_sensitive_in_any_figure(small_week: SmallWeek) -> None:
+    b = build_briefing(small_week.db, BriefingOptions(day=BRIEF_DAY), small_week.districts)
+    text = _everything(b)
+    for secret in SECRETS:
+        assert secret not in text, secret
+    for frame in b.frames().values():
+        assert not {"notes", "summary", "phone_last3", "phone_hash", "address",
+                    "created_by"} & set(frame.columns)
+    assert SECRET_PHONE_LAST3 not in b.new_intel.to_csv(index=False)
+
+
+def test_brf108_town_level_addresses(small_week: SmallWeek) -> None:
+    b = build_briefing(small_week.db, BriefingOptions(day=BRIEF_DAY, address_level="town"),
+                       small_week.districts)
+    assert set(b.plan["street"]) == {"Preston", "Blackpool"}
+
+
+def test_brf109_rotation_state() -> None:
+    state = next_state(None, None)
+    assert state == {"index": 0, "paused": False}
+    state = next_state(state, Ids.ROTATE)
+    assert state["index"] == 1
+    state = next_state(state, Ids.PAUSE)
+    assert state == {"index": 1, "paused": True}
+    assert next_state(state, Ids.ROTATE)["index"] == 1  # paused: the timer does not move it
+    assert next_state(state, Ids.NEXT)["index"] == 2  # the keys still do
+    assert next_state({"index": 0, "paused": False}, Ids.PREV)["index"] == len(PANELS) - 1
+    assert next_state(state, Ids.PAUSE)["paused"] is False
+
+
+def test_brf110_empty_store_gives_an_empty_briefing(tmp_path) -> None:
+    from layers.db import Database
+
+    db = Database(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    db.upgrade()
+    b = build_briefing(db, BriefingOptions(day=BRIEF_DAY), None)
+    assert b.plan.empty and b.new_intel.empty and b.hotspots.empty
+    assert isinstance(b.by_day, pd.DataFrame) and len(b.by_day) == 7
+    db.dispose()

@@ -1,0 +1,90 @@
+"""The CLI as an operator uses it: help, check, migrations and the demo week."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from layers.demo import build_demo, monday_of
+from layers.models import Location
+from tests.conftest import boundaries_path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "app.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def cli_env(tmp_path, cache_dir) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        OPSMAP_INSTANCE=str(tmp_path / "instance"),
+        OPSMAP_CACHE_DIR=str(cache_dir),
+        OPSMAP_BOUNDARIES=str(boundaries_path()),
+    )
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+def test_cli001_help_lists_the_commands(cli_env):
+    out = run_cli("--help", env=cli_env)
+    assert out.returncode == 0
+    for command in ("run", "check", "seed-demo", "db"):
+        assert command in out.stdout
+
+
+def test_cli002_check_says_what_is_wrong_then_ok(cli_env, tmp_path):
+    missing = dict(cli_env, OPSMAP_BOUNDARIES=str(tmp_path / "nowhere.geojson"))
+    bad = run_cli("check", env=missing)
+    assert bad.returncode == 1
+    assert "boundaries: PROBLEM" in bad.stdout and "OPSMAP_BOUNDARIES" in bad.stdout
+    assert "migrations pending" in bad.stdout
+    assert run_cli("db", "upgrade", env=cli_env).returncode == 0
+    good = run_cli("check", env=cli_env)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "boundaries: ok, 14 districts" in good.stdout
+
+
+def test_cli003_seed_demo_once_and_only_into_an_empty_store(cli_env):
+    assert run_cli("db", "upgrade", env=cli_env).returncode == 0
+    first = run_cli("seed-demo", "--if-empty", env=cli_env)
+    assert first.returncode == 0, first.stderr
+    assert "premises" in first.stdout and "synthetic" in first.stdout
+    again = run_cli("seed-demo", "--if-empty", env=cli_env)
+    assert "nothing changed" in again.stdout
+
+
+def test_cli004_demo_week_is_deterministic_and_covers_all_districts(sqlite_services):
+    svc = sqlite_services
+    week = monday_of(__import__("datetime").date(2026, 11, 25))
+    a = build_demo(svc.postcodes, svc.districts, week, "key")
+    b = build_demo(svc.postcodes, svc.districts, week, "key")
+    assert a["premises"]["ref"].tolist() == b["premises"]["ref"].tolist()
+    assert a["adverts"]["lon"].equals(b["adverts"]["lon"])
+    premises = a["premises"]
+    assert 140 <= len(premises) <= 160
+    assert set(premises["district_code"]) == set(svc.boundaries["code"])  # all 14 districts
+    assert len(a["tipoffs"]) == 600 and len(a["adverts"]) == 5000
+    observed = a["tipoffs"]["observed_at"].dt.tz_convert("Europe/London").dt.date
+    assert observed.min() >= week and observed.nunique() == 7
+    # Circuits: some phone numbers are used in several districts.
+    ads = a["adverts"]
+    spread = ads.groupby("phone_hash")["district_code"].nunique()
+    assert (spread >= 3).sum() >= 5
+    assert (ads["accuracy_m"] > 1000).any()  # some coarse geotags
+    with svc.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Location)) == 0

@@ -1,0 +1,137 @@
+"""The planning flow in real Chromium: select on the map, assign, route, close a visit, board.
+
+Uses the shared live app (demo week, one user per role) and Chromium from ``tests/e2e``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+
+from tests.e2e.conftest import (  # noqa: F401 - fixtures used by name
+    browser,
+    foreign_requests,
+    live_app,
+    requested_urls,
+    screenshot,
+    sign_in,
+    until,
+    wait_for,
+)
+
+from .conftest import add_team
+
+pytestmark = pytest.mark.e2e
+
+UNPLANNED_NEAR_JS = """
+const gd = document.querySelector('#pln-map .js-plotly-plot');
+if (!gd || !gd._fullData) { return null; }
+const t = gd._fullData.find(t => t.name === 'Unplanned');
+if (!t || !t.lon || !t.lon.length) { return null; }
+let best = -1, bestD = Infinity;
+for (let i = 0; i < t.lon.length; i++) {
+  const d = (t.lon[i] - arguments[0]) ** 2 + (t.lat[i] - arguments[1]) ** 2;
+  if (d < bestD) { bestD = d; best = i; }
+}
+return [t.lon[best], t.lat[best]];
+"""
+PROJECT_JS = """
+const gd = document.querySelector('#pln-map .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+const p = map.project([arguments[0], arguments[1]]);
+const box = map.getCanvas().getBoundingClientRect();
+return {x: p.x, y: p.y, w: box.width, h: box.height};
+"""
+ROUTE_JS = """
+const gd = document.querySelector('#pln-map .js-plotly-plot');
+const t = (gd && gd._fullData || []).find(t => (t.name || '').startsWith('Route'));
+return t ? t.lon.length : 0;
+"""
+PRESTON = (-2.7035, 53.7590)
+
+
+def done_count(driver) -> tuple[int, int] | None:
+    found = driver.find_elements(By.CSS_SELECTOR, "#brd-totals .count")
+    match = re.match(r"(\d+) / (\d+) visits done", found[0].text) if found else None
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def radio(driver, group: str, label: str) -> None:
+    driver.find_element(By.XPATH, f"//div[@id='{group}']//label[contains(., '{label}')]").click()
+
+
+def test_e2e_pln001_select_assign_route_close_and_board(live_app, browser) -> None:  # noqa: F811
+    add_team(live_app.services, "E2E Alpha", "preston", capacity=30)
+    sign_in(browser, live_app, "commander")
+
+    browser.get(live_app.url + "/board")
+    wait_for(browser, "#brd-map .js-plotly-plot")
+    done_before, _ = until(lambda: done_count(browser))
+
+    browser.get(live_app.url + "/planning")
+    wait_for(browser, "#pln-map .js-plotly-plot")
+    target = until(lambda: browser.execute_script(UNPLANNED_NEAR_JS, *PRESTON), timeout=60)
+    browser.execute_script(
+        """
+        const gd = document.querySelector('#pln-map .js-plotly-plot');
+        gd._fullLayout.map._subplot.map.jumpTo({center: arguments[0], zoom: 14});
+        Plotly.relayout(gd, {dragmode: 'select'});
+        """,
+        target,
+    )
+    until(lambda: browser.execute_script(PROJECT_JS, *target)["x"] > 0)
+    pos = browser.execute_script(PROJECT_JS, *target)
+    canvas = browser.find_element(By.CSS_SELECTOR, "#pln-map canvas.maplibregl-canvas")
+    cx, cy = pos["x"] - pos["w"] / 2, pos["y"] - pos["h"] / 2
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, cx - 30, cy - 30
+    ).click_and_hold().move_by_offset(30, 30).move_by_offset(30, 30).release().perform()
+    until(lambda: browser.find_elements(By.CSS_SELECTOR, "#pln-grid .ag-row-selected"))
+    selected = len(browser.find_elements(By.CSS_SELECTOR, "#pln-grid .ag-row-selected"))
+
+    browser.find_element(By.ID, "pln-assign").click()
+    assert "Assigned" in wait_for(browser, "#pln-message .toast-ok").text
+    stops = until(lambda: browser.find_elements(By.CSS_SELECTOR, "#pln-stops li.stop"))
+    assert len(stops) >= 1
+    until(lambda: browser.execute_script(ROUTE_JS) == len(stops) + 2)
+    screenshot(browser, "planning/assigned-route")
+
+    # Close the first stop's visit: in progress, visited, then actioned with a result.
+    ref = browser.find_element(By.CSS_SELECTOR, "#pln-stops .stop-ref").text
+    box = browser.find_element(By.CSS_SELECTOR, ".ag-floating-filter[col-id='ref'] input")
+    box.send_keys(ref)
+    until(
+        lambda: (
+            len(
+                browser.find_elements(
+                    By.CSS_SELECTOR, "#pln-grid .ag-center-cols-container .ag-row"
+                )
+            )
+            == 1
+        )
+    )
+    browser.find_element(
+        By.CSS_SELECTOR, "#pln-grid .ag-center-cols-container .ag-row .ag-cell[col-id='address']"
+    ).click()
+    until(lambda: "Planned" in browser.find_element(By.ID, "pln-status-target").text)
+    for step in ("In progress", "Visited"):
+        radio(browser, "pln-next-status", step)
+        browser.find_element(By.ID, "pln-save-status").click()
+        until(lambda step=step: f"is now {step}" in browser.find_element(By.ID, "pln-message").text)
+        until(lambda step=step: step in browser.find_element(By.ID, "pln-status-target").text)
+    radio(browser, "pln-outcome", "Actioned")
+    browser.find_element(By.CSS_SELECTOR, "input[id*='safeguarded']").send_keys("2")
+    browser.find_element(By.ID, "pln-save-status").click()
+    until(lambda: "is now Actioned" in browser.find_element(By.ID, "pln-message").text)
+    screenshot(browser, "planning/closed-visit")
+
+    browser.get(live_app.url + "/board")
+    wait_for(browser, "#brd-map .js-plotly-plot")
+    until(lambda: (c := done_count(browser)) and c[0] == done_before + 1)
+    assert selected >= 1
+    assert "Safeguarded" in browser.find_element(By.ID, "brd-totals").text
+    screenshot(browser, "planning/board")
+    assert foreign_requests(requested_urls(browser), live_app.host) == []
