@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "layers.accounts_commands",
     "layers.planning_commands",
     "layers.briefing_commands",
+    "layers.import_commands",
 )
 
 
@@ -48,6 +49,7 @@ def create_app(config: Config | None = None) -> Flask:
     server.register_blueprint(api_blueprint)
     server.register_blueprint(importlib.import_module("dashboard.planning_api").planning_api)
     server.register_blueprint(importlib.import_module("dashboard.briefing_api").briefing_blueprint)
+    server.register_blueprint(importlib.import_module("dashboard.imports_api").imports_api)
     create_dash(server, config)
     return server
 

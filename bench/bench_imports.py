@@ -35,7 +35,10 @@ from layers.services import Services  # noqa: E402
 logger = logging.getLogger("bench.imports")
 
 BOUNDARIES = Path(
-    os.environ.get("OPSMAP_BOUNDARIES", str(ROOT.parent / "shared" / "geodata" / "lancashire_districts.geojson"))
+    os.environ.get(
+        "OPSMAP_BOUNDARIES",
+        str(ROOT.parent / "shared" / "geodata" / "lancashire_districts.geojson"),
+    )
 )
 PG = os.environ.get("OPSMAP_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -45,7 +48,9 @@ def advert_csv(path: Path, rows: int) -> None:
     rng = np.random.default_rng(1)
     lat = rng.uniform(53.55, 54.15, rows).round(6)
     lon = rng.uniform(-3.05, -2.1, rows).round(6)
-    posted = pd.Timestamp("2026-11-23T00:00:00Z") + pd.to_timedelta(rng.integers(0, 7 * 86400, rows), "s")
+    posted = pd.Timestamp("2026-11-23T00:00:00Z") + pd.to_timedelta(
+        rng.integers(0, 7 * 86400, rows), "s"
+    )
     frame = pd.DataFrame(
         {
             "site": rng.choice(["vivastreet", "adultwork", "massagerepublic"], rows),
@@ -70,7 +75,9 @@ def postcode_csv(path: Path, rows: int, svc: Services) -> None:
         {
             "Reference": pd.Series(np.arange(rows)).map("LIC-{:07d}".format),
             "Postcode": spaced,
-            "Premises type": rng.choice(["nail bar", "car wash", "takeaway", "massage parlour"], rows),
+            "Premises type": rng.choice(
+                ["nail bar", "car wash", "takeaway", "massage parlour"], rows
+            ),
             "Risk rating": rng.choice(["High", "medium", "LOW"], rows),
         }
     )
@@ -161,7 +168,9 @@ def main() -> int:
         adverts = folder / "adverts.csv"
         start = time.perf_counter()
         advert_csv(adverts, args.rows)
-        print(f"generated {adverts.name}: {adverts.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - start:.1f} s")
+        print(
+            f"generated {adverts.name}: {adverts.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - start:.1f} s"
+        )
         postcodes = folder / "premises_postcodes.csv"
         for name, url in backends:
             svc = services_for(folder / name, url)

@@ -28,6 +28,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "dashboard.pages.planning",
     "dashboard.pages.board",
     "dashboard.pages.briefing",
+    "dashboard.pages.imports",
 )
 
 

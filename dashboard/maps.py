@@ -43,7 +43,11 @@ def map_style(tiles: str | None, background: str = BACKGROUND) -> dict[str, Any]
     """A MapLibre style: a plain background, plus the configured raster tiles if any."""
     style: dict[str, Any] = {
         "version": 8,
-        "sources": {},
+        # A non-empty "sources": plotly.js prunes empty objects when it re-applies a style on
+        # update, and MapLibre then refuses the style ("missing required property sources").
+        "sources": {
+            "blank": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}
+        },
         "layers": [
             {"id": "background", "type": "background", "paint": {"background-color": background}}
         ],

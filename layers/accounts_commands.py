@@ -47,6 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     role.add_argument("name")
     role.add_argument("role", choices=accounts.ROLES)
     role.set_defaults(handler=cmd_users_role)
+    password = users_sub.add_parser("password", help="set a new password (ends sessions)")
+    password.add_argument("name")
+    password.add_argument("--password-stdin", action="store_true",
+                          help="read the password from the first line of stdin")
+    password.set_defaults(handler=cmd_users_password)
     users_sub.add_parser(
         "bootstrap", help="first run only: create 'admin' with a one-time password"
     ).set_defaults(handler=cmd_users_bootstrap)
@@ -138,6 +143,18 @@ def cmd_users_role(args: argparse.Namespace) -> int:
         with _db().write(bump=False) as session:
             accounts.set_role(session, args.name, args.role, by=CLI_ACTOR)
         print(f"user {args.name} now has role {args.role}")
+
+    return _run(act)
+
+
+def cmd_users_password(args: argparse.Namespace) -> int:
+    """``users password NAME [--password-stdin]``: also clears a lockout."""
+
+    def act() -> None:
+        password = _read_password(args.password_stdin)
+        with _db().write(bump=False) as session:
+            accounts.set_password(session, args.name, password, by=CLI_ACTOR)
+        print(f"password of {args.name} changed; their sessions have ended")
 
     return _run(act)
 

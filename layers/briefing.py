@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,6 @@ import pandas as pd
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from geodata.density import grid_cells
 from layers.db import Database
 from layers.models import HistoryEntry
 from layers.operations import current_operation, operation_days
@@ -141,24 +141,22 @@ def _outcome(detail: str | None) -> str | None:
     return value if value in OUTCOMES else None
 
 
-def _premises(session: Session) -> pd.DataFrame:
-    """Premises with the extra columns the map frame lacks (address is redacted right here)."""
+def _extras(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the map frame lacks: premises' address, postcode and outcome (address redacted
+    right after, outcome detail reduced to integer results) and tip-offs' linked premises."""
     rows = session.connection().exec_driver_sql(
-        "SELECT id, address, postcode, outcome, outcome_detail FROM locations "
-        "WHERE kind = 'premises' ORDER BY id"
+        "SELECT id, kind, address, postcode, outcome, outcome_detail, linked_premises_id "
+        "FROM locations WHERE kind IN ('premises', 'tipoffs') ORDER BY id"
     ).fetchall()
     frame = pd.DataFrame.from_records(
-        rows, columns=["id", "address", "postcode", "outcome", "outcome_detail"]
+        rows, columns=["id", "kind", "address", "postcode", "outcome", "outcome_detail",
+                       "linked_premises_id"]
     )
-    frame["results"] = [_results(d) for d in frame["outcome_detail"]]
-    return frame.drop(columns=["outcome_detail"])
-
-
-def _tipoff_links(session: Session) -> pd.DataFrame:
-    rows = session.connection().exec_driver_sql(
-        "SELECT id, linked_premises_id FROM locations WHERE kind = 'tipoffs'"
-    ).fetchall()
-    return pd.DataFrame.from_records(rows, columns=["id", "linked_premises_id"])
+    is_premises = frame["kind"] == "premises"
+    premises = frame.loc[is_premises, ["id", "address", "postcode", "outcome"]].copy()
+    premises["results"] = [_results(d) for d in frame.loc[is_premises, "outcome_detail"]]
+    links = frame.loc[~is_premises, ["id", "linked_premises_id"]].reset_index(drop=True)
+    return premises.reset_index(drop=True), links
 
 
 def _history(session: Session, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
@@ -202,6 +200,40 @@ def _district_names(districts: pd.DataFrame | None) -> dict[str, str]:
     return dict(zip(districts["code"], districts["name"], strict=False))
 
 
+_CACHE: dict[tuple[object, ...], Briefing] = {}
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 8
+
+
+def cached_briefing(
+    db: Database, options: BriefingOptions, districts: pd.DataFrame | None = None
+) -> Briefing:
+    """:func:`build_briefing`, reused while its source is unchanged.
+
+    The key is the data revision (which every write moves, in every worker's view), the options
+    and the briefing window to the minute, so several screens refreshing together cost one
+    build and a cached briefing is never older than the data or the minute.
+    """
+    at = briefing_moment(options.day, options.now)
+    since = options.since or at - dt.timedelta(hours=24)
+    key = (
+        db.url, db.revision(), options.day, options.address_level, options.hotspot_cell_m,
+        options.hotspots, options.outstanding, since.strftime("%Y-%m-%dT%H:%M%z"),
+        at.strftime("%Y-%m-%dT%H:%M"),
+        tuple(districts["code"]) if districts is not None and not districts.empty else (),
+    )
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
+    briefing = build_briefing(db, options, districts)
+    with _CACHE_LOCK:
+        _CACHE[key] = briefing
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+    return briefing
+
+
 def build_briefing(
     db: Database, options: BriefingOptions, districts: pd.DataFrame | None = None
 ) -> Briefing:
@@ -221,8 +253,7 @@ def build_briefing(
         operation = current_operation(session)
         week = operation_days(operation, options.day)
         operation_name = operation.name if operation else "Week of action"
-        premises_extra = _premises(session)
-        links = _tipoff_links(session)
+        premises_extra, links = _extras(session)
         week_start, _ = _utc_bounds(week[0])
         _, week_end = _utc_bounds(max(week[-1], options.day))
         hist = _history(session, week_start, week_end)
@@ -387,13 +418,11 @@ def _by_day(
     out["visits"] = out["day"].map(visits).fillna(0).astype(int)
     out["actioned"] = out["day"].map(actioned).fillna(0).astype(int)
     out["no_further_action"] = out["day"].map(nfa).fillna(0).astype(int)
-    observed = frame.loc[frame["kind"].isin(["tipoffs", "adverts"]), ["kind", "observed_at"]]
-    observed = observed.dropna(subset=["observed_at"])
-    days = observed["observed_at"].dt.tz_convert(LONDON).dt.date
-    counts = observed.assign(day=days).groupby(["kind", "day"], observed=True).size()
+    kinds = frame["kind"].to_numpy()
+    local = frame["observed_at"].dt.tz_convert(LONDON).dt.normalize()
     for kind in ("tipoffs", "adverts"):
-        per_kind = counts.xs(kind, level="kind") if kind in counts.index.get_level_values(0) else {}
-        out[kind] = out["day"].map(lambda d, s=per_kind: int(s.get(d, 0)) if len(s) else 0)
+        per_day = local[kinds == kind].value_counts()
+        out[kind] = [int(per_day.get(pd.Timestamp(d, tz=LONDON), 0)) for d in week]
     out["planned_cumulative"] = out["planned"].cumsum()
     out["visits_cumulative"] = out["visits"].cumsum()
     return out
@@ -434,30 +463,29 @@ def _new_intel(
         "cell", "easting", "northing", "lon", "lat", "district", "tipoffs", "adverts", "count"
     ]
     if len(points):
-        ix = np.floor(points["easting"].to_numpy() / cell).astype(np.int64)
-        iy = np.floor(points["northing"].to_numpy() / cell).astype(np.int64)
-        points["_cell"] = ix * 1_000_000 + iy
-        cells = grid_cells(points["easting"].to_numpy(), points["northing"].to_numpy(), cell)
-        order = np.argsort(-cells.count, kind="stable")[: options.hotspots]
+        # Hotspots: 1 km cells (BNG metres) ranked by count, vectorised with numpy.
+        e = points["easting"].to_numpy()
+        n = points["northing"].to_numpy()
+        keys = np.floor(e / cell).astype(np.int64) * 1_000_000 + np.floor(n / cell).astype(np.int64)
+        uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        top = np.argsort(-counts, kind="stable")[: options.hotspots]
+        is_tip = (points["kind"].to_numpy() == "tipoffs").astype(np.int64)
+        tips = np.bincount(inverse, weights=is_tip, minlength=len(uniq))
+        lon = np.bincount(inverse, weights=points["lon"].to_numpy(), minlength=len(uniq))
+        lat = np.bincount(inverse, weights=points["lat"].to_numpy(), minlength=len(uniq))
+        districts = points["district"].to_numpy()
         rows = []
-        for i in order:
-            key = int(cells.easting[i] // cell) * 1_000_000 + int(cells.northing[i] // cell)
-            inside = points.loc[points["_cell"] == key]
-            rows.append(
-                {
-                    "cell": _grid_label(cells.easting[i], cells.northing[i]),
-                    "easting": float(cells.easting[i]),
-                    "northing": float(cells.northing[i]),
-                    "lon": float(inside["lon"].mean()),
-                    "lat": float(inside["lat"].mean()),
-                    "district": inside["district"].mode().iat[0],
-                    "tipoffs": int((inside["kind"] == "tipoffs").sum()),
-                    "adverts": int((inside["kind"] == "adverts").sum()),
-                    "count": int(cells.count[i]),
-                }
-            )
+        for i in top:
+            cx = (uniq[i] // 1_000_000 + 0.5) * cell
+            cy = (uniq[i] % 1_000_000 + 0.5) * cell
+            names_in = pd.Series(districts[inverse == i]).value_counts()
+            rows.append({
+                "cell": _grid_label(cx, cy), "easting": float(cx), "northing": float(cy),
+                "lon": float(lon[i] / counts[i]), "lat": float(lat[i] / counts[i]),
+                "district": str(names_in.index[0]), "tipoffs": int(tips[i]),
+                "adverts": int(counts[i] - tips[i]), "count": int(counts[i]),
+            })
         hotspots = pd.DataFrame(rows, columns=columns)
-        points = points.drop(columns=["_cell"])
     else:
         hotspots = pd.DataFrame(columns=columns)
     hours = pd.date_range(pd.Timestamp(since).floor("h"), pd.Timestamp(at).ceil("h"), freq="h")

@@ -49,7 +49,7 @@ def theme_layout(theme: str, title: str) -> dict[str, Any]:
             "legend": {"font": {"size": 24}, "orientation": "h", "y": -0.15},
             "margin": {"l": 90, "r": 30, "t": 80, "b": 90},
             "xaxis": {"gridcolor": "#3a4048", "linecolor": "#ffffff"},
-            "yaxis": {"gridcolor": "#3a4048", "linecolor": "#ffffff"},
+            "yaxis": {"gridcolor": "#3a4048", "linecolor": "#ffffff", "automargin": True},
         }
     return {
         "title": {"text": title, "font": {"size": 16, "color": "#000000"}},
@@ -59,7 +59,7 @@ def theme_layout(theme: str, title: str) -> dict[str, Any]:
         "legend": {"orientation": "h", "y": -0.2},
         "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
         "xaxis": {"gridcolor": "#dddddd"},
-        "yaxis": {"gridcolor": "#dddddd"},
+        "yaxis": {"gridcolor": "#dddddd", "automargin": True},
     }
 
 
@@ -129,7 +129,8 @@ def yesterday_chart(yesterday: dict[str, dict[str, int]], theme: str = "screen")
     values = [int(outcomes.get(k, 0)) for k in OUTCOMES]
     fig = _figure(theme, "Yesterday's outcomes", showlegend=False,
                   yaxis={"rangemode": "tozero", "dtick": 1})
-    fig["data"] = [_bar(list(OUTCOMES.values()), values, "Outcomes",
+    labels = [label.split(" (")[0] for label in OUTCOMES.values()]
+    fig["data"] = [_bar(labels, values, "Outcomes",
                         [OUTCOME_COLOURS[k] for k in OUTCOMES], text=values,
                         textposition="auto")]
     return fig
@@ -141,7 +142,7 @@ def intel_timeline(timeline: pd.DataFrame, theme: str = "screen") -> dict[str, A
     labels = [h.strftime("%Y-%m-%d %H:%M") for h in hours]
     fig = _figure(theme, "New tip-offs and adverts per hour", barmode="stack",
                   yaxis={"title": {"text": "received"}, "rangemode": "tozero"},
-                  xaxis={"type": "date", "tickformat": "%a %H:%M"})
+                  xaxis={"type": "date", "tickformat": "%a %H:%M", "nticks": 8})
     fig["data"] = [_bar(labels, timeline[kind], label, KIND_COLOURS[kind])
                    for kind, label in (("tipoffs", "Tip-offs"), ("adverts", "Adverts"))]
     return fig

@@ -258,11 +258,12 @@ def pack_pdf(b: Briefing, boundaries: gpd.GeoDataFrame, marking: str) -> bytes:
     pdf.add_page()
     _heading(pdf, "Week to date by day")
     labels = [d.strftime("%a %d") for d in b.by_day["day"]]
+    top = pdf.get_y()
     _bars(pdf, labels, [("Planned", b.by_day["planned"].tolist(), _rgb("#56B4E9")),
                         ("Visited", b.by_day["visits"].tolist(), _rgb("#009E73")),
                         ("Tip-offs", b.by_day["tipoffs"].tolist(), _rgb("#0072B2"))],
-          pdf.l_margin, pdf.get_y(), 270, 80, "Planned, visited and tip-offs per day")
-    pdf.set_y(pdf.get_y() + 84)
+          pdf.l_margin, top, 270, 80, "Planned, visited and tip-offs per day")
+    pdf.set_xy(pdf.l_margin, top + 84)
     _table(pdf, b.by_day, [("day", "Day", 30), ("planned", "Planned", 25),
                            ("visits", "Visited", 25), ("actioned", "Actioned", 25),
                            ("no_further_action", "NFA", 25), ("tipoffs", "Tip-offs", 25),
@@ -272,7 +273,7 @@ def pack_pdf(b: Briefing, boundaries: gpd.GeoDataFrame, marking: str) -> bytes:
     _heading(pdf, f"New tip-offs and adverts since {since}")
     top = pdf.get_y()
     peak = max(int(b.hotspots["count"].max()), 1) if len(b.hotspots) else 1
-    hot = b.hotspots.assign(_r=2 + 5 * np.sqrt(b.hotspots["count"].astype(float) / peak))
+    hot = b.hotspots.assign(_r=1.5 + 3 * np.sqrt(b.hotspots["count"].astype(float) / peak))
     _map(pdf, bounds, pdf.l_margin, top, 110, 120,
          [(b.new_intel.loc[b.new_intel["kind"] == "adverts"], _rgb("#CC79A7"), 0.5),
           (b.new_intel.loc[b.new_intel["kind"] == "tipoffs"], _rgb("#0072B2"), 0.7),

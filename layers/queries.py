@@ -64,18 +64,42 @@ CATEGORICAL = (
 )
 
 
+FLOAT_COLUMNS = ("lon", "lat", "easting", "northing", "accuracy_m")
+FIXED_CATEGORIES: dict[str, tuple[str, ...]] = {"kind": KIND_NAMES, "status": STATUSES}
+"""Columns whose categories are fixed, so their integer codes index these tuples directly."""
+INT_COLUMNS = ("id", "version")
+LOCAL_TZ = "Europe/London"
+
+
 def read_frame(session: Session) -> pd.DataFrame:
-    """Every location with the map's columns, ordered by id, with compact dtypes."""
-    cols = ", ".join(FRAME_COLUMNS)
-    result = session.connection().exec_driver_sql(f"SELECT {cols} FROM locations ORDER BY id")
-    frame = pd.DataFrame.from_records(result.fetchall(), columns=list(FRAME_COLUMNS))
-    for name in CATEGORICAL:
-        frame[name] = frame[name].astype("category")
-    for name in ("lon", "lat", "easting", "northing"):
-        frame[name] = frame[name].astype("float64")
-    frame["id"] = frame["id"].astype("int64")
-    frame["version"] = frame["version"].astype("int64")
-    frame["observed_at"] = pd.to_datetime(frame["observed_at"], utc=True, format="mixed")
+    """Every location with the map's columns, ordered by id, with compact dtypes.
+
+    Rows come straight from the driver's cursor and are built column by column: for hundreds of
+    thousands of rows this is several times faster than ORM rows or ``read_sql``. A ``day``
+    column (local calendar day, as days since 1970) makes the day filter an integer compare.
+    """
+    cursor = session.connection().connection.driver_connection.cursor()
+    cursor.execute(f"SELECT {', '.join(FRAME_COLUMNS)} FROM locations ORDER BY id")
+    rows = cursor.fetchall()
+    cursor.close()
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in FRAME_COLUMNS]
+    data: dict[str, Any] = {}
+    for name, values in zip(FRAME_COLUMNS, columns, strict=True):
+        if name in CATEGORICAL:
+            data[name] = pd.Categorical(values, categories=FIXED_CATEGORIES.get(name))
+        elif name in FLOAT_COLUMNS:
+            data[name] = np.array(values, dtype=np.float64)
+        elif name in INT_COLUMNS:
+            data[name] = np.array(values, dtype=np.int64)
+        elif name == "observed_at":
+            data[name] = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
+        elif name == "is_demo":
+            data[name] = np.array(values, dtype=bool)
+        else:
+            data[name] = pd.array(values, dtype="Int64")
+    frame = pd.DataFrame(data)
+    local = frame["observed_at"].dt.tz_convert(LOCAL_TZ).dt.tz_localize(None).dt.normalize()
+    frame["day"] = (local - pd.Timestamp("1970-01-01")).dt.days.astype("Int32")
     return frame
 
 
@@ -143,8 +167,18 @@ class Filters:
         }
 
 
-def _isin(series: pd.Series, values: tuple[str, ...]) -> np.ndarray:
-    return series.isin(values).to_numpy()
+def codes_for(series: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
+    """Integer codes of a categorical column indexing ``categories`` (-1 for anything else)."""
+    if tuple(series.cat.categories) != tuple(categories):
+        series = series.cat.set_categories(list(categories))
+    return series.cat.codes.to_numpy()
+
+
+def category_mask(series: pd.Series, values: tuple[str, ...] | list[str]) -> np.ndarray:
+    """Rows whose categorical value is one of ``values``, compared as integer codes (fast)."""
+    categories = series.cat.categories
+    wanted = [categories.get_loc(v) for v in values if v in categories]
+    return np.isin(series.cat.codes.to_numpy(), wanted)
 
 
 def filter_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
@@ -154,18 +188,19 @@ def filter_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
     premises and leaves tip-offs alone, as a commander would expect. ``days`` keeps rows observed
     on those days; premises (which have no time) are unaffected by it.
     """
-    mask = _isin(frame["kind"], filters.kinds).copy()
+    mask = category_mask(frame["kind"], filters.kinds)
     if filters.divisions:
-        mask &= _isin(frame["division"], filters.divisions)
+        mask &= category_mask(frame["division"], filters.divisions)
     if filters.districts:
-        mask &= _isin(frame["district_code"], filters.districts)
+        mask &= category_mask(frame["district_code"], filters.districts)
     if filters.statuses:
-        mask &= _isin(frame["status"], filters.statuses)
-    kind = frame["kind"].to_numpy()
+        mask &= category_mask(frame["status"], filters.statuses)
+    premises = category_mask(frame["kind"], ("premises",))
     if filters.days:
-        observed = frame["observed_at"].dt.tz_convert("Europe/London").dt.date
-        day_ok = observed.isin(filters.days).to_numpy()
-        mask &= day_ok | (kind == "premises")
+        epoch = dt.date(1970, 1, 1)
+        wanted = [(d - epoch).days for d in filters.days]
+        day_ok = frame["day"].isin(wanted).to_numpy(dtype=bool, na_value=False)
+        mask &= day_ok | premises
     for column, wanted, applies_to in (
         ("premises_type", filters.premises_types, "premises"),
         ("risk", filters.risks, "premises"),
@@ -174,45 +209,62 @@ def filter_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
         ("grade_intel", filters.grades_intel, "tipoffs"),
     ):
         if wanted:
-            mask &= _isin(frame[column], wanted) | (kind != applies_to)
+            mask &= category_mask(frame[column], wanted) | ~category_mask(
+                frame["kind"], (applies_to,)
+            )
     return mask
 
 
-def counts_by_status(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """Counts per kind and status: ``{"premises": {"unplanned": 3, ...}, ...}``."""
-    table = pd.crosstab(frame["kind"], frame["status"]) if len(frame) else pd.DataFrame()
+def _cross_counts(
+    frame: pd.DataFrame, mask: np.ndarray, row: str, column: str, column_values: tuple[str, ...]
+) -> dict[str, dict[str, int]]:
+    """Counts of masked rows by (``row`` value, ``column`` value), with np.bincount on codes."""
+    rows = frame[row].cat
+    r = rows.codes.to_numpy()[mask].astype(np.int64)
+    c = codes_for(frame[column], column_values)[mask].astype(np.int64)
+    ok = (r >= 0) & (c >= 0)
+    width = len(column_values)
+    counts = np.bincount(r[ok] * width + c[ok], minlength=len(rows.categories) * width)
+    table = counts.reshape(len(rows.categories), width)
     return {
-        k: {
-            s: int(table.at[k, s]) if k in table.index and s in table.columns else 0
-            for s in STATUSES
-        }
-        for k in KIND_NAMES
+        str(name): {v: int(table[i, j]) for j, v in enumerate(column_values)}
+        for i, name in enumerate(rows.categories)
     }
 
 
-def district_summary(frame: pd.DataFrame, districts: pd.DataFrame) -> list[dict[str, Any]]:
+def counts_by_status(
+    frame: pd.DataFrame, mask: np.ndarray | None = None
+) -> dict[str, dict[str, int]]:
+    """Counts per kind and status: ``{"premises": {"unplanned": 3, ...}, ...}``."""
+    mask = np.ones(len(frame), dtype=bool) if mask is None else mask
+    found = _cross_counts(frame, mask, "kind", "status", STATUSES)
+    return {k: found.get(k, dict.fromkeys(STATUSES, 0)) for k in KIND_NAMES}
+
+
+def district_summary(
+    frame: pd.DataFrame, districts: pd.DataFrame, mask: np.ndarray | None = None
+) -> list[dict[str, Any]]:
     """Per district (plus "outside" when any): counts per layer and per status.
 
-    ``districts`` has ``code``, ``name`` and ``division`` columns in display order.
+    ``districts`` has ``code``, ``name`` and ``division`` columns in display order; ``mask``
+    restricts the rows counted (default: all).
     """
-    by_kind = frame.groupby(["district_code", "kind"], observed=True).size()
-    by_status = frame.groupby(["district_code", "status"], observed=True).size()
-    rows: list[dict[str, Any]] = []
-    known = list(districts.itertuples(index=False))
-    extra = []
-    if "outside" in set(frame["district_code"].astype(str)):
-        extra = [type(known[0])("outside", "Outside the force area", "outside")] if known else []
-    for d in known + extra:
-        rows.append(
-            {
-                "code": d.code,
-                "name": d.name,
-                "division": d.division,
-                "counts": {k: int(by_kind.get((d.code, k), 0)) for k in KIND_NAMES},
-                "status": {s: int(by_status.get((d.code, s), 0)) for s in STATUSES},
-            }
-        )
-    return rows
+    mask = np.ones(len(frame), dtype=bool) if mask is None else mask
+    by_kind = _cross_counts(frame, mask, "district_code", "kind", KIND_NAMES)
+    by_status = _cross_counts(frame, mask, "district_code", "status", STATUSES)
+    entries = [(d.code, d.name, d.division) for d in districts.itertuples(index=False)]
+    if sum(by_kind.get("outside", {}).values()):
+        entries.append(("outside", "Outside the force area", "outside"))
+    return [
+        {
+            "code": code,
+            "name": name,
+            "division": division,
+            "counts": by_kind.get(code, dict.fromkeys(KIND_NAMES, 0)),
+            "status": by_status.get(code, dict.fromkeys(STATUSES, 0)),
+        }
+        for code, name, division in entries
+    ]
 
 
 def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -10,7 +10,13 @@ The public surface:
 - :mod:`layers.importers.custom_layers` manages analysts' own layers (style, visibility, name).
 """
 
-from layers.importers.batches import ImportSummary, UndoRefused, import_report, list_imports, undo_import
+from layers.importers.batches import (
+    ImportSummary,
+    UndoRefused,
+    import_report,
+    list_imports,
+    undo_import,
+)
 from layers.importers.mapping import CUSTOM, parse_map_args
 from layers.importers.pipeline import IMPORT_KINDS, ImportResult, import_file
 from layers.importers.report import ImportReport, RowProblem

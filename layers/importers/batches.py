@@ -56,7 +56,9 @@ def _iso(value: Any) -> str | None:
 
 def list_imports(session: Session, limit: int = 200) -> list[ImportSummary]:
     """The most recent imports first, with how many of their rows are still stored."""
-    batches = list(session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)))
+    batches = list(
+        session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit))
+    )
     ids = [b.id for b in batches]
     stored: dict[int, int] = {}
     if ids:
@@ -109,21 +111,35 @@ def undo_import(db: Database, import_id: int, username: str) -> int:
             raise UndoRefused(
                 f"import #{import_id} was already undone by {batch.undone_by} at {_iso(batch.undone_at)}"
             )
-        ids = list(session.execute(select(Location.id).where(Location.import_id == import_id)).scalars())
-        removed = session.execute(
-            delete(Location).where(Location.import_id == import_id).execution_options(synchronize_session=False)
-        ).rowcount or 0
-        layer_ids = list(session.scalars(select(CustomLayer.id).where(CustomLayer.import_id == import_id)))
+        ids = list(
+            session.execute(select(Location.id).where(Location.import_id == import_id)).scalars()
+        )
+        removed = (
+            session.execute(
+                delete(Location)
+                .where(Location.import_id == import_id)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            or 0
+        )
+        layer_ids = list(
+            session.scalars(select(CustomLayer.id).where(CustomLayer.import_id == import_id))
+        )
         if layer_ids:
-            removed += session.execute(
-                delete(CustomFeature).where(CustomFeature.layer_id.in_(layer_ids))
-            ).rowcount or 0
+            removed += (
+                session.execute(
+                    delete(CustomFeature).where(CustomFeature.layer_id.in_(layer_ids))
+                ).rowcount
+                or 0
+            )
             session.execute(delete(CustomLayer).where(CustomLayer.id.in_(layer_ids)))
         batch.status = UNDONE
         batch.undone_by = username
         batch.undone_at = utcnow()
         processing_log.record(
-            session, username, processing_log.ERASURE,
+            session,
+            username,
+            processing_log.ERASURE,
             f"undo of import #{import_id} ('{batch.file_name}'): {removed} records removed",
             records=ids or layer_ids,
         )

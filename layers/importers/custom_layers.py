@@ -52,8 +52,15 @@ def geometry_family(geoms: np.ndarray) -> str:
         return "Geometry"
     ids = set(np.unique(shapely.get_type_id(geoms)).tolist())
     families = {
-        {0: "Point", 4: "Point", 1: "LineString", 5: "LineString", 2: "LineString", 3: "Polygon",
-         6: "Polygon"}.get(i, "mixed")
+        {
+            0: "Point",
+            4: "Point",
+            1: "LineString",
+            5: "LineString",
+            2: "LineString",
+            3: "Polygon",
+            6: "Polygon",
+        }.get(i, "mixed")
         for i in ids
     }
     return families.pop() if len(families) == 1 else "mixed"
@@ -76,7 +83,9 @@ def validate_style(style: dict[str, Any]) -> dict[str, Any]:
     out.update({k: v for k, v in style.items() if k in out})
     if not isinstance(out["colour"], str) or not _COLOUR.match(out["colour"]):
         raise LayerError(f"colour must look like #1f77b4, not {out['colour']!r}")
-    if out["fill"] not in (None, "") and (not isinstance(out["fill"], str) or not _COLOUR.match(out["fill"])):
+    if out["fill"] not in (None, "") and (
+        not isinstance(out["fill"], str) or not _COLOUR.match(out["fill"])
+    ):
         raise LayerError(f"fill must be a colour like #1f77b4 or empty, not {out['fill']!r}")
     out["fill"] = out["fill"] or None
     if out["symbol"] not in SYMBOLS:
@@ -162,7 +171,9 @@ def remove_layer(session: Session, layer_id: int) -> int:
     return int(gone or 0)
 
 
-def layer_features(session: Session, layer_id: int) -> tuple[np.ndarray, list[dict[str, Any]], list[str]]:
+def layer_features(
+    session: Session, layer_id: int
+) -> tuple[np.ndarray, list[dict[str, Any]], list[str]]:
     """A layer's geometries (shapely, EPSG:4326), attribute dicts and district codes."""
     rows = session.execute(
         select(CustomFeature.geometry_wkb, CustomFeature.properties, CustomFeature.district_code)

@@ -10,7 +10,7 @@ MultiGeometry) in EPSG:4326, which is what KML always uses.
 from __future__ import annotations
 
 import logging
-import xml.etree.ElementTree as ET  # noqa: N817 - types only; parsing goes through defusedxml
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pandas as pd
@@ -64,7 +64,9 @@ def _geometry(element: ET.Element) -> shapely.Geometry | None:
         outer = _first(element, "outerBoundaryIs")
         shell = _coords(outer)
         holes = [_coords(b) for b in element.iter() if _local(b.tag) == "innerBoundaryIs"]
-        return shapely.Polygon(shell, [h for h in holes if len(h) >= 4]) if len(shell) >= 4 else None
+        return (
+            shapely.Polygon(shell, [h for h in holes if len(h) >= 4]) if len(shell) >= 4 else None
+        )
     if name == "MultiGeometry":
         parts = [_geometry(c) for c in element]
         parts = [p for p in parts if p is not None]
@@ -85,13 +87,17 @@ def _placemark(mark: ET.Element) -> tuple[dict[str, str | None], shapely.Geometr
             when = _first(child, "when")
             if when is None:
                 when = _first(child, "begin")
-            props["timestamp"] = (when.text or "").strip() if when is not None and when.text else None
+            props["timestamp"] = (
+                (when.text or "").strip() if when is not None and when.text else None
+            )
         elif tag == "ExtendedData":
             for data in child.iter():
                 local = _local(data.tag)
                 if local == "Data" and data.get("name"):
                     value = _first(data, "value")
-                    props[str(data.get("name"))] = (value.text or "").strip() if value is not None else None
+                    props[str(data.get("name"))] = (
+                        (value.text or "").strip() if value is not None else None
+                    )
                 elif local == "SimpleData" and data.get("name"):
                     props[str(data.get("name"))] = (data.text or "").strip() or None
     geom = None
@@ -130,7 +136,9 @@ def parse_kml(data: bytes, file_name: str) -> tuple[pd.DataFrame, np.ndarray]:
             f"'{file_name}' is not well-formed XML ({exc}); it may be truncated."
         ) from None
     if _local(root.tag) != "kml":
-        raise ImportRefused(f"'{file_name}' is XML but not KML (its root element is <{_local(root.tag)}>).")
+        raise ImportRefused(
+            f"'{file_name}' is XML but not KML (its root element is <{_local(root.tag)}>)."
+        )
     records: list[dict[str, str | None]] = []
     geoms: list[shapely.Geometry | None] = []
     try:

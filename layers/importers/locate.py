@@ -30,19 +30,69 @@ from layers.importers.safety import ImportRefused
 
 logger = logging.getLogger(__name__)
 
-LOCATION_ROLES: tuple[str, ...] = ("lat", "lon", "easting", "northing", "gridref", "postcode", "wkt")
+LOCATION_ROLES: tuple[str, ...] = (
+    "lat",
+    "lon",
+    "easting",
+    "northing",
+    "gridref",
+    "postcode",
+    "wkt",
+)
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "lat": ("lat", "latitude", "lat_dd", "wgs84_lat", "gps_lat", "geotag_lat", "latitude_wgs84", "y_lat"),
-    "lon": (
-        "lon", "long", "lng", "longitude", "lon_dd", "wgs84_lon", "gps_lon", "gps_lng", "geotag_lon",
-        "geotag_lng", "longitude_wgs84", "x_lon",
+    "lat": (
+        "lat",
+        "latitude",
+        "lat_dd",
+        "wgs84_lat",
+        "gps_lat",
+        "geotag_lat",
+        "latitude_wgs84",
+        "y_lat",
     ),
-    "easting": ("easting", "eastings", "east", "bng_easting", "os_easting", "x_bng", "grid_easting"),
-    "northing": ("northing", "northings", "north", "bng_northing", "os_northing", "y_bng", "grid_northing"),
+    "lon": (
+        "lon",
+        "long",
+        "lng",
+        "longitude",
+        "lon_dd",
+        "wgs84_lon",
+        "gps_lon",
+        "gps_lng",
+        "geotag_lon",
+        "geotag_lng",
+        "longitude_wgs84",
+        "x_lon",
+    ),
+    "easting": (
+        "easting",
+        "eastings",
+        "east",
+        "bng_easting",
+        "os_easting",
+        "x_bng",
+        "grid_easting",
+    ),
+    "northing": (
+        "northing",
+        "northings",
+        "north",
+        "bng_northing",
+        "os_northing",
+        "y_bng",
+        "grid_northing",
+    ),
     "gridref": (
-        "gridref", "grid_ref", "grid_reference", "os_grid_ref", "os_grid_reference", "ngr", "osgr",
-        "os_grid", "grid",
+        "gridref",
+        "grid_ref",
+        "grid_reference",
+        "os_grid_ref",
+        "os_grid_reference",
+        "ngr",
+        "osgr",
+        "os_grid",
+        "grid",
     ),
     "postcode": ("postcode", "post_code", "postal_code", "pcode", "postcodes", "zip", "zipcode"),
     "wkt": ("wkt", "wkt_geom", "wkt_geometry", "geometry", "geom", "the_geom", "shape"),
@@ -55,8 +105,12 @@ GB_BNG_BOX = (0.0, 0.0, 700_000.0, 1_300_000.0)
 MERCATOR_BOX = (-380_000.0, 7_050_000.0, -200_000.0, 7_230_000.0)
 
 _POSTCODE = re.compile(r"^\s*[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}\s*$")
-_GRIDREF = re.compile(r"^\s*[A-Za-z]{2}\s*(\d{2}\s*\d{2}|\d{3}\s*\d{3}|\d{4}\s*\d{4}|\d{5}\s*\d{5})\s*$")
-_WKT = re.compile(r"^\s*(SRID=\d+;)?\s*(MULTI)?(POINT|LINESTRING|POLYGON)|GEOMETRYCOLLECTION", re.IGNORECASE)
+_GRIDREF = re.compile(
+    r"^\s*[A-Za-z]{2}\s*(\d{2}\s*\d{2}|\d{3}\s*\d{3}|\d{4}\s*\d{4}|\d{5}\s*\d{5})\s*$"
+)
+_WKT = re.compile(
+    r"^\s*(SRID=\d+;)?\s*(MULTI)?(POINT|LINESTRING|POLYGON)|GEOMETRYCOLLECTION", re.IGNORECASE
+)
 
 
 def normalise_name(name: object) -> str:
@@ -139,7 +193,9 @@ def detect_roles(
 
 def _detect_by_values(frame: pd.DataFrame, roles: dict[str, str], taken: set[str]) -> None:
     for column in frame.columns:
-        if column in taken or not (frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])):
+        if column in taken or not (
+            frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])
+        ):
             continue
         sample = frame[column].dropna().astype(str).head(200)
         if len(sample) < 1:
@@ -196,8 +252,15 @@ def _missing(problems: Problems, frame: pd.DataFrame, columns: list[str], what: 
 def _from_lonlat(frame: pd.DataFrame, lon_col: str, lat_col: str, problems: Problems) -> Located:
     lon, lat = numbers(frame[lon_col]), numbers(frame[lat_col])
     empty = _missing(problems, frame, [lat_col, lon_col], "location")
-    problems.add(~empty & np.isnan(lat), lat_col, "latitude {value} is not a number", frame[lat_col])
-    problems.add(~empty & np.isnan(lon) & ~np.isnan(lat), lon_col, "longitude {value} is not a number", frame[lon_col])
+    problems.add(
+        ~empty & np.isnan(lat), lat_col, "latitude {value} is not a number", frame[lat_col]
+    )
+    problems.add(
+        ~empty & np.isnan(lon) & ~np.isnan(lat),
+        lon_col,
+        "longitude {value} is not a number",
+        frame[lon_col],
+    )
     hints: list[str] = []
     valid = np.isfinite(lon) & np.isfinite(lat)
     if _share(_in_box(lon, lat, GB_BNG_BOX) & (lat > 1000), valid) >= 0.5:
@@ -214,9 +277,15 @@ def _from_lonlat(frame: pd.DataFrame, lon_col: str, lat_col: str, problems: Prob
     bad_lat = valid & (np.abs(lat) > 90)
     bad_lon = valid & (np.abs(lon) > 180)
     problems.add(bad_lat, lat_col, "latitude {value} is outside -90 to 90", frame[lat_col])
-    problems.add(bad_lon & ~bad_lat, lon_col, "longitude {value} is outside -180 to 180", frame[lon_col])
+    problems.add(
+        bad_lon & ~bad_lat, lon_col, "longitude {value} is outside -180 to 180", frame[lon_col]
+    )
     ok = valid & ~bad_lat & ~bad_lon
-    if _share(_in_box(lon, lat, FORCE_LONLAT_BOX), ok) < 0.5 <= _share(_in_box(lat, lon, FORCE_LONLAT_BOX), ok):
+    if (
+        _share(_in_box(lon, lat, FORCE_LONLAT_BOX), ok)
+        < 0.5
+        <= _share(_in_box(lat, lon, FORCE_LONLAT_BOX), ok)
+    ):
         hints.append(
             f"latitude and longitude look swapped: most points would be in Lancashire with '{lat_col}' "
             f"as longitude and '{lon_col}' as latitude. Map them explicitly: "
@@ -235,7 +304,12 @@ def _from_bng(frame: pd.DataFrame, e_col: str, n_col: str, problems: Problems) -
     east, north = numbers(frame[e_col]), numbers(frame[n_col])
     empty = _missing(problems, frame, [e_col, n_col], "location")
     problems.add(~empty & np.isnan(east), e_col, "easting {value} is not a number", frame[e_col])
-    problems.add(~empty & np.isnan(north) & ~np.isnan(east), n_col, "northing {value} is not a number", frame[n_col])
+    problems.add(
+        ~empty & np.isnan(north) & ~np.isnan(east),
+        n_col,
+        "northing {value} is not a number",
+        frame[n_col],
+    )
     valid = np.isfinite(east) & np.isfinite(north)
     hints: list[str] = []
     if _share((np.abs(east) <= 180) & (np.abs(north) <= 90), valid) >= 0.5:
@@ -245,21 +319,28 @@ def _from_bng(frame: pd.DataFrame, e_col: str, n_col: str, problems: Problems) -
         )
     outside_gb = valid & ~_in_box(east, north, GB_BNG_BOX)
     problems.add(
-        outside_gb, e_col,
+        outside_gb,
+        e_col,
         "easting/northing {value} is not a British National Grid coordinate (0-700000, 0-1300000)",
         pd.Series(east).astype(str) + ", " + pd.Series(north).astype(str),
     )
     ok = valid & ~outside_gb
-    if _share(_in_box(east, north, FORCE_BNG_BOX), ok) < 0.5 <= _share(_in_box(north, east, FORCE_BNG_BOX), ok):
+    if (
+        _share(_in_box(east, north, FORCE_BNG_BOX), ok)
+        < 0.5
+        <= _share(_in_box(north, east, FORCE_BNG_BOX), ok)
+    ):
         hints.append(
             f"easting and northing look swapped: most points would be in Lancashire the other way round. "
             f"Map them explicitly: --map '{e_col}=northing' --map '{n_col}=easting'."
         )
     lon, lat = to_wgs84(np.where(ok, east, np.nan), np.where(ok, north, np.nan))
     return Located(
-        np.where(ok, lon, np.nan), np.where(ok, lat, np.nan),
+        np.where(ok, lon, np.nan),
+        np.where(ok, lat, np.nan),
         f"British National Grid columns '{e_col}' and '{n_col}' (EPSG:27700)",
-        {"easting": e_col, "northing": n_col}, hints=hints,
+        {"easting": e_col, "northing": n_col},
+        hints=hints,
     )
 
 
@@ -272,8 +353,10 @@ def _from_gridref(frame: pd.DataFrame, column: str, problems: Problems) -> Locat
     ok = ~empty & ~bad
     lon, lat = to_wgs84(np.where(ok, east, np.nan), np.where(ok, north, np.nan))
     return Located(
-        np.where(ok, lon, np.nan), np.where(ok, lat, np.nan),
-        f"OS grid references in '{column}'", {"gridref": column},
+        np.where(ok, lon, np.nan),
+        np.where(ok, lat, np.nan),
+        f"OS grid references in '{column}'",
+        {"gridref": column},
     )
 
 
@@ -304,8 +387,10 @@ def _guess_crs(geoms: np.ndarray, hints: list[str], what: str) -> str:
     if not present.any():
         return "EPSG:4326"
     xmin, ymin, xmax, ymax = shapely.total_bounds(geoms[present])
-    if -180 <= xmin and xmax <= 180 and -90 <= ymin and ymax <= 90:
-        hints.append(f"{what} has no coordinate system; its values look like degrees, so WGS84 was assumed.")
+    if xmin >= -180 and xmax <= 180 and ymin >= -90 and ymax <= 90:
+        hints.append(
+            f"{what} has no coordinate system; its values look like degrees, so WGS84 was assumed."
+        )
         return "EPSG:4326"
     hints.append(
         f"{what} has no coordinate system; its values look like metres, so British National Grid "
@@ -314,7 +399,9 @@ def _guess_crs(geoms: np.ndarray, hints: list[str], what: str) -> str:
     return "EPSG:27700"
 
 
-def _from_geometry(table: RawTable, problems: Problems, already: np.ndarray | None = None) -> Located:
+def _from_geometry(
+    table: RawTable, problems: Problems, already: np.ndarray | None = None
+) -> Located:
     geoms = np.asarray(table.geometry, dtype=object)
     n = len(geoms)
     skip = np.zeros(n, dtype=bool) if already is None else already
@@ -335,13 +422,23 @@ def _from_geometry(table: RawTable, problems: Problems, already: np.ndarray | No
     lon[present] = shapely.get_x(centre)
     lat[present] = shapely.get_y(centre)
     ok = np.isfinite(lon) & np.isfinite(lat)
-    if _share(_in_box(lon, lat, FORCE_LONLAT_BOX), ok) < 0.5 <= _share(_in_box(lat, lon, FORCE_LONLAT_BOX), ok):
+    if (
+        _share(_in_box(lon, lat, FORCE_LONLAT_BOX), ok)
+        < 0.5
+        <= _share(_in_box(lat, lon, FORCE_LONLAT_BOX), ok)
+    ):
         hints.append(
             "the geometries' x and y look swapped (latitude written first): most would be in Lancashire "
             "the other way round. Export the file again with longitude first (GeoJSON requires it)."
         )
     source = table.crs or "guessed"
-    located = Located(lon, lat, f"the file's own geometry ({source}, reprojected to WGS84)", geometry=wgs, hints=hints)
+    located = Located(
+        lon,
+        lat,
+        f"the file's own geometry ({source}, reprojected to WGS84)",
+        geometry=wgs,
+        hints=hints,
+    )
     located.columns = {"geometry": "(file geometry)"}
     located.point_mask = points
     return located
@@ -357,9 +454,11 @@ def _from_postcode(
     problems.add(unknown, column, "{value} is not a known UK postcode", values)
     ok = ~empty & ~unknown
     return Located(
-        np.where(ok, lon, np.nan), np.where(ok, lat, np.nan),
+        np.where(ok, lon, np.nan),
+        np.where(ok, lat, np.nan),
         f"postcodes in '{column}' (offline geocoder, OS Code-Point Open)",
-        {"postcode": column}, postcodes=normalised,
+        {"postcode": column},
+        postcodes=normalised,
     )
 
 

@@ -102,7 +102,11 @@ def import_file(
 
 
 def _locate(
-    services: Services, table: RawTable, mapping: ColumnMapping, problems: Problems, report: ImportReport
+    services: Services,
+    table: RawTable,
+    mapping: ColumnMapping,
+    problems: Problems,
+    report: ImportReport,
 ) -> Located:
     exclude = {c for f, c in mapping.fields.items() if f != "postcode"}
     roles = detect_roles(table.frame, mapping.location, exclude)
@@ -142,8 +146,10 @@ def _import_kind(
     if located.point_mask is not None and located.geometry is not None:
         names = pd.Series(shapely.get_type_id(located.geometry)).map(_TYPE_NAMES).astype(object)
         problems.add(
-            np.isfinite(located.lon) & ~located.point_mask, None,
-            f"the feature is a {{value}}; {kind.label.lower()} need a point location", names,
+            np.isfinite(located.lon) & ~located.point_mask,
+            None,
+            f"the feature is a {{value}}; {kind.label.lower()} need a point location",
+            names,
         )
     values = validate_fields(table.frame, kind, mapping, problems, services.config.phone_key)
     timer.lap("validate")
@@ -184,8 +190,14 @@ def _import_kind(
 
 
 _TYPE_NAMES = {
-    0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint",
-    5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection",
+    0: "Point",
+    1: "LineString",
+    2: "LinearRing",
+    3: "Polygon",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    6: "MultiPolygon",
+    7: "GeometryCollection",
 }
 
 
@@ -203,7 +215,10 @@ def duplicate_keys(rows: pd.DataFrame, kind_name: str) -> tuple[pd.Series, str]:
     observed = pd.to_datetime(rows["observed_at"], utc=True, errors="coerce", format="mixed")
     seconds = (observed.astype("int64") // 1_000_000_000).where(observed.notna())
     place_time = (
-        rows["lon"].round(5).astype("string") + "," + rows["lat"].round(5).astype("string") + "@"
+        rows["lon"].round(5).astype("string")
+        + ","
+        + rows["lat"].round(5).astype("string")
+        + "@"
         + seconds.astype("Int64").astype("string")
     )
     return ref.where(ref.notna(), "\x1e" + place_time), "reference, or location and time"
@@ -217,11 +232,16 @@ def _within_file_duplicates(prepared: _Prepared, report: ImportReport) -> None:
     if not dup.any():
         return
     rows_seen = prepared.table.rows[~prepared.problems.bad]
-    first = pd.Series(rows_seen, index=keys.index).groupby(keys.to_numpy(), sort=False).transform("first")
+    first = (
+        pd.Series(rows_seen, index=keys.index)
+        .groupby(keys.to_numpy(), sort=False)
+        .transform("first")
+    )
     listed = np.flatnonzero(dup)[:MAX_LISTED]
     report.duplicate_rows.extend(
         RowProblem(
-            int(rows_seen[i]), None,
+            int(rows_seen[i]),
+            None,
             f"same {prepared.key_label} as {report.row_label} {int(first.iloc[i])}",
         )
         for i in listed
@@ -241,7 +261,9 @@ def _drop(prepared: _Prepared, mask: np.ndarray) -> None:
     prepared.problems.bad[gone] = True  # removed from "accepted"; counted as duplicates
 
 
-def _check_store(session: Session, prepared: _Prepared, report: ImportReport, kind_name: str) -> None:
+def _check_store(
+    session: Session, prepared: _Prepared, report: ImportReport, kind_name: str
+) -> None:
     """Drop rows already stored (same key) and reject tip-offs linked to unknown premises."""
     rows = prepared.rows
     if kind_name == TIPOFFS and rows["linked_premises_id"].notna().any():
@@ -253,9 +275,13 @@ def _check_store(session: Session, prepared: _Prepared, report: ImportReport, ki
         )
         missing = rows["linked_premises_id"].notna() & ~rows["linked_premises_id"].isin(known)
         if missing.any():
-            _reject_accepted(prepared, missing.to_numpy(dtype=bool), "linked_premises_id",
-                             "linked premises {value} is not a stored premises id",
-                             rows["linked_premises_id"])
+            _reject_accepted(
+                prepared,
+                missing.to_numpy(dtype=bool),
+                "linked_premises_id",
+                "linked premises {value} is not a stored premises id",
+                rows["linked_premises_id"],
+            )
     if prepared.keys is None or prepared.rows.empty:
         return
     stored = _stored_keys(session, kind_name)
@@ -329,7 +355,9 @@ def _finish(prepared: _Prepared, report: ImportReport) -> ImportResult:
     return ImportResult(report, sample.reset_index(drop=True))
 
 
-def _new_batch(session: Session, report: ImportReport, username: str, layer_name: str | None) -> ImportBatch:
+def _new_batch(
+    session: Session, report: ImportReport, username: str, layer_name: str | None
+) -> ImportBatch:
     batch = ImportBatch(
         file_name=report.file_name[:255],
         kind=report.kind,
@@ -357,10 +385,20 @@ def _commit_rows(session: Session, rows: pd.DataFrame, report: ImportReport, use
     insert_locations(session, rows)
     ids = list(session.execute(select(Location.id).where(Location.import_id == batch.id)).scalars())
     processing_log.record(
-        session, username, processing_log.COLLECTION,
-        f"import #{batch.id} of '{report.file_name}': {len(ids)} {report.kind}", records=ids,
+        session,
+        username,
+        processing_log.COLLECTION,
+        f"import #{batch.id} of '{report.file_name}': {len(ids)} {report.kind}",
+        records=ids,
     )
-    logger.info("import #%d: %s stored %d %s for %s", batch.id, report.file_name, len(ids), report.kind, username)
+    logger.info(
+        "import #%d: %s stored %d %s for %s",
+        batch.id,
+        report.file_name,
+        len(ids),
+        report.kind,
+        username,
+    )
 
 
 def _stored_report(report: ImportReport) -> dict[str, object]:
@@ -401,7 +439,9 @@ def _import_custom(
     lon, lat = located.lon[keep], located.lat[keep]
     codes, _divisions = services.districts.assign_codes(lon, lat)
     features = pd.DataFrame({"geometry_wkb": wkb, "properties": props, "district_code": codes})
-    signature = pd.Series(shapely.to_wkb(kept, hex=True), dtype=object) + pd.Series(props, dtype=object)
+    signature = pd.Series(shapely.to_wkb(kept, hex=True), dtype=object) + pd.Series(
+        props, dtype=object
+    )
     dup = signature.duplicated(keep="first").to_numpy(dtype=bool)
     rows_kept = table.rows[keep]
     report.duplicate_rows = [
@@ -416,12 +456,14 @@ def _import_custom(
     report.rejected_rows = problems.sorted_entries()
     report.reasons = dict(problems.counts)
     report.outside_area = int((features["district_code"] == OUTSIDE).sum())
-    report.by_district = {str(k): int(v) for k, v in features["district_code"].value_counts().items()}
+    report.by_district = {
+        str(k): int(v) for k, v in features["district_code"].value_counts().items()
+    }
     report.geometry_type = geometry_family(kept)
     report.columns = {c: c for c in attributes.columns}
     preview = pd.DataFrame({"geometry": kept[:PREVIEW_POINTS]})
     result = ImportResult(report, preview)
-    with (services.db.read() if dry_run else services.db.write()) as session:
+    with services.db.read() if dry_run else services.db.write() as session:
         if layer_exists(session, layer_name):
             raise ImportRefused(
                 f"a layer called '{layer_name}' already exists: choose another name (--name) or remove it first."
@@ -450,7 +492,9 @@ def _import_custom(
         session.execute(insert(CustomFeature), records)
         count = session.scalar(select(func.count()).where(CustomFeature.layer_id == layer.id))
         processing_log.record(
-            session, username, processing_log.COLLECTION,
+            session,
+            username,
+            processing_log.COLLECTION,
             f"import #{batch.id} of '{report.file_name}': custom layer '{layer_name}' ({count} features)",
             records=[layer.id],
         )

@@ -9,7 +9,9 @@ GDAL (through pyogrio) only ever opens files under names we generated in a priva
 from __future__ import annotations
 
 import csv
+import itertools
 import logging
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -156,8 +158,20 @@ def _read_csv(staged: Staged, _max_bytes: int) -> RawTable:
 
 NUMERIC_NAMES = frozenset(
     {
-        "lat", "latitude", "lon", "long", "lng", "longitude", "easting", "northing", "x", "y",
-        "accuracy", "accuracy_m", "east", "north",
+        "lat",
+        "latitude",
+        "lon",
+        "long",
+        "lng",
+        "longitude",
+        "easting",
+        "northing",
+        "x",
+        "y",
+        "accuracy",
+        "accuracy_m",
+        "east",
+        "north",
     }
 )
 """Columns left to pandas' fast numeric parsing (all others stay text: ``007`` keeps its zeros)."""
@@ -166,7 +180,11 @@ NUMERIC_NAMES = frozenset(
 def _text_dtypes(path: Path, sep: str, encoding: str) -> dict[str, type]:
     """``str`` for every column except coordinate-like ones, read from the header alone."""
     header = pd.read_csv(path, sep=sep, nrows=0, encoding=encoding).columns
-    return {c: str for c in header if re.sub(r"[^a-z0-9]+", "_", str(c).lower()).strip("_") not in NUMERIC_NAMES}
+    return {
+        c: str
+        for c in header
+        if re.sub(r"[^a-z0-9]+", "_", str(c).lower()).strip("_") not in NUMERIC_NAMES
+    }
 
 
 def _parser_message(exc: Exception) -> str:
@@ -190,33 +208,49 @@ def _read_xlsx(staged: Staged, max_bytes: int) -> RawTable:
         ) from None
     try:
         sheet = workbook.worksheets[0]
-        header: list[str] | None = None
-        header_row = 0
+        all_rows = sheet.iter_rows(values_only=True)
+        head = list(itertools.islice(all_rows, HEADER_SEARCH_ROWS))
+        header, header_row = _find_header(head)
         values: list[tuple] = []
         numbers: list[int] = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if header is None:
-                if any(v not in (None, "") for v in row):
-                    header = [
-                        str(v).strip() if v not in (None, "") else f"column {i + 1}"
-                        for i, v in enumerate(row)
-                    ]
-                    header_row = number
-                continue
+        for number, row in enumerate(itertools.chain(head[header_row:], all_rows), start=header_row + 1):
             if all(v in (None, "") for v in row):
                 continue
             values.append(tuple(row))
             numbers.append(number)
     except (KeyError, ValueError, OSError, EOFError) as exc:
-        raise ImportRefused(f"'{staged.file_name}' could not be read (damaged workbook): {exc}") from None
+        raise ImportRefused(
+            f"'{staged.file_name}' could not be read (damaged workbook): {exc}"
+        ) from None
     finally:
         workbook.close()
     if header is None:
         raise ImportRefused(f"'{staged.file_name}' has an empty first sheet: nothing to import.")
     width = len(header)
-    frame = pd.DataFrame([(tuple(r) + (None,) * width)[:width] for r in values], columns=header, dtype=object)
+    frame = pd.DataFrame(
+        [(tuple(r) + (None,) * width)[:width] for r in values], columns=header, dtype=object
+    )
     notes = [f"read sheet '{sheet.title}', header on row {header_row}"]
-    return RawTable(frame=frame, rows=np.asarray(numbers, dtype=np.int64), row_label="row", notes=notes)
+    return RawTable(
+        frame=frame, rows=np.asarray(numbers, dtype=np.int64), row_label="row", notes=notes
+    )
+
+
+HEADER_SEARCH_ROWS = 20
+
+
+def _find_header(rows: list[tuple]) -> tuple[list[str] | None, int]:
+    """The header row (1-based number) among the first rows: the first that is about as wide
+    as the widest, so a title line above the table is skipped."""
+    filled = [sum(v not in (None, "") for v in row) for row in rows]
+    if not filled or max(filled) == 0:
+        return None, 0
+    wanted = max(1, math.ceil(0.6 * max(filled)))
+    index = next(i for i, n in enumerate(filled) if n >= wanted)
+    header = [
+        str(v).strip() if v not in (None, "") else f"column {i + 1}" for i, v in enumerate(rows[index])
+    ]
+    return header, index + 1
 
 
 # --- GDAL formats -----------------------------------------------------------------------------
@@ -256,7 +290,9 @@ def _read_ogr(path: Path, file_name: str) -> RawTable:
     frame = pd.DataFrame(gdf.drop(columns="geometry", errors="ignore"))
     frame.columns = [str(c) for c in frame.columns]
     rows = np.arange(1, len(frame) + 1, dtype=np.int64)
-    return RawTable(frame=frame, rows=rows, row_label="feature", geometry=geometry, crs=crs, notes=notes)
+    return RawTable(
+        frame=frame, rows=rows, row_label="feature", geometry=geometry, crs=crs, notes=notes
+    )
 
 
 def _read_ogr_file(staged: Staged, _max_bytes: int) -> RawTable:
@@ -272,9 +308,10 @@ def _read_shapefile_zip(staged: Staged, max_bytes: int) -> RawTable:
     shp = shps[0]
     stem = shp.filename[:-4].lower()
     parts = {
-        m.filename[len(stem):].lower(): m
+        m.filename[len(stem) :].lower(): m
         for m in members
-        if m.filename.lower().startswith(stem) and m.filename[len(stem):].lower() in SHAPEFILE_PARTS
+        if m.filename.lower().startswith(stem)
+        and m.filename[len(stem) :].lower() in SHAPEFILE_PARTS
     }
     missing = [p for p in (".shx", ".dbf") if p not in parts]
     if missing:
@@ -285,12 +322,16 @@ def _read_shapefile_zip(staged: Staged, max_bytes: int) -> RawTable:
     folder = staged.folder / "shapefile"
     folder.mkdir()
     for suffix, info in parts.items():
-        extract_member(staged.path, info, folder / f"layer0{suffix}", info.file_size, staged.file_name)
+        extract_member(
+            staged.path, info, folder / f"layer0{suffix}", info.file_size, staged.file_name
+        )
     table = _read_ogr(folder / "layer0.shp", staged.file_name)
     if ".prj" not in parts:
         table.notes.append("the shapefile has no .prj, so its coordinate system had to be guessed")
     if len(shps) > 1:
-        table.notes.append(f"the archive holds {len(shps)} shapefiles; only {shp.filename!r} was read")
+        table.notes.append(
+            f"the archive holds {len(shps)} shapefiles; only {shp.filename!r} was read"
+        )
     return table
 
 
@@ -300,9 +341,7 @@ def _read_shapefile_zip(staged: Staged, max_bytes: int) -> RawTable:
 def _kml_table(data: bytes, file_name: str) -> RawTable:
     frame, geometry = parse_kml(data, file_name)
     rows = np.arange(1, len(frame) + 1, dtype=np.int64)
-    return RawTable(
-        frame=frame, rows=rows, row_label="feature", geometry=geometry, crs="EPSG:4326"
-    )
+    return RawTable(frame=frame, rows=rows, row_label="feature", geometry=geometry, crs="EPSG:4326")
 
 
 def _read_kml(staged: Staged, _max_bytes: int) -> RawTable:

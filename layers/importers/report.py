@@ -137,9 +137,13 @@ class ImportReport:
         for note in self.notes:
             out.append(f"  note: {note}")
         for p in self.rejected_rows[:50]:
-            out.append(f"  {self.row_label} {p.row}: {p.column + ': ' if p.column else ''}{p.reason}")
+            out.append(
+                f"  {self.row_label} {p.row}: {p.column + ': ' if p.column else ''}{p.reason}"
+            )
         if self.rejected > len(self.rejected_rows[:50]):
-            out.append(f"  ... and {self.rejected - len(self.rejected_rows[:50])} more rejected rows")
+            out.append(
+                f"  ... and {self.rejected - len(self.rejected_rows[:50])} more rejected rows"
+            )
         for p in self.duplicate_rows[:20]:
             out.append(f"  duplicate {self.row_label} {p.row}: {p.reason}")
         return out

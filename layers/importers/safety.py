@@ -87,7 +87,9 @@ def format_of(file_name: str) -> str:
 
 
 @contextmanager
-def staged_upload(source: bytes | BinaryIO | Path, file_name: str, max_bytes: int) -> Iterator[Staged]:
+def staged_upload(
+    source: bytes | BinaryIO | Path, file_name: str, max_bytes: int
+) -> Iterator[Staged]:
     """Copy ``source`` into a new private temporary folder and check it; removed afterwards.
 
     Refuses empty and oversized files (counting while copying, so a lying client cannot
@@ -154,7 +156,9 @@ def check_magic(path: Path, fmt: str, name: str) -> None:
         wrong = "a GeoJSON document (text starting with '{')"
     elif fmt == "kml" and (first != b"<" or is_zip):
         wrong = "a KML document (XML text)"
-    elif fmt == "csv" and (is_zip or is_sqlite or (b"\x00" in head and not head.startswith(BOMS[1:]))):
+    elif fmt == "csv" and (
+        is_zip or is_sqlite or (b"\x00" in head and not head.startswith(BOMS[1:]))
+    ):
         wrong = "a text file of rows"
     if wrong:
         raise ImportRefused(
@@ -194,16 +198,24 @@ def check_zip(path: Path, name: str, limits: ZipLimits) -> list[zipfile.ZipInfo]
     for info in infos:
         member = info.filename
         parts = PurePosixPath(member.replace("\\", "/")).parts
-        if member.startswith(("/", "\\")) or (len(member) > 1 and member[1] == ":") or ".." in parts:
+        if (
+            member.startswith(("/", "\\"))
+            or (len(member) > 1 and member[1] == ":")
+            or ".." in parts
+        ):
             raise ImportRefused(
                 f"'{name}' contains a file with an unsafe path ({member!r}); "
                 "archives must not point outside themselves."
             )
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
-            raise ImportRefused(f"'{name}' contains a symbolic link ({member!r}); links are not accepted.")
+            raise ImportRefused(
+                f"'{name}' contains a symbolic link ({member!r}); links are not accepted."
+            )
         total += info.file_size
-        if info.file_size > 1 << 20 and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+        if info.file_size > 1 << 20 and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
             raise ImportRefused(
                 f"'{name}' looks like a zip bomb: {member!r} expands {info.file_size // max(info.compress_size, 1)} "
                 "times; refused."
@@ -232,6 +244,8 @@ def extract_member(path: Path, info: zipfile.ZipInfo, dest: Path, limit: int, na
         while chunk := src.read(CHUNK):
             written += len(chunk)
             if written > limit:
-                raise ImportRefused(f"'{name}' expands beyond its declared size; refused as a zip bomb.")
+                raise ImportRefused(
+                    f"'{name}' expands beyond its declared size; refused as a zip bomb."
+                )
             out.write(chunk)
     return written

@@ -221,19 +221,7 @@ def chrome():  # type: ignore[no-untyped-def]
 
 
 def sign_in_briefing(driver, live: BriefingLive, role: str = "briefing") -> None:  # type: ignore[no-untyped-def]
-    """Sign in through ``/login`` (posting the login form with the page's own fetch)."""
-    driver.get(f"{live.url}/login")
-    status = driver.execute_async_script(
-        """
-        const [user, password, done] = arguments;
-        const form = document.querySelector("form");
-        const data = new URLSearchParams(new FormData(form));
-        data.set("username", user);
-        data.set("password", password);
-        fetch(form.action || "/login", {method: "POST", body: data, credentials: "same-origin",
-                                        redirect: "manual"})
-          .then(r => done(r.type + " " + r.status)).catch(e => done(String(e)));
-        """,
-        role, live.passwords[role],
-    )
-    assert status.startswith("opaqueredirect") or status.endswith((" 302", " 303")), status
+    """Sign in through the ``/login`` form as the user of ``role`` (the shared e2e helper)."""
+    from tests.e2e.conftest import sign_in
+
+    sign_in(driver, live, role)  # type: ignore[arg-type]

@@ -160,6 +160,19 @@ def test_brf301_briefing_screen_panels_rotation_network_redaction(
     assert any("Church Street" in b or "Station Road" in b or "Market Street" in b
                for b in updates)
 
+    # The pack button downloads the pack and the export is logged as a disclosure.
+    chrome.find_element(By.ID, Ids.DOWNLOAD_BUTTON).click()
+    until(lambda: "downloaded" in chrome.find_element(By.ID, Ids.DOWNLOAD_MESSAGE).text,
+          timeout=60)
+    from sqlalchemy import select
+
+    from layers.processing_log import ProcessingLog
+
+    with briefing_live.services.db.read() as session:  # type: ignore[attr-defined]
+        logs = session.scalars(select(ProcessingLog).where(
+            ProcessingLog.action == "disclosure")).all()
+    assert any(log.username == "briefing" and "briefing screen" in log.detail for log in logs)
+
 
 def test_brf302_pack_opens_offline_with_maps_and_charts(
     briefing_live: BriefingLive, chrome, tmp_path: Path  # type: ignore[no-untyped-def]

@@ -66,7 +66,8 @@ def test_ops002_figure_has_no_third_party_style_and_typed_points(app):
     svc = app.extensions["opsmap"]
     fig = operations_figure(svc.boundaries, None)
     style = fig.layout.map.style
-    assert isinstance(style, dict) and style["sources"] == {}
+    assert isinstance(style, dict) and list(style["sources"]) == ["blank"]
+    assert "http" not in json.dumps(style)
     assert "glyphs" not in style and "sprite" not in style
     assert [t.name for t in fig.data][2:5] == ["Suspected premises", "Tip-offs", "Advert geotags"]
     assert all(t.marker.symbol in (None, "circle") for t in fig.data[2:])

@@ -91,6 +91,10 @@ def test_sec085_cli_users_and_tokens(
                             "--password-stdin"]) == 0
     assert app_module.main(["users", "add", "erin", "--role", "analyst",
                             "--password-stdin"]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO("a changed passphrase\n"))
+    assert app_module.main(["users", "password", "erin", "--password-stdin"]) == 0
+    with cli_env.db.write(bump=False) as session:
+        assert accounts.authenticate(session, "erin", "a changed passphrase") is not None
     assert app_module.main(["users", "demo"]) == 0
     demo = capsys.readouterr().out
     for role in accounts.ROLES:

@@ -6,7 +6,8 @@ import datetime as dt
 import logging
 from typing import Any
 
-from dash import Dash, Input, Output, html
+from dash import Dash, Input, Output, State, html
+from dash.exceptions import PreventUpdate
 
 from dashboard.access import OPERATIONAL, require
 from dashboard.context import services
@@ -81,11 +82,17 @@ def register_callbacks(app: Dash) -> None:
         Output(Ids.BY_DIVISION, "columnDefs"),
         Output(Ids.MAP, "figure"),
         Output(Ids.UPDATED, "children"),
+        Output(Ids.REVISION, "data"),
         Input(Ids.POLL, "n_intervals"),
+        State(Ids.REVISION, "data"),
     )
     @require(*OPERATIONAL)
-    def refresh(_n: Any) -> tuple:
+    def refresh(_n: Any, shown_revision: int) -> tuple:
+        """Redraw the board when the data moved on since the last redraw."""
         svc = services()
+        revision = svc.db.revision()
+        if revision == shown_revision:
+            raise PreventUpdate
         with svc.db.read() as session:
             board = progress_board(session)
             frame = candidate_frame(session)
@@ -103,7 +110,8 @@ def register_callbacks(app: Dash) -> None:
             board.by_division,
             columns(["division"]),
             figure,
-            f"Updated {dt.datetime.now(dt.UTC):%H:%M:%S} UTC",
+            f"Data as of {dt.datetime.now(dt.UTC):%H:%M:%S} UTC",
+            revision,
         )
 
     @app.callback(

@@ -17,4 +17,5 @@ class Ids(StrEnum):
     LEFT_TITLE = "brd-left-title"
     DAY = "brd-day"
     POLL = "brd-poll"
+    REVISION = "brd-revision"
     UPDATED = "brd-updated"

@@ -121,6 +121,7 @@ def layout() -> html.Div:
                 className="board-tables",
             ),
             dcc.Interval(id=Ids.POLL, interval=POLL_MS),
+            dcc.Store(id=Ids.REVISION, data=-1),
         ],
         className="board",
     )

@@ -17,10 +17,9 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.access import EVERYONE, current_principal, require
 from dashboard.context import services
-from dashboard.pages.briefing.figures import simplified
 from dashboard.pages.briefing.ids import PANELS, Ids, body_id, panel_id
 from dashboard.pages.briefing.panels import panel_bodies
-from layers.briefing import LONDON, BriefingOptions, briefing_moment, build_briefing
+from layers.briefing import LONDON, BriefingOptions, briefing_moment, cached_briefing
 from layers.briefing_pack import export_pack
 from layers.services import Services
 
@@ -91,8 +90,8 @@ def refresh_outputs(
     checked = dt.datetime.now(LONDON).strftime("%H:%M:%S")
     if seen == key:
         return [no_update] * len(KEYS), f"Data as of {checked}", no_update, key
-    b = build_briefing(services_.db, options, districts_frame(services_))
-    bodies = panel_bodies(b, simplified(services_.boundaries))
+    b = cached_briefing(services_.db, options, districts_frame(services_))
+    bodies = panel_bodies(b, services_.boundaries)
     since = b.since.astimezone(LONDON).strftime("%a %H:%M")
     context = [
         html.Span(b.operation, className="ctx-operation"),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -27,7 +29,7 @@ MAP_STYLE: dict[str, Any] = {
     "layers": [{"id": "bg", "type": "background", "paint": {"background-color": SCREEN_BG}}],
 }
 CENTRE = {"lon": -2.58, "lat": 53.87}
-ZOOM = 9.1
+ZOOM = 8.75
 TEAM_COLOURS = (
     OKABE_ITO["orange"], OKABE_ITO["sky"], OKABE_ITO["green"], OKABE_ITO["yellow"],
     OKABE_ITO["vermillion"], OKABE_ITO["purple"], "#ffffff", OKABE_ITO["blue"],
@@ -37,6 +39,52 @@ STATUS_COLOURS: dict[str, str] = {
     "planned": OKABE_ITO["sky"],
     "in_progress": OKABE_ITO["orange"],
 }
+
+
+@dataclass(frozen=True)
+class BaseMap:
+    """What every briefing map shares, computed once per set of boundaries."""
+
+    boundaries: gpd.GeoDataFrame
+    outline: dict[str, Any]
+    labels: list[dict[str, Any]]
+    geojson: dict[str, Any]
+
+
+_BASE: dict[tuple[Any, ...], BaseMap] = {}
+_BASE_LOCK = threading.Lock()
+
+
+def _source_key(boundaries: gpd.GeoDataFrame) -> tuple[Any, ...]:
+    """Identifies boundaries by content (codes, extent, vertex count), not by object."""
+    return (
+        tuple(boundaries["code"]),
+        tuple(np.round(boundaries.total_bounds, 6)),
+        int(shapely.get_num_coordinates(boundaries.geometry.to_numpy()).sum()),
+    )
+
+
+def base_map(boundaries: gpd.GeoDataFrame) -> BaseMap:
+    """Simplified districts, their outline trace, labels and GeoJSON (a read-only cache keyed
+    by the boundaries' content, so it is the same in every worker and never stale)."""
+    key = _source_key(boundaries)
+    with _BASE_LOCK:
+        cached = _BASE.get(key)
+    if cached is not None:
+        return cached
+    simple = simplified(boundaries)
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": code, "properties": {},
+             "geometry": json.loads(shapely.to_geojson(geom))}
+            for code, geom in zip(simple["code"], simple.geometry, strict=True)
+        ],
+    }
+    base = BaseMap(simple, _outline(simple), district_labels(simple), geojson)
+    with _BASE_LOCK:
+        _BASE[key] = base
+    return base
 
 
 def simplified(boundaries: gpd.GeoDataFrame, tolerance: float = 0.002) -> gpd.GeoDataFrame:
@@ -67,8 +115,9 @@ def _base(
     boundaries: gpd.GeoDataFrame, traces: list[dict[str, Any]], legend: bool
 ) -> dict[str, Any]:
     """A map figure as a plain dict: plotly's validation of go.Figure costs more than the data."""
+    base = base_map(boundaries)
     return {
-        "data": [_outline(boundaries), *traces],
+        "data": [base.outline, *traces],
         "layout": {
             "map": {"style": MAP_STYLE, "center": CENTRE, "zoom": ZOOM},
             "paper_bgcolor": SCREEN_BG,
@@ -77,7 +126,7 @@ def _base(
             "showlegend": legend,
             "legend": {"bgcolor": "rgba(16,20,24,0.85)", "font": {"size": 24}, "x": 0.01,
                        "y": 0.99},
-            "meta": {"labels": district_labels(boundaries)},
+            "meta": {"labels": base.labels},
             "uirevision": "briefing",
         },
     }
@@ -103,24 +152,19 @@ def plan_map(boundaries: gpd.GeoDataFrame, plan: pd.DataFrame) -> dict[str, Any]
 
 def district_map(boundaries: gpd.GeoDataFrame, by_district: pd.DataFrame) -> dict[str, Any]:
     """Districts shaded by the share of planned premises done (week to date)."""
-    table = by_district.set_index("district_code").reindex(boundaries["code"]).fillna(0)
-    geojson = {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "id": code, "properties": {},
-             "geometry": json.loads(shapely.to_geojson(geom))}
-            for code, geom in zip(boundaries["code"], boundaries.geometry, strict=True)
-        ],
-    }
+    base = base_map(boundaries)
+    codes = base.boundaries["code"]
+    table = by_district.set_index("district_code").reindex(codes).fillna(0)
+    geojson = base.geojson
     planned = table["planned"].to_numpy()
     fill = {
-        "type": "choroplethmap", "geojson": geojson, "locations": list(boundaries["code"]),
+        "type": "choroplethmap", "geojson": geojson, "locations": list(codes),
         "z": [float(v) if p else None for v, p in zip(table["done_pct"], planned, strict=True)],
         "zmin": 0, "zmax": 100, "colorscale": "Cividis",
         "marker": {"opacity": 0.85, "line": {"width": 0}},
         "colorbar": {"title": {"text": "% done"}, "tickfont": {"size": 22}, "len": 0.6},
         "customdata": [[n, int(d), int(p)] for n, d, p in
-                       zip(boundaries["name"], table["done"], planned, strict=True)],
+                       zip(base.boundaries["name"], table["done"], planned, strict=True)],
         "hovertemplate": "%{customdata[0]}: %{customdata[1]} of %{customdata[2]}<extra></extra>",
         "name": "Done vs planned",
     }

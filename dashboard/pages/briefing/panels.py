@@ -121,7 +121,7 @@ def intel_body(b: Briefing, boundaries: gpd.GeoDataFrame) -> list[Any]:
     tips = int((b.new_intel["kind"] == "tipoffs").sum()) if len(b.new_intel) else 0
     ads = int((b.new_intel["kind"] == "adverts").sum()) if len(b.new_intel) else 0
     hot = (_table(b.hotspots, [("cell", "1 km square"), ("district", "District"),
-                               ("tipoffs", "Tip-offs"), ("adverts", "Adverts")], limit=6)
+                               ("tipoffs", "Tip-offs"), ("adverts", "Adverts")], limit=4)
            if len(b.hotspots) else _empty("Nothing new since the last briefing."))
     return [
         html.Div(_graph(figures.intel_map(boundaries, b.new_intel, b.hotspots), "briefing-map"),

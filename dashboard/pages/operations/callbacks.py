@@ -65,7 +65,7 @@ def register_callbacks(app: Dash) -> None:
         moved = triggered == {f"{Ids.MAP}.relayoutData"}
         if moved and state and viewport is not None and state.get("viewport") == viewport.as_list():
             raise PreventUpdate  # a relayout that did not move the map
-        out = render(svc, kinds, colour_by, values, viewport)
+        out = render(svc, kinds, colour_by, values, viewport, state)
         return as_patch(out.updates), out.counts, out.table, out.state, out.notice
 
     @app.callback(

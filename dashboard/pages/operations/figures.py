@@ -9,6 +9,7 @@ plotly.js's map traces do not draw points added to a trace that was empty while 
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import geopandas as gpd
@@ -21,6 +22,7 @@ from dashboard.maps import KIND_COLOURS, KIND_SIZES, STATUS_COLOURS, base_figure
 from dashboard.pages.operations.view import POINTS, LayerView
 from geodata.crs import to_wgs84
 from layers.kinds import KIND_NAMES, KINDS
+from layers.queries import codes_for
 from layers.status import STATUS_LABELS, STATUSES
 
 DRAW_ORDER: tuple[str, ...] = ("adverts", "tipoffs", "premises")
@@ -125,12 +127,27 @@ Update = tuple[int, tuple[str, ...], Any]
 """One change to the figure: trace index, property path, new value."""
 
 
+def layer_fingerprint(view: LayerView | None, colour_by_status: bool, revision: int) -> str:
+    """A short digest of what a layer's traces would show; equal digests mean nothing to send."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(f"{revision}|{colour_by_status}".encode())
+    if view is not None:
+        digest.update(f"{view.mode}|{view.total}".encode())
+        digest.update(view.rows.tobytes())
+        if view.cells is not None:
+            digest.update(view.cells.count.tobytes())
+            digest.update(view.cells.easting.tobytes())
+            digest.update(view.cells.northing.tobytes())
+    return digest.hexdigest()
+
+
 def layer_updates(
     frame: pd.DataFrame,
     views: dict[str, LayerView | None],
     colour_by_status: bool,
+    kinds: tuple[str, ...] = KIND_NAMES,
 ) -> list[Update]:
-    """The changes that redraw the point and cell traces for the given layer views.
+    """The changes that redraw the point and cell traces of ``kinds`` for the layer views.
 
     A kind whose view is ``None`` is switched off. The same list becomes a ``Patch`` for a
     callback (:func:`as_patch`) or is applied to the page's first figure (:func:`apply`).
@@ -138,8 +155,8 @@ def layer_updates(
     out: list[Update] = []
     lon_all = frame["lon"].to_numpy()
     lat_all = frame["lat"].to_numpy()
-    status_codes = frame["status"].cat.set_categories(list(STATUSES)).cat.codes.to_numpy()
-    for kind in KIND_NAMES:
+    status_codes = codes_for(frame["status"], STATUSES)
+    for kind in kinds:
         view = views.get(kind)
         p, c = POINT_TRACE[kind], CELL_TRACE[kind]
         if view is None:
@@ -183,13 +200,12 @@ def layer_updates(
                 (c, ("lon",), typed(lon)),
                 (c, ("lat",), typed(lat)),
                 (c, ("marker", "size"), typed(8 + 5 * np.log10(cells.count))),
+                (c, ("customdata",), typed(cells.count, "i4")),
                 (
                     c,
-                    ("hovertext",),
-                    [
-                        f"{n:,} {noun} here<br><i>Zoom in or filter to see each</i>"
-                        for n in cells.count.tolist()
-                    ],
+                    ("hovertemplate",),
+                    f"%{{customdata:,}} {noun} here<br><i>Zoom in or filter to see each</i>"
+                    "<extra></extra>",
                 ),
             ]
     return out

@@ -10,13 +10,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from dash import html
 
-from dashboard.pages.operations.figures import Update, layer_updates
+from dashboard.pages.operations.figures import Update, layer_fingerprint, layer_updates
 from dashboard.pages.operations.ids import Ids
 from dashboard.pages.operations.view import LayerView, Viewport, plan_layer
 from layers.kinds import KIND_NAMES, KINDS
-from layers.queries import Filters, current_frame, district_summary, filter_mask, totals
+from layers.queries import (
+    Filters,
+    counts_by_status,
+    current_frame,
+    district_summary,
+    filter_mask,
+    totals,
+)
 from layers.services import Services
 from layers.status import STATUS_LABELS, STATUSES
 
@@ -50,37 +58,41 @@ def build_filters(kinds: list[str] | None, values: dict[str, Any]) -> Filters:
 
 
 def layer_views(
-    frame, filters: Filters, viewport: Viewport | None, limit: int
+    frame: pd.DataFrame,
+    mask: np.ndarray,
+    kinds: tuple[str, ...],
+    viewport: Viewport | None,
+    limit: int,
 ) -> dict[str, LayerView | None]:
-    """How each kind is drawn for these filters (switched-off kinds map to ``None``)."""
-    mask = filter_mask(frame, filters)
+    """How each kind is drawn for the filtered rows (switched-off kinds map to ``None``)."""
     return {
-        kind: plan_layer(frame, mask, kind, viewport, limit) if kind in filters.kinds else None
+        kind: plan_layer(frame, mask, kind, viewport, limit) if kind in kinds else None
         for kind in KIND_NAMES
     }
 
 
-def counts_strip(frame, mask: np.ndarray) -> list[Any]:
+def counts_strip(frame: pd.DataFrame, mask: np.ndarray) -> list[Any]:
     """Per layer: how many pass the filters, split by status."""
-    sub = frame.loc[mask]
+    counts = counts_by_status(frame, mask)
     blocks = []
     for kind in KIND_NAMES:
-        in_kind = sub.loc[sub["kind"] == kind]
-        by_status = in_kind["status"].value_counts()
+        by_status = counts[kind]
         blocks.append(
             html.Div(
                 [
                     html.Div(KINDS[kind].label, className="count-label"),
-                    html.Div(f"{len(in_kind):,}", className="count-value", id=f"count-{kind}"),
+                    html.Div(
+                        f"{sum(by_status.values()):,}", className="count-value", id=f"count-{kind}"
+                    ),
                     html.Div(
                         [
                             html.Span(
-                                f"{STATUS_LABELS[s]} {int(by_status.get(s, 0)):,}",
+                                f"{STATUS_LABELS[s]} {by_status[s]:,}",
                                 className=f"chip status-{s}",
                                 id=f"count-{kind}-{s}",
                             )
                             for s in STATUSES
-                            if by_status.get(s, 0)
+                            if by_status[s]
                         ],
                         className="count-status",
                     ),
@@ -120,13 +132,22 @@ def render(
     colour_by: str | None,
     values: dict[str, Any],
     viewport: Viewport | None,
+    previous: dict[str, Any] | None = None,
 ) -> Rendered:
-    """Render the page's data for these controls and visible area."""
+    """Render the page's data for these controls and visible area.
+
+    ``previous`` is the state of the last render: layers whose content is unchanged are left
+    out of the updates, so a filter change sends only the traces it changed.
+    """
     revision, frame = current_frame(svc.db)
     filters = build_filters(kinds, values)
     mask = filter_mask(frame, filters)
-    views = layer_views(frame, filters, viewport, svc.config.map_point_limit)
-    summary = district_summary(frame.loc[mask], svc.boundaries[["code", "name", "division"]])
+    views = layer_views(frame, mask, filters.kinds, viewport, svc.config.map_point_limit)
+    by_status = colour_by == "status"
+    prints = {k: layer_fingerprint(views[k], by_status, revision) for k in KIND_NAMES}
+    before = (previous or {}).get("layers") or {}
+    changed = tuple(k for k in KIND_NAMES if before.get(k) != prints[k])
+    summary = district_summary(frame, svc.boundaries[["code", "name", "division"]], mask)
     notice = (
         html.Div(
             "Demo data: this map shows a synthetic week, not real intelligence.",
@@ -139,10 +160,10 @@ def render(
         "revision": revision,
         "filters": filters.as_dict(),
         "viewport": viewport.as_list() if viewport else None,
-        "modes": {k: v.mode for k, v in views.items() if v is not None},
+        "layers": prints,
     }
     return Rendered(
-        layer_updates(frame, views, colour_by == "status"),
+        layer_updates(frame, views, by_status, changed),
         counts_strip(frame, mask),
         district_table(summary),
         state,

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.density import Cells, cell_size_for, grid_cells
+from layers.queries import category_mask
 
 POINTS = "points"
 CELLS = "cells"
@@ -67,7 +68,7 @@ def plan_layer(
     limit: int,
 ) -> LayerView:
     """Decide how ``kind`` is drawn given the filter ``mask`` and the visible area."""
-    in_kind = mask & (frame["kind"].to_numpy() == kind)
+    in_kind = mask & category_mask(frame["kind"], (kind,))
     total = int(in_kind.sum())
     visible = in_kind
     if viewport is not None:

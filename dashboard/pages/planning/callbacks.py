@@ -28,7 +28,14 @@ from layers.planning.candidates import candidate_frame, planned_loads, suggest_f
 from layers.planning.capacity import over_allocation
 from layers.planning.models import Team
 from layers.planning.routing import ROAD_FACTOR
-from layers.status import OUTCOME_STATUS, STATUS_LABELS, TransitionError, next_statuses
+from layers.status import (
+    OUTCOME_STATUS,
+    PLANNED,
+    STATUS_LABELS,
+    UNPLANNED,
+    TransitionError,
+    next_statuses,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -98,14 +105,22 @@ def register_callbacks(app: Dash) -> None:
         Output(Ids.ROUTE_INFO, "children"),
         Output(Ids.RUNSHEETS, "children"),
         Output(Ids.CAPACITY, "children"),
+        Output(Ids.REVISION, "data"),
         Input(Ids.TEAM, "value"),
         Input(Ids.DAY, "value"),
         Input(Ids.REFRESH, "data"),
         Input(Ids.POLL, "n_intervals"),
+        State(Ids.REVISION, "data"),
     )
     @require(*OPERATIONAL)
-    def refresh(team_id: int | None, day_value: str | None, _r: Any, _n: Any) -> tuple:
+    def refresh(
+        team_id: int | None, day_value: str | None, _r: Any, _n: Any, shown_revision: int
+    ) -> tuple:
+        """Redraw from the store; a poll with no new data since the last redraw sends nothing."""
         svc = services()
+        revision = svc.db.revision()
+        if ctx.triggered_id == Ids.POLL and revision == shown_revision:
+            raise PreventUpdate
         day = _day(day_value)
         editable = current_principal().role in CHANGERS
         with svc.db.read() as session:
@@ -154,6 +169,7 @@ def register_callbacks(app: Dash) -> None:
             info,
             links,
             capacity,
+            revision,
         )
 
     @app.callback(
@@ -204,7 +220,11 @@ def register_callbacks(app: Dash) -> None:
             done, skipped = 0, []
             for r in sorted(rows, key=lambda r: -float(r.get("priority") or 0)):
                 if r.get("assignment_id"):
-                    skipped.append(f"{r.get('ref') or r['id']} is already planned")
+                    skipped.append(f"{r.get('ref') or r['id']} is already planned.")
+                    continue
+                if r.get("status") not in (UNPLANNED, PLANNED):
+                    label = STATUS_LABELS.get(r.get("status"), r.get("status"))
+                    skipped.append(f"{r.get('ref') or r['id']} is {label}: not planned.")
                     continue
                 result = store.assign(
                     session,

@@ -114,6 +114,7 @@ def status_traces(frame: pd.DataFrame) -> list[go.Scattermap]:
                 text=_hover(part),
                 hovertemplate="%{text}<extra></extra>",
                 name=STATUS_LABELS[status],
+                uid=f"status-{status}",
             )
         )
     return traces
@@ -138,6 +139,7 @@ def route_traces(
             line={"color": ROUTE_COLOUR, "width": 3},
             hoverinfo="skip",
             name=f"Route {call_sign}",
+            uid="route-line",
         ),
         go.Scattermap(
             lon=[start[0]],
@@ -146,6 +148,7 @@ def route_traces(
             marker={"size": 16, "color": START_COLOUR},
             hovertemplate=f"<b>Start</b> · {call_sign}<extra></extra>",
             name="Start point",
+            uid="route-start",
         ),
     ]
     if len(stops):
@@ -162,6 +165,7 @@ def route_traces(
                 ],
                 hovertemplate="%{text}<extra></extra>",
                 name="Stops (order in hover)",
+                uid="route-stops",
             )
         )
     return traces
@@ -177,6 +181,9 @@ def planning_figure(
 ) -> go.Figure:
     """Districts, locations coloured by status, and the route; lasso/box select when editable."""
     fig = base_figure(boundaries, tiles, uirevision=uirevision)
+    # Outlines only: a district fill would take part in lasso selection (and plotly's
+    # choroplethmap selection styling fails when the figure is redrawn mid-selection).
+    fig.data = [t for t in fig.data if t.type != "choroplethmap"]
     for trace in status_traces(frame):
         fig.add_trace(trace)
     for trace in route or []:

@@ -21,6 +21,7 @@ class Ids(StrEnum):
     SUGGESTION_SUMMARY = "pln-suggestion-summary"
     MESSAGE = "pln-message"
     REFRESH = "pln-refresh"
+    REVISION = "pln-revision"
     POLL = "pln-poll"
     STOPS = "pln-stops"
     ROUTE_INFO = "pln-route-info"

@@ -185,6 +185,7 @@ def layout() -> html.Div:
                 className="ops-grid planning-grid",
             ),
             dcc.Store(id=Ids.REFRESH, data=0),
+            dcc.Store(id=Ids.REVISION, data=-1),
             dcc.Store(id=Ids.SUGGESTION),
             dcc.Interval(id=Ids.POLL, interval=POLL_MS),
         ],

@@ -1,0 +1,22 @@
+"""The imports page: analysts upload files, read the report, preview, commit or undo, export."""
+
+from __future__ import annotations
+
+import dash
+from dash import Dash
+
+from dashboard.access import ADMIN, ANALYST, page
+from dashboard.pages.imports.callbacks import register_callbacks
+from dashboard.pages.imports.layout import layout
+
+
+def register(app: Dash) -> None:
+    """Register the page at ``/imports`` and its callbacks on ``app``."""
+    dash.register_page(
+        "imports",
+        path="/imports",
+        name="Imports",
+        title="OpsMap · Imports",
+        layout=page(layout, ANALYST, ADMIN),
+    )
+    register_callbacks(app)

@@ -1,0 +1,36 @@
+"""Component ids of the imports page, shared by its layout and callbacks."""
+
+from enum import StrEnum
+
+
+class Ids(StrEnum):
+    """Every id on the imports page (one place, so layout and callbacks agree)."""
+
+    UPLOAD = "imp-upload"
+    KIND = "imp-kind"
+    NAME = "imp-name"
+    MAPPING = "imp-mapping"
+    CHECK = "imp-check"
+    COMMIT = "imp-commit"
+    CANCEL = "imp-cancel"
+    STATUS = "imp-status"
+    REPORT = "imp-report"
+    PREVIEW = "imp-preview"
+    PENDING = "imp-pending"
+    REFRESH = "imp-refresh"
+    IMPORTS = "imp-imports"
+    UNDO = "imp-undo"
+    LAYERS = "imp-layers"
+    LAYER_PICK = "imp-layer-pick"
+    LAYER_NAME = "imp-layer-name"
+    LAYER_COLOUR = "imp-layer-colour"
+    LAYER_OPACITY = "imp-layer-opacity"
+    LAYER_VISIBLE = "imp-layer-visible"
+    LAYER_SAVE = "imp-layer-save"
+    LAYER_REMOVE = "imp-layer-remove"
+    LAYER_MESSAGE = "imp-layer-message"
+    EXPORT_KIND = "imp-export-kind"
+    EXPORT_FORMAT = "imp-export-format"
+    EXPORT_BUTTON = "imp-export-button"
+    EXPORT_DOWNLOAD = "imp-export-download"
+    EXPORT_MESSAGE = "imp-export-message"

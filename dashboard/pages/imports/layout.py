@@ -1,0 +1,157 @@
+"""Layout of the imports page: upload and preview, past imports, custom layers, exports."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboard.pages.imports.figures import preview_figure
+from dashboard.pages.imports.ids import Ids
+from layers.exports import FORMATS
+from layers.kinds import KINDS
+
+KIND_OPTIONS = [{"label": k.label, "value": name} for name, k in KINDS.items()] + [
+    {"label": "Custom layer (any geometry)", "value": "custom"}
+]
+
+
+def upload_panel() -> html.Section:
+    """Drag and drop, kind, optional name and column mapping, the report and the preview."""
+    return html.Section(
+        [
+            html.H2("Import a file"),
+            html.P(
+                "CSV or TSV, Excel (.xlsx), GeoJSON, GeoPackage, zipped Shapefile, KML or KMZ. "
+                "Nothing is stored until you commit."
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Label("Import as", htmlFor=Ids.KIND),
+                            dcc.Dropdown(
+                                id=Ids.KIND, options=KIND_OPTIONS, value="premises", clearable=False
+                            ),
+                        ],
+                        className="filter",
+                    ),
+                    html.Div(
+                        [
+                            html.Label("Layer name (custom layers)", htmlFor=Ids.NAME),
+                            dcc.Input(id=Ids.NAME, type="text", placeholder="the file name"),
+                        ],
+                        className="filter",
+                    ),
+                    html.Div(
+                        [
+                            html.Label(
+                                "Column mapping (one COLUMN=FIELD a line)", htmlFor=Ids.MAPPING
+                            ),
+                            dcc.Textarea(
+                                id=Ids.MAPPING,
+                                placeholder="Lat=lat\nLong=lon",
+                                style={"width": "100%", "height": "3.5em"},
+                            ),
+                        ],
+                        className="filter",
+                    ),
+                ],
+                className="import-options",
+            ),
+            dcc.Upload(
+                id=Ids.UPLOAD,
+                children=html.Div(["Drag and drop a file here, or ", html.A("choose one")]),
+                className="upload-zone",
+                style={
+                    "border": "2px dashed #888",
+                    "padding": "1.5em",
+                    "textAlign": "center",
+                    "cursor": "pointer",
+                },
+                multiple=False,
+            ),
+            html.Div(
+                [
+                    html.Button("Check again", id=Ids.CHECK, className="button secondary"),
+                    html.Button("Commit import", id=Ids.COMMIT, className="button", disabled=True),
+                    html.Button("Cancel", id=Ids.CANCEL, className="button secondary"),
+                ],
+                className="import-actions",
+            ),
+            dcc.Loading(
+                [html.Div(id=Ids.STATUS, role="status"), html.Div(id=Ids.REPORT)],
+                type="default",
+                target_components={Ids.REPORT: "children"},
+            ),
+            dcc.Graph(id=Ids.PREVIEW, figure=preview_figure(None), config={"displaylogo": False}),
+            dcc.Store(id=Ids.PENDING),
+            dcc.Store(id=Ids.REFRESH, data=0),
+        ],
+        className="panel",
+    )
+
+
+def imports_panel() -> html.Section:
+    """The list of past imports with an undo button each."""
+    return html.Section([html.H2("Past imports"), html.Div(id=Ids.IMPORTS)], className="panel")
+
+
+def layers_panel() -> html.Section:
+    """Custom layers: pick one, rename, restyle, show or hide, remove."""
+    return html.Section(
+        [
+            html.H2("Custom layers"),
+            html.Div(id=Ids.LAYERS),
+            html.Div(
+                [
+                    dcc.Dropdown(id=Ids.LAYER_PICK, placeholder="Choose a layer"),
+                    dcc.Input(id=Ids.LAYER_NAME, type="text", placeholder="name"),
+                    dcc.Input(id=Ids.LAYER_COLOUR, type="text", placeholder="#7b3294"),
+                    dcc.Input(id=Ids.LAYER_OPACITY, type="number", min=0, max=1, step=0.05),
+                    dcc.Checklist(
+                        id=Ids.LAYER_VISIBLE, options=[{"label": "visible", "value": "on"}]
+                    ),
+                    html.Button("Save", id=Ids.LAYER_SAVE, className="button"),
+                    html.Button("Remove layer", id=Ids.LAYER_REMOVE, className="button secondary"),
+                ],
+                className="layer-editor",
+            ),
+            html.Div(id=Ids.LAYER_MESSAGE, role="status"),
+        ],
+        className="panel",
+    )
+
+
+def export_panel() -> html.Section:
+    """Export a layer to a file the analyst can open in QGIS or Excel."""
+    return html.Section(
+        [
+            html.H2("Export"),
+            dcc.Dropdown(
+                id=Ids.EXPORT_KIND, options=KIND_OPTIONS[:3], value="premises", clearable=False
+            ),
+            dcc.Dropdown(
+                id=Ids.EXPORT_FORMAT,
+                options=[{"label": f.upper(), "value": f} for f in FORMATS],
+                value="csv",
+                clearable=False,
+            ),
+            html.Button("Export", id=Ids.EXPORT_BUTTON, className="button"),
+            html.Div(id=Ids.EXPORT_MESSAGE, role="status"),
+            dcc.Download(id=Ids.EXPORT_DOWNLOAD),
+        ],
+        className="panel",
+    )
+
+
+def layout(**_query: str) -> html.Div:
+    """The imports page."""
+    return html.Div(
+        [
+            html.H1("Imports and exports"),
+            upload_panel(),
+            imports_panel(),
+            layers_panel(),
+            export_panel(),
+        ],
+        className="imports-page",
+    )
