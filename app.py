@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 from layers.services import Services
@@ -45,6 +46,9 @@ def create_app(config: Config | None = None) -> Flask:
         DEBUG=config.debug,
     )
     server.extensions["opsmap"] = services
+    if config.proxy_fix:
+        # Behind a TLS-terminating proxy: trust its X-Forwarded-* so cookies get Secure.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     init_security(server)
     server.register_blueprint(api_blueprint)
     server.register_blueprint(importlib.import_module("dashboard.planning_api").planning_api)
@@ -84,7 +88,14 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    return int(args.handler(args) or 0)
+    from geodata.boundaries import BoundaryError
+    from geodata.postcodes import PostcodeIndexError
+
+    try:
+        return int(args.handler(args) or 0)
+    except (BoundaryError, PostcodeIndexError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

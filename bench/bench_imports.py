@@ -97,8 +97,9 @@ def run(svc: Services, path: Path, kind: str, label: str) -> None:
     if report.refused:
         raise SystemExit(f"{label}: refused: {report.refused}")
     print(
-        f"{label:<34} {report.read:>9,} rows  {seconds:6.2f} s  {report.read / seconds:>10,.0f} rows/s  "
-        f"accepted {report.accepted:,} (outside {report.outside_area:,}), rejected {report.rejected}, "
+        f"{label:<34} {report.read:>9,} rows  {seconds:6.2f} s  "
+        f"{report.read / seconds:>10,.0f} rows/s  accepted {report.accepted:,} "
+        f"(outside {report.outside_area:,}), rejected {report.rejected}, "
         f"peak RSS {peak_mb():,.0f} MB",
         flush=True,
     )
@@ -169,7 +170,8 @@ def main() -> int:
         start = time.perf_counter()
         advert_csv(adverts, args.rows)
         print(
-            f"generated {adverts.name}: {adverts.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - start:.1f} s"
+            f"generated {adverts.name}: {adverts.stat().st_size / 1e6:.0f} MB "
+            f"in {time.perf_counter() - start:.1f} s"
         )
         postcodes = folder / "premises_postcodes.csv"
         for name, url in backends:

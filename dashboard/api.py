@@ -17,7 +17,8 @@ from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, current_principal, r
 from dashboard.context import services
 from layers import processing_log
 from layers.kinds import KIND_NAMES
-from layers.locations import NotFound, VersionConflict, change_status
+from layers.locations import NotFound, VersionConflict
+from layers.planning.store import set_status
 from layers.queries import current_frame, district_summary, geojson, location_detail, totals
 from layers.status import STATUSES, TransitionError
 
@@ -108,7 +109,7 @@ def patch_location(location_id: int) -> Response | tuple[Response, int]:
     svc = services()
     try:
         with svc.db.write() as session:
-            loc = change_status(
+            loc = set_status(
                 session,
                 location_id,
                 status,
@@ -117,13 +118,6 @@ def patch_location(location_id: int) -> Response | tuple[Response, int]:
                 note=body.get("note"),
                 outcome=body.get("outcome"),
                 results=results,
-            )
-            processing_log.record(
-                session,
-                principal.username,
-                processing_log.ALTERATION,
-                f"API status change to {loc.status}",
-                records=[loc.id],
             )
             detail = location_detail(session, loc.id)
     except NotFound:

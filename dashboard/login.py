@@ -13,6 +13,7 @@ import logging
 from flask import Blueprint, Response, current_app, g, make_response, redirect, request
 from markupsafe import escape
 
+from dashboard.access import BRIEFING
 from dashboard.context import services
 from layers import accounts
 
@@ -113,12 +114,18 @@ def set_session_cookie(response: Response, token: str) -> None:
     )
 
 
+def home_for(role: str, next_url: str) -> str:
+    """Where a role lands after signing in: the briefing screen is the briefing role's home."""
+    return "/briefing" if role == BRIEFING and next_url == "/" else next_url
+
+
 @login_blueprint.get("/login")
 def login_form() -> Response:
     """The sign-in form (already signed-in callers go straight on)."""
     next_url = _safe_next(request.args.get("next"))
-    if g.get("principal") is not None:
-        return redirect(next_url, code=303)
+    principal = g.get("principal")
+    if principal is not None:
+        return redirect(home_for(principal.role, next_url), code=303)
     return _login_form(None, next_url)
 
 
@@ -143,7 +150,7 @@ def login_submit() -> Response:
         logger.info("sign-in failed for %r from %s", username[:80], _source())
         return _login_form(FAILED_MESSAGE, next_url, username[:80], status=401)
     logger.info("%s signed in (%s) from %s", identity.username, identity.role, _source())
-    response = redirect(next_url, code=303)
+    response = redirect(home_for(identity.role, next_url), code=303)
     set_session_cookie(response, token)
     return response
 

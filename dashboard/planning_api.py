@@ -18,6 +18,7 @@ from dashboard.context import services
 from layers import processing_log
 from layers.locations import NotFound, VersionConflict
 from layers.planning import store
+from layers.planning.audit import history_csv, history_rows
 from layers.planning.board import left_to_do, progress_board
 from layers.planning.runsheet import build_runsheet, runsheet_csv, runsheet_html, runsheet_pdf
 from layers.status import TransitionError
@@ -289,4 +290,32 @@ def get_runsheet(team_id: int, day: str, fmt: str) -> Response | tuple[Response,
         body,
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
+
+
+@planning_api.get("/api/history.csv")
+@require(*OPERATIONAL)
+def get_history_csv() -> Response | tuple[Response, int]:
+    """The plan and status history as CSV (``?location=ID`` for one location)."""
+    raw = request.args.get("location")
+    try:
+        location_id = int(raw) if raw else None
+    except ValueError:
+        return _error(400, "location must be a whole number")
+    principal = current_principal()
+    svc = services()
+    with svc.db.read() as session:
+        rows = history_rows(session, location_id)
+    with svc.db.write(bump=False) as session:
+        processing_log.record(
+            session,
+            principal.username,
+            processing_log.DISCLOSURE,
+            "history export as CSV" + (f" for location {location_id}" if location_id else ""),
+            records=sorted({r["location_id"] for r in rows}),
+        )
+    return Response(
+        history_csv(rows, svc.config.marking).encode("utf-8-sig"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="opsmap-history.csv"'},
     )

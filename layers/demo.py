@@ -10,17 +10,18 @@ synthetic, so nobody mistakes it for intelligence. The same ``week_start`` gives
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from geodata.crs import to_wgs84
-from geodata.districts import DistrictIndex
-from geodata.postcodes import PostcodeIndex
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from geodata.crs import to_wgs84
+from geodata.districts import DistrictIndex
+from geodata.postcodes import PostcodeIndex
 from layers.kinds import CHANNELS, PREMISES_TYPES
 from layers.locations import insert_locations, place
 from layers.models import HistoryEntry, Location, Operation
@@ -278,17 +279,24 @@ def seed_demo(
     ]
     insert_locations(session, tipoffs)
     insert_locations(session, frames["adverts"])
-    _progress(session, ids, week_start)
+    _progress(session, ids, week_start, dt.date.today())
     return DemoSummary(len(premises), len(tipoffs), len(frames["adverts"]), week_start)
 
 
-def _progress(session: Session, premises_ids: list[int], week_start: dt.date) -> None:
-    """Give the week some history: a third of premises planned, some visited and closed."""
+def _progress(
+    session: Session, premises_ids: list[int], week_start: dt.date, today: dt.date
+) -> None:
+    """Give the week some history: a third of premises planned, some visited and closed.
+
+    Visits are spread over the days of the week already begun (never in the future), and
+    actioned visits carry results (people safeguarded, referrals, arrests) for the briefing.
+    """
     rng = np.random.default_rng(SEED + 1)
     chosen = rng.choice(premises_ids, size=len(premises_ids) // 3, replace=False)
     entries = []
-    updates: dict[int, tuple[str, str | None, int]] = {}
+    updates: dict[int, tuple[str, str | None, str | None, int]] = {}
     base = dt.datetime.combine(week_start, dt.time(8, 0), tzinfo=dt.UTC)
+    days_begun = min(7, max(1, (today - week_start).days + 1))
     for j, pid in enumerate(sorted(int(i) for i in chosen)):
         steps = ["planned"]
         roll = j % 6
@@ -296,7 +304,19 @@ def _progress(session: Session, premises_ids: list[int], week_start: dt.date) ->
             steps += ["in_progress", "visited"]
             steps.append("actioned" if roll >= 4 else "no_further_action")
         outcome = {"actioned": "actioned", "no_further_action": "no_access"}.get(steps[-1])
-        at = base + dt.timedelta(days=int(j % 3), hours=int(j % 9))
+        results = (
+            json.dumps(
+                {
+                    "safeguarded": int(rng.integers(0, 4)),
+                    "nrm_referrals": int(rng.integers(0, 3)),
+                    "arrests": int(rng.integers(0, 2)),
+                    "intel_submitted": 1,
+                }
+            )
+            if outcome == "actioned"
+            else None
+        )
+        at = base + dt.timedelta(days=int(j % days_begun), hours=int(j % 9))
         prev = "unplanned"
         for v, step in enumerate(steps, start=1):
             entries.append(
@@ -314,12 +334,12 @@ def _progress(session: Session, premises_ids: list[int], week_start: dt.date) ->
                 }
             )
             prev = step
-        updates[pid] = (steps[-1], outcome, len(steps) + 1)
+        updates[pid] = (steps[-1], outcome, results, len(steps) + 1)
     if entries:
         session.execute(insert(HistoryEntry), entries)
-    for pid, (status, outcome, version) in updates.items():
+    for pid, (status, outcome, results, version) in updates.items():
         session.execute(
             Location.__table__.update()
             .where(Location.id == pid)
-            .values(status=status, outcome=outcome, version=version)
+            .values(status=status, outcome=outcome, outcome_detail=results, version=version)
         )

@@ -15,6 +15,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,7 +30,7 @@ from layers.db import Database
 from layers.importers.custom_layers import layer_features
 from layers.kinds import KIND_NAMES, KINDS
 from layers.models import CustomLayer, Location
-from layers.queries import Filters, filter_mask
+from layers.queries import Filters, current_frame, filter_mask
 
 logger = logging.getLogger(__name__)
 
@@ -93,36 +94,31 @@ def kind_columns(kind: str) -> list[str]:
     return list(dict.fromkeys([*COMMON_COLUMNS, *fields, *extra, *PROVENANCE_COLUMNS]))
 
 
-def kind_frame(session: Session, kind: str, filters: Filters | None = None) -> gpd.GeoDataFrame:
-    """Every location of ``kind`` passing ``filters`` (as the map applies them), with points."""
+def kind_frame(session: Session, kind: str, ids: np.ndarray | None = None) -> gpd.GeoDataFrame:
+    """Every location of ``kind`` (only ``ids`` when given), with point geometries."""
     if kind not in KIND_NAMES:
         raise ExportError(f"unknown layer {kind!r}: use one of {', '.join(KIND_NAMES)} or custom")
-    columns = list(
-        dict.fromkeys(
-            [
-                *kind_columns(kind),
-                "premises_type",
-                "risk",
-                "channel",
-                "grade_source",
-                "grade_intel",
-                "observed_at",
-            ]
-        )
-    )
+    columns = kind_columns(kind)
     query = (
         select(*(getattr(Location, c) for c in columns))
         .where(Location.kind == kind)
         .order_by(Location.id)
     )
     frame = pd.DataFrame(session.execute(query).all(), columns=columns)
-    frame["observed_at"] = pd.to_datetime(frame["observed_at"], utc=True, format="mixed")
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="mixed")
-    if filters is not None and len(frame):
-        frame = frame.loc[filter_mask(frame, filters)]
-    frame = frame[kind_columns(kind)].reset_index(drop=True)
+    if ids is not None:
+        frame = frame.loc[frame["id"].isin(ids)].reset_index(drop=True)
+    for column in ("observed_at", "created_at"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column], utc=True, format="mixed")
     geometry = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+def filtered_ids(db: Database, kind: str, filters: Filters) -> np.ndarray:
+    """Ids of ``kind`` passing ``filters``, exactly as the map filters them."""
+    _revision, frame = current_frame(db)
+    mask = filter_mask(frame, dc_replace(filters, kinds=(kind,)))
+    return frame["id"].to_numpy()[mask]
 
 
 def custom_frame(
@@ -233,7 +229,8 @@ def export_layer(
             gdf = custom_frame(session, layer, filters)
             name = str(layer)
         else:
-            gdf = kind_frame(session, kind, filters)
+            ids = filtered_ids(db, kind, filters) if filters is not None else None
+            gdf = kind_frame(session, kind, ids)
             name = kind
     mimetype, suffix = FORMATS[fmt]
     folder = Path(tempfile.mkdtemp(prefix="opsmap-export-"))

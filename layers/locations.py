@@ -130,7 +130,7 @@ def _sqlite_column(series: pd.Series) -> list[Any]:
         first = series.dropna().head(1).tolist()
         if first and isinstance(first[0], dt.datetime):
             return _sqlite_column(pd.to_datetime(series, utc=True))
-    if series.dtype.kind in "fiub":
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "fiub":
         return series.to_numpy().tolist()  # SQLite stores a NaN float as NULL
     values = series.to_numpy(dtype=object)
     return np.where(series.isna().to_numpy(dtype=bool), None, values).tolist()
@@ -180,19 +180,39 @@ def _executemany_sqlite(conn: Connection, records: pd.DataFrame, chunk: int = 10
         cursor.close()
 
 
-def _copy_postgres(conn: Connection, records: pd.DataFrame) -> None:
-    """Stream the rows with COPY (tens of times faster than INSERT for large imports)."""
+def _copy_postgres(conn: Connection, records: pd.DataFrame, chunk: int = 200_000) -> None:
+    """Stream the rows with COPY (tens of times faster than INSERT for large imports).
+
+    Rows go in chunks (bounded memory), and times are formatted column-wise by numpy first:
+    ``to_csv``'s ``date_format`` calls ``strftime`` per cell, which costs more than the COPY.
+    """
     columns = list(records.columns)
-    buffer = io.StringIO()
-    records.to_csv(buffer, index=False, header=False, na_rep="\\N", date_format="%Y-%m-%dT%H:%M:%S%z")
-    buffer.seek(0)
     raw = conn.connection.driver_connection
     cols = ", ".join(f'"{c}"' for c in columns)
     with raw.cursor() as cur, cur.copy(
         f"COPY locations ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
     ) as copy:
-        while chunk := buffer.read(1 << 20):
-            copy.write(chunk)
+        for start in range(0, len(records), chunk):
+            part = _iso_times(records.iloc[start : start + chunk])
+            copy.write(part.to_csv(index=False, header=False, na_rep="\\N"))
+
+
+def _iso_times(frame: pd.DataFrame) -> pd.DataFrame:
+    """Datetime columns as ISO 8601 UTC text (``...Z``), others unchanged."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object:
+            first = series.dropna().head(1).tolist()
+            if not (first and isinstance(first[0], dt.datetime)):
+                continue
+            series = pd.to_datetime(series, utc=True)
+        elif not pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        utc = pd.to_datetime(series, utc=True).dt.tz_localize(None).to_numpy("datetime64[us]")
+        text = np.datetime_as_string(utc, unit="us").astype(object)
+        out[column] = np.where(pd.isna(utc), None, text + "Z")
+    return out
 
 
 def change_status(

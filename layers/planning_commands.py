@@ -54,6 +54,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     suggest.add_argument("--json", action="store_true")
     suggest.set_defaults(handler=cmd_plan_suggest)
 
+    week = plan_sub.add_parser("week", help="set the operation's name and dates")
+    week.add_argument("--name", required=True)
+    week.add_argument("--start", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
+    week.add_argument(
+        "--end", type=dt.date.fromisoformat, default=None, help="default: six days after start"
+    )
+    week.set_defaults(handler=cmd_plan_week)
+
     sheet = sub.add_parser("runsheet", help="write a team's run sheet for a day")
     sheet.add_argument("call_sign")
     sheet.add_argument("--day", type=dt.date.fromisoformat, required=True)
@@ -135,6 +143,20 @@ def cmd_plan_suggest(args: argparse.Namespace) -> int:
         print(f"accepted {len(report.assigned)}, skipped {len(report.skipped)}", file=sys.stderr)
         for w in report.warnings:
             print(f"warning: {w}", file=sys.stderr)
+    return 0
+
+
+def cmd_plan_week(args: argparse.Namespace) -> int:
+    """Record the operation (the newest one is current) with its dates."""
+    from layers.models import Operation
+
+    end = args.end or args.start + dt.timedelta(days=6)
+    if end < args.start:
+        print("--end is before --start", file=sys.stderr)
+        return 2
+    with _services().db.write() as session:
+        session.add(Operation(name=args.name, start_date=args.start, end_date=end, is_demo=False))
+    print(f"operation {args.name}: {args.start:%a %d %b} to {end:%a %d %b %Y}")
     return 0
 
 

@@ -109,7 +109,8 @@ def undo_import(db: Database, import_id: int, username: str) -> int:
             raise UndoRefused(f"there is no import #{import_id}")
         if batch.status == UNDONE:
             raise UndoRefused(
-                f"import #{import_id} was already undone by {batch.undone_by} at {_iso(batch.undone_at)}"
+                f"import #{import_id} was already undone by {batch.undone_by} "
+                f"at {_iso(batch.undone_at)}"
             )
         ids = list(
             session.execute(select(Location.id).where(Location.import_id == import_id)).scalars()

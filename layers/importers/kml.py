@@ -128,8 +128,8 @@ def parse_kml(data: bytes, file_name: str) -> tuple[pd.DataFrame, np.ndarray]:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise ImportRefused(
-            f"'{file_name}' declares a DTD or XML entities ({exc.__class__.__name__}), which OpsMap "
-            "refuses for safety; export the KML again without a DOCTYPE."
+            f"'{file_name}' declares a DTD or XML entities ({exc.__class__.__name__}), "
+            "which OpsMap refuses for safety; export the KML again without a DOCTYPE."
         ) from None
     except ET.ParseError as exc:
         raise ImportRefused(
@@ -151,4 +151,4 @@ def parse_kml(data: bytes, file_name: str) -> tuple[pd.DataFrame, np.ndarray]:
     except (ValueError, shapely.errors.GEOSException) as exc:
         raise ImportRefused(f"'{file_name}' has coordinates that are not numbers: {exc}") from None
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
-    return frame.astype(object), np.asarray(geoms + [None], dtype=object)[:-1]
+    return frame.astype(object), np.asarray([*geoms, None], dtype=object)[:-1]

@@ -217,9 +217,12 @@ def locate(
     """Locate every row of ``table`` (see module docstring); unlocatable rows go to ``problems``."""
     frame = table.frame
     explicit_coords = any(r in roles for r in ("lat", "easting", "gridref", "wkt", "postcode"))
-    if table.geometry is not None and (prefer_file_geometry or not explicit_coords):
-        if any(g is not None for g in table.geometry):
-            return _from_geometry(table, problems)
+    if (
+        table.geometry is not None
+        and (prefer_file_geometry or not explicit_coords)
+        and any(g is not None for g in table.geometry)
+    ):
+        return _from_geometry(table, problems)
     if "lat" in roles and "lon" in roles:
         return _from_lonlat(frame, roles["lon"], roles["lat"], problems)
     if "easting" in roles and "northing" in roles:
@@ -265,8 +268,8 @@ def _from_lonlat(frame: pd.DataFrame, lon_col: str, lat_col: str, problems: Prob
     valid = np.isfinite(lon) & np.isfinite(lat)
     if _share(_in_box(lon, lat, GB_BNG_BOX) & (lat > 1000), valid) >= 0.5:
         hints.append(
-            f"'{lat_col}' and '{lon_col}' hold values like {lat[valid][0]:.0f}, which look like British "
-            f"National Grid metres, not degrees: map them as easting/northing "
+            f"'{lat_col}' and '{lon_col}' hold values like {lat[valid][0]:.0f}, which look "
+            f"like British National Grid metres, not degrees: map them as easting/northing "
             f"(--map '{lon_col}=easting' --map '{lat_col}=northing')."
         )
     elif _share(_in_box(lon, lat, MERCATOR_BOX), valid) >= 0.5:
@@ -287,8 +290,8 @@ def _from_lonlat(frame: pd.DataFrame, lon_col: str, lat_col: str, problems: Prob
         <= _share(_in_box(lat, lon, FORCE_LONLAT_BOX), ok)
     ):
         hints.append(
-            f"latitude and longitude look swapped: most points would be in Lancashire with '{lat_col}' "
-            f"as longitude and '{lon_col}' as latitude. Map them explicitly: "
+            f"latitude and longitude look swapped: most points would be in Lancashire "
+            f"with '{lat_col}' as longitude and '{lon_col}' as latitude. Map them explicitly: "
             f"--map '{lat_col}=lon' --map '{lon_col}=lat'."
         )
     return Located(
@@ -314,8 +317,9 @@ def _from_bng(frame: pd.DataFrame, e_col: str, n_col: str, problems: Problems) -
     hints: list[str] = []
     if _share((np.abs(east) <= 180) & (np.abs(north) <= 90), valid) >= 0.5:
         hints.append(
-            f"'{e_col}' and '{n_col}' hold values like {east[valid][0]:g}, which look like degrees, "
-            f"not metres: map them as longitude/latitude (--map '{e_col}=lon' --map '{n_col}=lat')."
+            f"'{e_col}' and '{n_col}' hold values like {east[valid][0]:g}, which look "
+            f"like degrees, not metres: map them as longitude/latitude "
+            f"(--map '{e_col}=lon' --map '{n_col}=lat')."
         )
     outside_gb = valid & ~_in_box(east, north, GB_BNG_BOX)
     problems.add(
@@ -331,8 +335,9 @@ def _from_bng(frame: pd.DataFrame, e_col: str, n_col: str, problems: Problems) -
         <= _share(_in_box(north, east, FORCE_BNG_BOX), ok)
     ):
         hints.append(
-            f"easting and northing look swapped: most points would be in Lancashire the other way round. "
-            f"Map them explicitly: --map '{e_col}=northing' --map '{n_col}=easting'."
+            "easting and northing look swapped: most points would be in Lancashire the "
+            f"other way round. Map them explicitly: --map '{e_col}=northing' "
+            f"--map '{n_col}=easting'."
         )
     lon, lat = to_wgs84(np.where(ok, east, np.nan), np.where(ok, north, np.nan))
     return Located(
@@ -428,8 +433,9 @@ def _from_geometry(
         <= _share(_in_box(lat, lon, FORCE_LONLAT_BOX), ok)
     ):
         hints.append(
-            "the geometries' x and y look swapped (latitude written first): most would be in Lancashire "
-            "the other way round. Export the file again with longitude first (GeoJSON requires it)."
+            "the geometries' x and y look swapped (latitude written first): most would "
+            "be in Lancashire the other way round. Export the file again with longitude "
+            "first (GeoJSON requires it)."
         )
     source = table.crs or "guessed"
     located = Located(

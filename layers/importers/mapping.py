@@ -200,11 +200,17 @@ def _text(values: pd.Series) -> pd.Series:
             lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v,
             na_action="ignore",
         )
-    text = values.astype("string").str.strip()
-    return text.mask(text == "")
+    # Strip each distinct value once: sites, phones and times repeat across many rows.
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    distinct = pd.Series(uniques, dtype=object).astype("string").str.strip()
+    distinct = distinct.mask(distinct == "")
+    distinct = pd.concat([distinct, pd.Series([pd.NA], dtype="string")], ignore_index=True)
+    text = distinct.iloc[codes]  # code -1 (missing) takes the NA appended last
+    text.index = values.index
+    return text
 
 
-def parse_datetimes(values: pd.Series) -> pd.Series:
+def parse_datetimes(values: pd.Series, text: pd.Series | None = None) -> pd.Series:
     """UTC timestamps from ISO 8601 or UK day-first text; times without an offset are UK local."""
     if pd.api.types.is_datetime64_any_dtype(values.dtype) or (
         values.dtype == object
@@ -216,7 +222,7 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
                 "Europe/London", ambiguous="NaT", nonexistent="shift_forward"
             )
         return parsed.dt.tz_convert("UTC")
-    text = _text(values)
+    text = _text(values) if text is None else text
     fast = _iso_fast_path(text)
     if fast is not None:
         return fast
@@ -293,8 +299,8 @@ def validate_fields(
             continue
         values = frame[column]
         if f.type == "datetime":
-            parsed = parse_datetimes(values)
             text = _text(values)
+            parsed = parse_datetimes(values, text)
             problems.add(
                 (text.notna() & parsed.isna()).to_numpy(dtype=bool),
                 column,
@@ -304,8 +310,9 @@ def validate_fields(
             out[f.name] = parsed
             empty = parsed.isna() & text.isna()
         elif f.type in ("int", "float"):
-            text = _text(values)
-            nums = pd.to_numeric(text, errors="coerce")
+            numeric = pd.api.types.is_numeric_dtype(values.dtype)
+            text = values if numeric else _text(values)
+            nums = values.astype("float64") if numeric else pd.to_numeric(text, errors="coerce")
             kind_word = "a whole number" if f.type == "int" else "a number"
             bad = text.notna() & nums.isna()
             if f.type == "int":
@@ -322,14 +329,14 @@ def validate_fields(
             out[f.name] = nums.where(~bad).astype("Int64" if f.type == "int" else "float64")
             empty = text.isna()
         else:
-            text = _text(values)
+            text = raw = _text(values)
             if f.type == "choice":
                 text = _check_choice(f, text, column, problems)
             elif f.max_length:
                 long = (text.str.len() > f.max_length).fillna(False).to_numpy(dtype=bool)
                 problems.add(long, column, f"{f.label} is longer than {f.max_length} characters")
             out[f.name] = text.astype(object).where(text.notna(), None)
-            empty = text.isna() & _text(values).isna()
+            empty = raw.isna()
         if f.required:
             problems.add(
                 empty.to_numpy(dtype=bool), column, f"{f.label} is required but the cell is empty"

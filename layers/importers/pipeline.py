@@ -178,7 +178,8 @@ def _import_kind(
         if report.accepted == 0:
             if not report.duplicates:
                 raise ImportRefused(
-                    f"no row of '{report.file_name}' could be imported ({report.rejected} rejected); "
+                    f"no row of '{report.file_name}' could be imported "
+                    f"({report.rejected} rejected); "
                     "fix the rows listed in the report and try again."
                 )
             report.notes.append("nothing new to store: every row is already stored")
@@ -207,9 +208,14 @@ def duplicate_keys(rows: pd.DataFrame, kind_name: str) -> tuple[pd.Series, str]:
     Adverts: site and advert id. Premises: reference. Tip-offs: reference when given, otherwise
     the same place (to about a metre) at the same time.
     """
-    ref = rows["ref"].astype("string").str.strip()
+    ref = rows["ref"].astype("string")
     if kind_name == ADVERTS:
-        return rows["site"].astype("string").str.lower() + "\x1f" + ref, "advert id"
+        codes, sites = pd.factorize(rows["site"].to_numpy(dtype=object), use_na_sentinel=True)
+        lower = np.append(
+            pd.Series(sites, dtype=object).astype("string").str.lower().to_numpy(), ""
+        )
+        site = pd.Series(lower[codes], index=rows.index, dtype="string")  # few sites, many rows
+        return site + "\x1f" + ref, "advert id"
     if kind_name == PREMISES:
         return ref, "reference"
     observed = pd.to_datetime(rows["observed_at"], utc=True, errors="coerce", format="mixed")
@@ -347,7 +353,8 @@ def _finish(prepared: _Prepared, report: ImportReport) -> ImportResult:
     report.by_district = {str(k): int(v) for k, v in codes.value_counts().items()}
     if report.accepted and report.outside_area == report.accepted:
         report.hints.append(
-            "every accepted row is outside the force area: check the coordinate columns and their CRS."
+            "every accepted row is outside the force area: check the coordinate columns "
+            "and their CRS."
         )
     sample = rows[["lon", "lat", "district_code"]]
     if len(sample) > PREVIEW_POINTS:
@@ -466,7 +473,8 @@ def _import_custom(
     with services.db.read() if dry_run else services.db.write() as session:
         if layer_exists(session, layer_name):
             raise ImportRefused(
-                f"a layer called '{layer_name}' already exists: choose another name (--name) or remove it first."
+                f"a layer called '{layer_name}' already exists: choose another name (--name) "
+                "or remove it first."
             )
         if report.accepted == 0:
             raise ImportRefused(f"no feature of '{report.file_name}' has a usable geometry.")
@@ -495,7 +503,8 @@ def _import_custom(
             session,
             username,
             processing_log.COLLECTION,
-            f"import #{batch.id} of '{report.file_name}': custom layer '{layer_name}' ({count} features)",
+            f"import #{batch.id} of '{report.file_name}': custom layer '{layer_name}' "
+            f"({count} features)",
             records=[layer.id],
         )
     return result

@@ -117,7 +117,8 @@ def _read_csv(staged: Staged, _max_bytes: int) -> RawTable:
             header_line = first[0] if first else ""
             if not header_line.strip():
                 raise ImportRefused(
-                    f"'{staged.file_name}' has no header row on line 1: the first line must name the columns."
+                    f"'{staged.file_name}' has no header row on line 1: the first line must "
+                    "name the columns."
                 )
             sep = sniff_delimiter(header_line, staged.path.suffix)
             frame = pd.read_csv(
@@ -143,7 +144,8 @@ def _read_csv(staged: Staged, _max_bytes: int) -> RawTable:
             ) from None
     else:
         raise ImportRefused(
-            f"'{staged.file_name}' is not in a text encoding OpsMap recognises ({'; '.join(errors)}); "
+            f"'{staged.file_name}' is not in a text encoding OpsMap recognises "
+            f"({'; '.join(errors)}); "
             "save it as CSV UTF-8."
         )
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -213,7 +215,9 @@ def _read_xlsx(staged: Staged, max_bytes: int) -> RawTable:
         header, header_row = _find_header(head)
         values: list[tuple] = []
         numbers: list[int] = []
-        for number, row in enumerate(itertools.chain(head[header_row:], all_rows), start=header_row + 1):
+        for number, row in enumerate(
+            itertools.chain(head[header_row:], all_rows), start=header_row + 1
+        ):
             if all(v in (None, "") for v in row):
                 continue
             values.append(tuple(row))
@@ -248,7 +252,8 @@ def _find_header(rows: list[tuple]) -> tuple[list[str] | None, int]:
     wanted = max(1, math.ceil(0.6 * max(filled)))
     index = next(i for i, n in enumerate(filled) if n >= wanted)
     header = [
-        str(v).strip() if v not in (None, "") else f"column {i + 1}" for i, v in enumerate(rows[index])
+        str(v).strip() if v not in (None, "") else f"column {i + 1}"
+        for i, v in enumerate(rows[index])
     ]
     return header, index + 1
 

@@ -122,12 +122,18 @@ class ImportReport:
         """The report in plain words, as the CLI prints it."""
         if self.refused:
             return [f"REFUSED: {self.refused}"]
-        what = "would be imported (dry run)" if self.dry_run else "imported"
+        if self.dry_run:
+            what = "would be imported (dry run)"
+        elif self.committed:
+            what = "imported"
+        else:
+            what = "nothing new stored"
         if self.committed and self.import_id is not None:
             what += f" as import #{self.import_id}"
         out = [
             f"{self.file_name} -> {self.layer_name or self.kind}: {what}",
-            f"  read {self.read}, accepted {self.accepted} (outside the force area {self.outside_area}), "
+            f"  read {self.read}, accepted {self.accepted} "
+            f"(outside the force area {self.outside_area}), "
             f"rejected {self.rejected}, duplicates {self.duplicates}",
         ]
         if self.location:

@@ -217,8 +217,8 @@ def check_zip(path: Path, name: str, limits: ZipLimits) -> list[zipfile.ZipInfo]
             info.compress_size, 1
         ):
             raise ImportRefused(
-                f"'{name}' looks like a zip bomb: {member!r} expands {info.file_size // max(info.compress_size, 1)} "
-                "times; refused."
+                f"'{name}' looks like a zip bomb: {member!r} expands "
+                f"{info.file_size // max(info.compress_size, 1)} times; refused."
             )
     if total > limits.max_total:
         raise ImportRefused(

@@ -202,10 +202,12 @@ h1{font-size:20px;margin:12px 0 4px} p.summary{margin:0 0 12px}
 table{border-collapse:collapse;width:100%;font-size:12px}
 th,td{border:1px solid #555;padding:4px;vertical-align:top;text-align:left}
 th{background:#ddd} td.safety{font-weight:bold}
-@media print{.no-print{display:none} body{margin:0}
- .marking{position:static;-webkit-print-color-adjust:exact;print-color-adjust:exact}
- tr{page-break-inside:avoid}}
+@media print{.no-print{display:none} body{margin:32px 0}
+ .marking{position:fixed;left:0;right:0;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ .marking-top{top:0} .marking-bottom{bottom:0}
+ thead{display:table-header-group} tr{page-break-inside:avoid}}
 """
+"""Printing repeats the fixed markings on every page; no script (the app's CSP allows none)."""
 
 
 def runsheet_html(sheet: RunSheet) -> str:
@@ -225,12 +227,12 @@ def runsheet_html(sheet: RunSheet) -> str:
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{esc(sheet.marking)} - {esc(sheet.title)}</title><style>{_CSS}</style></head>"
-        f"<body><div class='marking'>{esc(sheet.marking)}</div>"
+        f"<body><div class='marking marking-top'>{esc(sheet.marking)}</div>"
         f"<h1>{esc(sheet.title)}</h1><p class='summary'>{esc(sheet.summary())}</p>"
-        "<button class='no-print' onclick='window.print()'>Print</button>"
+        "<p class='no-print'>Print with the browser (Ctrl+P): the marking repeats on each page.</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{empty}"
         f"<p>Generated {sheet.generated_at:%d %b %Y %H:%M} UTC</p>"
-        f"<div class='marking'>{esc(sheet.marking)}</div></body></html>"
+        f"<div class='marking marking-bottom'>{esc(sheet.marking)}</div></body></html>"
     )
 
 

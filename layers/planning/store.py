@@ -396,7 +396,12 @@ def assign(
         loc = session.get(Location, location_id)
         if loc is not None and loc.version != expected_version:
             raise conflict(session, loc, expected_version)
-        raise PlanError("this location is already planned: move it instead")
+        if loc is None or loc.status != UNPLANNED:
+            raise PlanError("this location is already planned: move it instead")
+        # Sent back to unplanned by a path that left its old assignment: that one is stale.
+        session.execute(delete(Assignment).where(Assignment.id == existing.id))
+        session.expunge(existing)
+        _renumber(session, _team_day(session, existing.team_id, existing.day))
     from_status, to_status, version = _bump_location(
         session, location_id, expected_version, PLANNED
     )

@@ -23,7 +23,7 @@ from dashboard.pages.briefing.ids import PANELS, Ids, body_id, panel_id
 from layers.briefing import BriefingOptions, briefing_moment
 from layers.briefing_pack import build_pack
 from layers.demo import STREETS
-from tests.briefing.conftest import ARTIFACTS, BriefingLive, sign_in_briefing
+from tests.briefing.conftest import ARTIFACTS, BRIEFING_SECONDS, BriefingLive, sign_in_briefing
 from tests.e2e.conftest import until
 
 pytestmark = pytest.mark.e2e
@@ -120,9 +120,10 @@ def test_brf301_briefing_screen_panels_rotation_network_redaction(
     until(lambda: counter(chrome) != shown, timeout=30)
     # Space pauses: the panel stays; the arrow keys still move it.
     chrome.find_element(By.TAG_NAME, "body").send_keys(" ")
-    until(lambda: "paused" in counter(chrome))
+    until(lambda: chrome.find_element(By.ID, Ids.PAUSED).text == "paused")
+    time.sleep(1.5)  # a timer tick already on its way may still land
     paused_at = counter(chrome)
-    time.sleep(6)
+    time.sleep(2 * BRIEFING_SECONDS)
     assert counter(chrome) == paused_at
 
     # Walk every panel by keyboard: rendered, marked top and bottom, screenshot.

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.pages.briefing.callbacks import next_state
+from dashboard.pages.briefing.callbacks import is_paused, next_state
 from dashboard.pages.briefing.ids import PANELS, Ids
 from layers.briefing import UNASSIGNED_TEAM, Briefing, BriefingOptions, build_briefing
 from layers.planning.models import Assignment, Team
@@ -116,16 +116,13 @@ def test_brf108_town_level_addresses(small_week: SmallWeek) -> None:
 
 
 def test_brf109_rotation_state() -> None:
-    state = next_state(None, None)
-    assert state == {"index": 0, "paused": False}
-    state = next_state(state, Ids.ROTATE)
-    assert state["index"] == 1
-    state = next_state(state, Ids.PAUSE)
-    assert state == {"index": 1, "paused": True}
-    assert next_state(state, Ids.ROTATE)["index"] == 1  # paused: the timer does not move it
-    assert next_state(state, Ids.NEXT)["index"] == 2  # the keys still do
-    assert next_state({"index": 0, "paused": False}, Ids.PREV)["index"] == len(PANELS) - 1
-    assert next_state(state, Ids.PAUSE)["paused"] is False
+    assert next_state(None, None) == {"index": 0}
+    assert next_state({"index": 0}, Ids.ROTATE) == {"index": 1}
+    assert next_state({"index": 1}, Ids.ROTATE, paused=True) == {"index": 1}  # timer stopped
+    assert next_state({"index": 1}, Ids.NEXT, paused=True) == {"index": 2}  # keys still work
+    assert next_state({"index": 0}, Ids.PREV) == {"index": len(PANELS) - 1}
+    assert next_state({"index": len(PANELS) - 1}, Ids.NEXT) == {"index": 0}
+    assert [is_paused(n) for n in (None, 0, 1, 2, 3)] == [False, False, True, False, True]
 
 
 def test_brf110_empty_store_gives_an_empty_briefing(tmp_path) -> None:
@@ -137,3 +134,17 @@ def test_brf110_empty_store_gives_an_empty_briefing(tmp_path) -> None:
     assert b.plan.empty and b.new_intel.empty and b.hotspots.empty
     assert isinstance(b.by_day, pd.DataFrame) and len(b.by_day) == 7
     db.dispose()
+
+
+def test_brf111_screen_inputs_parse_safely(small_week: SmallWeek, tmp_path) -> None:
+    from types import SimpleNamespace
+
+    from dashboard.pages.briefing.callbacks import briefing_options
+
+    svc = SimpleNamespace(config=SimpleNamespace(briefing_address="town"))
+    options = briefing_options("2026-11-26", "2026-11-25T07:30", svc)  # type: ignore[arg-type]
+    assert options.day == BRIEF_DAY and options.address_level == "town"
+    assert options.since is not None and options.since.utcoffset() == dt.timedelta(0)
+    assert options.since.hour == 7  # Europe/London is UTC in November
+    bad = briefing_options("not a day", "nor a time", svc)  # type: ignore[arg-type]
+    assert bad.since is None and isinstance(bad.day, dt.date)

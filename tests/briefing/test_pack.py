@@ -35,8 +35,10 @@ def foreign_urls(text: str) -> list[str]:
 
 
 def visible_text(page: str) -> str:
-    """The pack without its inlined libraries (where any three digits may occur by chance)."""
-    return re.sub(r"<script>.*?</script>|<style>.*?</style>", "", page, flags=re.DOTALL)
+    """The pack's text: no inlined libraries, no tags or random element ids (where any three
+    digits may occur by chance)."""
+    text = re.sub(r"<script>.*?</script>|<style>.*?</style>", "", page, flags=re.DOTALL)
+    return re.sub(r"<[^>]*>", " ", text)
 
 
 def pdf_text(pdf: bytes) -> str:

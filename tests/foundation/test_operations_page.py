@@ -69,7 +69,9 @@ def test_ops002_figure_has_no_third_party_style_and_typed_points(app):
     assert isinstance(style, dict) and list(style["sources"]) == ["blank"]
     assert "http" not in json.dumps(style)
     assert "glyphs" not in style and "sprite" not in style
-    assert [t.name for t in fig.data][2:5] == ["Suspected premises", "Tip-offs", "Advert geotags"]
+    layers = sorted(fig.data[2:5], key=lambda t: t.legendrank)  # legend order
+    assert [t.name for t in layers] == ["Suspected premises", "Tip-offs", "Advert geotags"]
+    assert fig.data[4].name == "Suspected premises"  # drawn last, on top of thousands of adverts
     assert all(t.marker.symbol in (None, "circle") for t in fig.data[2:])
     assert len(fig.layout.meta["labels"]) == 14
 

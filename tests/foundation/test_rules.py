@@ -86,6 +86,8 @@ def _frame() -> pd.DataFrame:
         "grade_intel",
     ):
         frame[c] = frame[c].astype("category")
+    local = frame["observed_at"].dt.tz_convert("Europe/London").dt.tz_localize(None).dt.normalize()
+    frame["day"] = (local - pd.Timestamp("1970-01-01")).dt.days.astype("Int32")
     return frame
 
 
@@ -106,7 +108,7 @@ def test_rul005_large_layers_become_counted_cells_and_nothing_is_lost():
     frame = pd.DataFrame(
         {
             "id": np.arange(n),
-            "kind": "adverts",
+            "kind": pd.Categorical(["adverts"] * n),
             "lon": rng.uniform(-3, -2.2, n),
             "lat": rng.uniform(53.5, 54.2, n),
             "easting": rng.uniform(320000, 380000, n),

@@ -20,7 +20,9 @@ from layers.services import Services
 
 ROOT = Path(__file__).resolve().parents[2]
 WARDS = Path(
-    os.environ.get("OPSMAP_WARDS", str(ROOT.parent / "shared" / "geodata" / "lancashire_wards_2013.geojson"))
+    os.environ.get(
+        "OPSMAP_WARDS", str(ROOT.parent / "shared" / "geodata" / "lancashire_wards_2013.geojson")
+    )
 )
 
 # Real places in Lancashire (lon, lat) and their BNG coordinates.

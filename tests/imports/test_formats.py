@@ -48,8 +48,7 @@ def test_imp001_csv_utf8_bom_crlf_semicolon(run_import: Run, services: Services)
 
 def test_imp002_tsv_cp1252_quoted(run_import: Run) -> None:
     data = (
-        "ref\taddress\tpostcode\trisk\n"
-        'P1\t"Caf\xe9 Bleu, 1 Fishergate"\tPR1 2RH\thigh\n'
+        'ref\taddress\tpostcode\trisk\nP1\t"Caf\xe9 Bleu, 1 Fishergate"\tPR1 2RH\thigh\n'
     ).encode("cp1252")
     result = run_import(data, "premises.tsv", "premises")
     _ok(result)
@@ -80,10 +79,15 @@ def test_imp003_xlsx_row_numbers(run_import: Run, tmp_path: Path, services: Serv
 
 def test_imp004_geopackage_by_gdal(run_import: Run, tmp_path: Path, services: Services) -> None:
     path = write_points(
-        tmp_path / "tipoffs.gpkg", "GPKG",
-        x=[PRESTON[0], BURNLEY[0]], y=[PRESTON[1], BURNLEY[1]],
-        ref=["T1", "T2"], received=["2026-11-24T10:00:00Z", "2026-11-24T11:30:00Z"],
-        channel=["Crimestoppers", "101"], grade=["2B P", "3E C"], summary=["a", "b"],
+        tmp_path / "tipoffs.gpkg",
+        "GPKG",
+        x=[PRESTON[0], BURNLEY[0]],
+        y=[PRESTON[1], BURNLEY[1]],
+        ref=["T1", "T2"],
+        received=["2026-11-24T10:00:00Z", "2026-11-24T11:30:00Z"],
+        channel=["Crimestoppers", "101"],
+        grade=["2B P", "3E C"],
+        summary=["a", "b"],
     )
     result = run_import(path, path.name, "tipoffs", dry_run=False)
     _ok(result)
@@ -94,7 +98,9 @@ def test_imp004_geopackage_by_gdal(run_import: Run, tmp_path: Path, services: Se
 
         from layers.models import Location
 
-        rows = session.execute(select(Location.grade_source, Location.grade_intel, Location.channel)).all()
+        rows = session.execute(
+            select(Location.grade_source, Location.grade_intel, Location.channel)
+        ).all()
     assert sorted(rows) == [("2", "B", "Crimestoppers"), ("3", "E", "101")]
 
 
@@ -102,9 +108,13 @@ def test_imp005_zipped_shapefile_bng(run_import: Run, tmp_path: Path, services: 
     folder = tmp_path / "shp"
     folder.mkdir()
     write_points(
-        folder / "adverts.shp", "ESRI Shapefile", crs="EPSG:27700",
-        x=[PRESTON_BNG[0], 347500.0], y=[PRESTON_BNG[1], 461800.0],
-        site=["vivastreet", "vivastreet"], advert_id=["S1", "S2"],
+        folder / "adverts.shp",
+        "ESRI Shapefile",
+        crs="EPSG:27700",
+        x=[PRESTON_BNG[0], 347500.0],
+        y=[PRESTON_BNG[1], 461800.0],
+        site=["vivastreet", "vivastreet"],
+        advert_id=["S1", "S2"],
     )
     parts = sorted(folder.iterdir())
     assert {p.suffix for p in parts} >= {".shp", ".shx", ".dbf", ".prj"}
@@ -120,9 +130,12 @@ def test_imp005_zipped_shapefile_bng(run_import: Run, tmp_path: Path, services: 
 
 def test_imp006_kml_by_gdal_and_kmz(run_import: Run, tmp_path: Path) -> None:
     path = write_points(
-        tmp_path / "geotags.kml", "KML",
-        x=[PRESTON[0], LANCASTER[0]], y=[PRESTON[1], LANCASTER[1]],
-        Name=["AD-9", "AD-10"], site=["scraper", "scraper"],
+        tmp_path / "geotags.kml",
+        "KML",
+        x=[PRESTON[0], LANCASTER[0]],
+        y=[PRESTON[1], LANCASTER[1]],
+        Name=["AD-9", "AD-10"],
+        site=["scraper", "scraper"],
     )
     result = run_import(path, path.name, "adverts", mapping={"Name": "ref"})
     _ok(result)
@@ -160,7 +173,11 @@ def test_imp007_wards_custom_polygon_layer(run_import: Run, services: Services) 
 @pytest.mark.parametrize(
     ("header", "row", "method"),
     [
-        ("ref,easting,northing,risk", f"P1,{PRESTON_BNG[0]},{PRESTON_BNG[1]},high", "British National Grid"),
+        (
+            "ref,easting,northing,risk",
+            f"P1,{PRESTON_BNG[0]},{PRESTON_BNG[1]},high",
+            "British National Grid",
+        ),
         ("ref,grid_ref,risk", "P1,SD 53843 29512,high", "grid references"),
         ("ref,grid_ref,risk", "P1,SD5329,high", "grid references"),
         ("ref,Post Code,risk", "P1,pr12rh,high", "postcodes"),
@@ -183,12 +200,17 @@ def test_imp009_hints_swapped_and_wrong_crs(run_import: Run) -> None:
     )
     report = run_import(swapped.encode(), "a.csv", "adverts").report
     assert any("swapped" in h for h in report.hints)
-    fixed = run_import(swapped.encode(), "a.csv", "adverts", mapping={"lat": "lon", "lon": "lat"}).report
+    fixed = run_import(
+        swapped.encode(), "a.csv", "adverts", mapping={"lat": "lon", "lon": "lat"}
+    ).report
     assert fixed.outside_area == 0 and not fixed.hints
     en = "ref,easting,northing,risk\n" + "".join(
         f"P{i},{PRESTON_BNG[1]},{PRESTON_BNG[0] + i},low\n" for i in range(5)
     )
-    assert any("easting and northing look swapped" in h for h in run_import(en.encode(), "p.csv", "premises").report.hints)
+    assert any(
+        "easting and northing look swapped" in h
+        for h in run_import(en.encode(), "p.csv", "premises").report.hints
+    )
     bng_as_degrees = "ref,lat,lon,risk\n" + f"P1,{PRESTON_BNG[1]},{PRESTON_BNG[0]},low\n"
     report = run_import(bng_as_degrees.encode(), "p.csv", "premises").report
     assert any("British National Grid" in h for h in report.hints)
@@ -199,10 +221,16 @@ def test_imp010_geojson_points_and_lines_for_kind(run_import: Run) -> None:
     collection = {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": list(PRESTON)},
-             "properties": {"ref": "G1", "risk": "high"}},
-            {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [list(PRESTON), list(BURNLEY)]},
-             "properties": {"ref": "G2", "risk": "high"}},
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": list(PRESTON)},
+                "properties": {"ref": "G1", "risk": "high"},
+            },
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [list(PRESTON), list(BURNLEY)]},
+                "properties": {"ref": "G2", "risk": "high"},
+            },
             {"type": "Feature", "geometry": None, "properties": {"ref": "G3", "risk": "high"}},
         ],
     }

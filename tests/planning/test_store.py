@@ -244,3 +244,20 @@ def test_sto008_team_validation(services) -> None:
     with services.db.read() as s:
         (t,) = store.list_teams(s)
         assert 300_000 < t.start_easting < 340_000
+
+
+def test_sto009_stale_assignment_of_a_reopened_location_is_replaced(services, premises, team):
+    (loc_id,) = premises("preston", 1)
+    alpha = team("Alpha 1")
+    with services.db.write() as s:
+        store.assign(s, loc_id, 1, alpha, MONDAY, "commander-a")
+    # Another path (the operations map) sends it back to unplanned without touching the plan.
+    from layers.locations import change_status
+
+    with services.db.write() as s:
+        change_status(s, loc_id, UNPLANNED, 2, "commander-b")
+    with services.db.write() as s:
+        result = store.assign(s, loc_id, 3, alpha, TUESDAY, "commander-a")
+    assert result.assignment.day == TUESDAY
+    with services.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Assignment)) == 1

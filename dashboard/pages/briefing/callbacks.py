@@ -28,19 +28,27 @@ logger = logging.getLogger(__name__)
 KEYS = [key for key, _ in PANELS]
 
 
-def next_state(state: dict[str, Any] | None, trigger: str | None) -> dict[str, Any]:
-    """The rotation state after ``trigger`` (the id of the interval or button that fired)."""
-    state = {"index": 0, "paused": False, **(state or {})}
-    index, paused = int(state["index"]) % len(KEYS), bool(state["paused"])
-    if trigger == Ids.PAUSE:
-        paused = not paused
-    elif trigger == Ids.NEXT:
+def next_state(state: dict[str, Any] | None, trigger: str | None,
+               paused: bool = False) -> dict[str, Any]:
+    """The panel shown after ``trigger`` (the id of the interval or button that fired).
+
+    The timer moves on only while not ``paused``; the keys and buttons always do.
+    """
+    index = int((state or {}).get("index", 0)) % len(KEYS)
+    if trigger == Ids.NEXT or (trigger == Ids.ROTATE and not paused):
         index = (index + 1) % len(KEYS)
     elif trigger == Ids.PREV:
         index = (index - 1) % len(KEYS)
-    elif trigger == Ids.ROTATE and not paused:
-        index = (index + 1) % len(KEYS)
-    return {"index": index, "paused": paused}
+    return {"index": index}
+
+
+def is_paused(pause_clicks: int | None) -> bool:
+    """Pause toggles: an odd number of presses means paused.
+
+    Deriving it from the click count (not from stored state) keeps it right even when a timer
+    tick and a key press are in flight at the same moment.
+    """
+    return bool(pause_clicks) and int(pause_clicks or 0) % 2 == 1
 
 
 def briefing_options(day: str | None, since: str | None, services_: Services) -> BriefingOptions:
@@ -107,27 +115,36 @@ def register_callbacks(app: Dash) -> None:
     """Register the briefing screen's callbacks on ``app``."""
 
     @app.callback(
+        Output(Ids.ROTATE, "disabled"),
+        Output(Ids.PAUSE, "children"),
+        Output(Ids.PAUSED, "children"),
+        Input(Ids.PAUSE, "n_clicks"),
+    )
+    @require(*EVERYONE)
+    def pause(clicks: int | None) -> tuple[bool, str, str]:
+        """Space (or the button) stops and restarts the rotation timer."""
+        paused = is_paused(clicks)
+        return paused, "Resume" if paused else "Pause", "paused" if paused else ""
+
+    @app.callback(
         Output(Ids.STATE, "data"),
         *[Output(panel_id(key), "className") for key in KEYS],
         Output(Ids.COUNTER, "children"),
-        Output(Ids.PAUSE, "children"),
-        Output(Ids.ROTATE, "disabled"),
         Input(Ids.ROTATE, "n_intervals"),
         Input(Ids.PREV, "n_clicks"),
         Input(Ids.NEXT, "n_clicks"),
-        Input(Ids.PAUSE, "n_clicks"),
         State(Ids.STATE, "data"),
+        State(Ids.PAUSE, "n_clicks"),
     )
     @require(*EVERYONE)
-    def rotate(_tick: int | None, _prev: int | None, _next: int | None, _pause: int | None,
-               state: dict[str, Any] | None) -> tuple[Any, ...]:
-        """Move to the next panel on the timer, or as the keys/buttons ask; pause/resume."""
+    def rotate(_tick: int | None, _prev: int | None, _next: int | None,
+               state: dict[str, Any] | None, pause_clicks: int | None) -> tuple[Any, ...]:
+        """Show the next panel on the timer, or the one the keys/buttons ask for."""
         trigger = callback_context.triggered_id if callback_context.triggered else None
-        new = next_state(state, trigger)
+        new = next_state(state, trigger, is_paused(pause_clicks))
         classes = ["briefing-panel active" if i == new["index"] else "briefing-panel"
                    for i in range(len(KEYS))]
-        counter = f"{new['index'] + 1}/{len(KEYS)}" + (" paused" if new["paused"] else "")
-        return (new, *classes, counter, "Resume" if new["paused"] else "Pause", new["paused"])
+        return (new, *classes, f"{new['index'] + 1}/{len(KEYS)}")
 
     @app.callback(
         *[Output(body_id(key), "children") for key in KEYS],

@@ -18,16 +18,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.maps import district_labels, typed
+from dashboard.maps import district_labels, map_style, typed
 from layers.briefing_charts import KIND_COLOURS, OKABE_ITO, SCREEN_BG
 
 logger = logging.getLogger(__name__)
 
-MAP_STYLE: dict[str, Any] = {
-    "version": 8,
-    "sources": {},
-    "layers": [{"id": "bg", "type": "background", "paint": {"background-color": SCREEN_BG}}],
-}
+MAP_STYLE: dict[str, Any] = map_style(None, background=SCREEN_BG)
+"""No tiles on the briefing screen, whatever OPSMAP_TILES says: a shared room sees only data."""
 CENTRE = {"lon": -2.58, "lat": 53.87}
 ZOOM = 8.75
 TEAM_COLOURS = (

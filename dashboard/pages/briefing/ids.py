@@ -18,6 +18,7 @@ class Ids(StrEnum):
     PAUSE = "briefing-pause"
     NEXT = "briefing-next"
     COUNTER = "briefing-counter"
+    PAUSED = "briefing-paused"
     DATA_TIME = "briefing-data-time"
     DAY = "briefing-day"
     SINCE = "briefing-since"

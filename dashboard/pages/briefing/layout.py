@@ -59,6 +59,7 @@ def layout(day: str | None = None, since: str | None = None, **_query: Any) -> h
             html.Span(id=Ids.TITLE, className="briefing-context"),
             html.Span(id=Ids.DATA_TIME, className="briefing-data-time"),
             html.Span(id=Ids.COUNTER, className="briefing-counter"),
+            html.Span(id=Ids.PAUSED, className="briefing-paused"),
             html.Button("◀", id=Ids.PREV, title="Previous panel (←)", className="briefing-btn"),
             html.Button("Pause", id=Ids.PAUSE, title="Pause or resume (space)",
                         className="briefing-btn"),
@@ -80,7 +81,7 @@ def layout(day: str | None = None, since: str | None = None, **_query: Any) -> h
     )
     return html.Div(
         [
-            dcc.Store(id=Ids.STATE, data={"index": 0, "paused": False}),
+            dcc.Store(id=Ids.STATE, data={"index": 0}),
             dcc.Store(id=Ids.SEEN, data=None),
             dcc.Interval(id=Ids.ROTATE, interval=seconds * 1000),
             dcc.Interval(id=Ids.REFRESH, interval=REFRESH_MS),

@@ -225,7 +225,8 @@ def register_callbacks(app: Dash) -> None:
                 [
                     html.Li(
                         f"{layer.name}: {layer.features} {layer.geometry_type.lower()} features, "
-                        f"{'visible' if layer.visible else 'hidden'}, colour {layer.style.get('colour')}"
+                        f"{'visible' if layer.visible else 'hidden'}, "
+                        f"colour {layer.style.get('colour')}"
                     )
                     for layer in layers
                 ]

@@ -14,7 +14,7 @@ KIND_OPTIONS = [{"label": k.label, "value": name} for name, k in KINDS.items()] 
 ]
 
 
-def upload_panel() -> html.Section:
+def upload_panel(kind: str = "premises") -> html.Section:
     """Drag and drop, kind, optional name and column mapping, the report and the preview."""
     return html.Section(
         [
@@ -29,7 +29,7 @@ def upload_panel() -> html.Section:
                         [
                             html.Label("Import as", htmlFor=Ids.KIND),
                             dcc.Dropdown(
-                                id=Ids.KIND, options=KIND_OPTIONS, value="premises", clearable=False
+                                id=Ids.KIND, options=KIND_OPTIONS, value=kind, clearable=False
                             ),
                         ],
                         className="filter",
@@ -143,12 +143,13 @@ def export_panel() -> html.Section:
     )
 
 
-def layout(**_query: str) -> html.Div:
-    """The imports page."""
+def layout(kind: str | None = None, **_query: str) -> html.Div:
+    """The imports page (``?kind=adverts`` preselects what to import as)."""
+    kind = kind if kind in {o["value"] for o in KIND_OPTIONS} else "premises"
     return html.Div(
         [
             html.H1("Imports and exports"),
-            upload_panel(),
+            upload_panel(kind),
             imports_panel(),
             layers_panel(),
             export_panel(),

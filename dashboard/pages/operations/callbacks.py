@@ -21,7 +21,8 @@ from dashboard.pages.operations.panel import RESULT_ID, panel_children
 from dashboard.pages.operations.render import FILTER_IDS, render
 from dashboard.pages.operations.view import Viewport, locate_click, plan_layer
 from layers import processing_log
-from layers.locations import NotFound, VersionConflict, change_status
+from layers.locations import NotFound, VersionConflict
+from layers.planning.store import set_status
 from layers.queries import Filters, current_frame, filter_mask, history, location_detail, nearby
 from layers.status import STATUS_LABELS, TransitionError
 
@@ -154,6 +155,14 @@ def register_callbacks(app: Dash) -> None:
                 f"viewed {detail['kind']} location details",
                 records=[detail["id"]],
             )
+            if len(close):
+                processing_log.record(
+                    session,
+                    principal.username,
+                    processing_log.COMBINATION,
+                    f"tip-offs and adverts within {NEARBY_M:.0f} m of location {detail['id']}",
+                    records=[int(i) for i in close["id"]],
+                )
         can_edit = principal.role in (ADMIN, COMMANDER)
         children = panel_children(
             detail,
@@ -204,7 +213,7 @@ def register_callbacks(app: Dash) -> None:
         results = {i["field"]: int(v) for i, v in zip(result_ids, result_values, strict=True) if v}
         try:
             with svc.db.write() as session:
-                loc = change_status(
+                loc = set_status(
                     session,
                     int(selected["id"]),
                     status,
@@ -213,13 +222,6 @@ def register_callbacks(app: Dash) -> None:
                     note=note,
                     outcome=outcome,
                     results=results,
-                )
-                processing_log.record(
-                    session,
-                    principal.username,
-                    processing_log.ALTERATION,
-                    f"status {loc.status} (version {loc.version})",
-                    records=[loc.id],
                 )
         except VersionConflict as exc:
             return html.Div(exc.message(), className="error conflict"), (refresh or 0) + 1

@@ -32,6 +32,7 @@ from layers.status import (
     OUTCOME_STATUS,
     PLANNED,
     STATUS_LABELS,
+    STATUSES,
     UNPLANNED,
     TransitionError,
     next_statuses,
@@ -138,7 +139,8 @@ def register_callbacks(app: Dash) -> None:
             route = route_traces((team.start_lon, team.start_lat), stops, team.call_sign)
             info = [
                 html.P(
-                    f"{team.call_sign} · {day:%a %d %b} · {len(stops)} stops · "
+                    f"{team.call_sign} · {day:%a %d %b} · {len(stops)} "
+                    f"{'stop' if len(stops) == 1 else 'stops'} · "
                     f"{length / 1000:.1f} km straight line, about "
                     f"{length * ROAD_FACTOR / 1000:.1f} km by road · from "
                     f"{team.start_label or 'start point'}"
@@ -347,17 +349,13 @@ def register_callbacks(app: Dash) -> None:
         svc = services()
         with svc.db.read() as session:
             days = operation_days(current_operation(session))
-            suggestion = suggest_for(session, days)
+            frame = candidate_frame(session)
+            suggestion = suggest_for(session, days, frame=frame)
             teams = {t.id: t.call_sign for t in store.list_teams(session)}
         rows = suggestion.as_records()
-        per_team: dict[str, int] = {}
-        for r in rows:
-            per_team[teams.get(int(r["team_id"]), "?")] = (
-                per_team.get(teams.get(int(r["team_id"]), "?"), 0) + 1
-            )
         summary = [
             html.P(f"{len(rows)} locations placed, {len(suggestion.unallocated)} not placed."),
-            html.Ul([html.Li(f"{name}: {n}") for name, n in sorted(per_team.items())]),
+            suggestion_review(rows, teams, _refs(frame)),
             *[
                 html.P(f"Not placed: {len(ids)} ({why})")
                 for why, ids in _group(suggestion.unallocated).items()
@@ -408,7 +406,9 @@ def register_callbacks(app: Dash) -> None:
         r = rows[0]
         options = [{"label": STATUS_LABELS[s], "value": s} for s in next_statuses(r["status"])]
         values = [o["value"] for o in options]
-        keep = chosen if chosen in values else (values[0] if values else None)
+        forward = [v for v in values if STATUSES.index(v) > STATUSES.index(r["status"])]
+        default = forward[0] if forward else (values[0] if values else None)
+        keep = chosen if chosen in values else default
         return (
             f"{r.get('ref') or r['id']} · {STATUS_LABELS.get(r['status'], r['status'])}",
             options,
@@ -521,6 +521,27 @@ def register_callbacks(app: Dash) -> None:
                 for t in store.list_teams(session)
             ]
         return message, options
+
+
+def suggestion_review(
+    rows: list[dict[str, Any]], teams: dict[int, str], refs: dict[int, Any]
+) -> html.Details:
+    """The suggestion by team and day, with the references in visiting order, to review."""
+    by_team_day: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        key = (teams.get(int(r["team_id"]), "?"), str(r["day"]))
+        by_team_day.setdefault(key, []).append(r)
+    items = []
+    for (team, day), placed in sorted(by_team_day.items()):
+        placed.sort(key=lambda r: r["position"])
+        names = ", ".join(str(refs.get(r["location_id"]) or r["location_id"]) for r in placed)
+        when = dt.date.fromisoformat(day)
+        items.append(html.Li(f"{team} · {when:%a %d %b}: {len(placed)} ({names})"))
+    return html.Details([html.Summary("Review by team and day"), html.Ul(items)], open=True)
+
+
+def _refs(frame: pd.DataFrame) -> dict[int, str]:
+    return {int(i): r for i, r in zip(frame["id"], frame["ref"], strict=True) if isinstance(r, str)}
 
 
 def _group(unallocated: dict[int, str]) -> dict[str, list[int]]:

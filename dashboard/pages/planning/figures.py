@@ -54,6 +54,15 @@ GRID_COLUMNS: list[dict[str, Any]] = [
 ]
 
 
+def _label(ref: Any, location_id: Any) -> str:
+    """A location's reference, or its id when it has none (pandas gives NaN for missing)."""
+    return ref if isinstance(ref, str) and ref else str(location_id)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Candidate rows for the grid (JSON-friendly; ``id`` is the row id)."""
     if frame.empty:
@@ -91,7 +100,7 @@ def _hover(frame: pd.DataFrame) -> list[str]:
         if pd.notna(r.team_id):
             plan = f"<br>{r.call_sign} · {r.day:%a %d %b} · stop {int(r.position) + 1}"
         texts.append(
-            f"<b>{r.ref or r.id}</b> · priority {r.priority:.0f}<br>"
+            f"<b>{_label(r.ref, r.id)}</b> · priority {r.priority:.0f}<br>"
             f"{STATUS_LABELS.get(r.status, r.status)}{plan}"
         )
     return texts
@@ -160,7 +169,7 @@ def route_traces(
                 marker={"size": 18, "color": ROUTE_COLOUR, "opacity": 0.55},
                 customdata=stops["id"].astype(int).tolist(),
                 text=[
-                    f"<b>Stop {i + 1}</b> · {ref or loc}"
+                    f"<b>Stop {i + 1}</b> · {_label(ref, loc)}"
                     for i, (ref, loc) in enumerate(zip(stops["ref"], stops["id"], strict=True))
                 ],
                 hovertemplate="%{text}<extra></extra>",
@@ -221,9 +230,9 @@ def stop_list(stops: pd.DataFrame, up_id: str, down_id: str, editable: bool) -> 
         items.append(
             html.Li(
                 [
-                    html.Span(f"{r.ref or r.id}", className="stop-ref"),
+                    html.Span(_label(r.ref, r.id), className="stop-ref"),
                     html.Span(
-                        f" · {r.address or ''} · {STATUS_LABELS.get(r.status, r.status)}",
+                        f" · {_text(r.address)} · {STATUS_LABELS.get(r.status, r.status)}",
                         className="muted",
                     ),
                     html.Span(buttons, className="stop-buttons"),
