@@ -19,6 +19,7 @@ from sqlalchemy import insert
 
 from layers.db import Database
 from layers.models import HistoryEntry, Location, Operation
+from tests.e2e.conftest import LiveApp, make_chrome, sign_in, start_live_app
 
 WEEK_START = dt.date(2026, 11, 23)
 BRIEF_DAY = dt.date(2026, 11, 26)
@@ -143,85 +144,26 @@ BRIEFING_SECONDS = 4
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-output" / "briefing"
 
 
-@dataclass
-class BriefingLive:
-    """The app with the demo week, served on a free port, panels rotating every few seconds."""
-
-    url: str
-    services: object
-    passwords: dict[str, str]
-    week_start: dt.date
-
-    @property
-    def host(self) -> str:
-        from urllib.parse import urlparse
-
-        return urlparse(self.url).netloc
-
-
 @pytest.fixture(scope="session")
-def briefing_live(
-    tmp_path_factory: pytest.TempPathFactory, cache_dir: Path
-) -> Iterator[BriefingLive]:
+def briefing_live(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Iterator[LiveApp]:
     """Like ``tests/e2e``'s live app, with a short rotation interval for the briefing screen."""
-    import dataclasses
-    import secrets
-    import threading
-
-    from werkzeug.serving import make_server
-
-    from app import create_app
-    from layers.accounts import create_user
-    from layers.demo import monday_of, seed_demo
-    from layers.services import Services
-    from tests.conftest import make_config
-
-    config = dataclasses.replace(make_config(tmp_path_factory.mktemp("briefing-live"), cache_dir),
-                                 briefing_seconds=BRIEFING_SECONDS)
-    svc = Services(config)
-    svc.db.upgrade()
-    week_start = monday_of(dt.date.today())
-    passwords = {}
-    with svc.db.write() as session:
-        seed_demo(session, svc.postcodes, svc.districts, week_start, config.phone_key)
-        for role in ("admin", "briefing"):
-            passwords[role] = secrets.token_urlsafe(12)
-            create_user(session, role, role, passwords[role])
-    server = make_server("127.0.0.1", 0, create_app(config), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield BriefingLive(f"http://127.0.0.1:{server.server_port}", svc, passwords, week_start)
-    server.shutdown()
-    svc.db.dispose()
+    with start_live_app(
+        tmp_path_factory.mktemp("briefing-live"),
+        cache_dir,
+        roles=("admin", "briefing"),
+        briefing_seconds=BRIEFING_SECONDS,
+    ) as live:
+        yield live
 
 
 @pytest.fixture
 def chrome():  # type: ignore[no-untyped-def]
-    """Headless Chromium with a 1920x1080 viewport and performance (network) logging."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    from tests.e2e.conftest import CHROMEDRIVER, CHROMIUM
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-quic", "--window-size=1920,1080",
-                "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(90)
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": 1920, "height": 1080, "deviceScaleFactor": 1,
-                            "mobile": False})
+    """Headless Chromium with a 1920x1080 viewport (the briefing room's screen)."""
+    driver = make_chrome(1920, 1080)
     yield driver
     driver.quit()
 
 
-def sign_in_briefing(driver, live: BriefingLive, role: str = "briefing") -> None:  # type: ignore[no-untyped-def]
+def sign_in_briefing(driver, live: LiveApp, role: str = "briefing") -> None:  # type: ignore[no-untyped-def]
     """Sign in through the ``/login`` form as the user of ``role`` (the shared e2e helper)."""
-    from tests.e2e.conftest import sign_in
-
-    sign_in(driver, live, role)  # type: ignore[arg-type]
+    sign_in(driver, live, role)

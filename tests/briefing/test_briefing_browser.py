@@ -23,8 +23,8 @@ from dashboard.pages.briefing.ids import PANELS, Ids, body_id, panel_id
 from layers.briefing import BriefingOptions, briefing_moment
 from layers.briefing_pack import build_pack
 from layers.demo import STREETS
-from tests.briefing.conftest import ARTIFACTS, BRIEFING_SECONDS, BriefingLive, sign_in_briefing
-from tests.e2e.conftest import until
+from tests.briefing.conftest import ARTIFACTS, BRIEFING_SECONDS, sign_in_briefing
+from tests.e2e.conftest import LiveApp, until
 
 pytestmark = pytest.mark.e2e
 
@@ -104,7 +104,7 @@ def markings(driver, key: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_brf301_briefing_screen_panels_rotation_network_redaction(
-    briefing_live: BriefingLive, chrome  # type: ignore[no-untyped-def]
+    briefing_live: LiveApp, chrome  # type: ignore[no-untyped-def]
 ) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     sign_in_briefing(chrome, briefing_live)
@@ -176,7 +176,7 @@ def test_brf301_briefing_screen_panels_rotation_network_redaction(
 
 
 def test_brf302_pack_opens_offline_with_maps_and_charts(
-    briefing_live: BriefingLive, chrome, tmp_path: Path  # type: ignore[no-untyped-def]
+    briefing_live: LiveApp, chrome, tmp_path: Path  # type: ignore[no-untyped-def]
 ) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     svc = briefing_live.services

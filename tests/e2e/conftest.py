@@ -8,6 +8,7 @@ every request the page made.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -15,6 +16,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -32,6 +34,7 @@ from tests.conftest import make_config
 CHROMIUM = os.environ.get("OPSMAP_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("OPSMAP_CHROMEDRIVER", "/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-output"
+ROLES = ("admin", "commander", "analyst", "briefing")
 
 
 @dataclass
@@ -49,35 +52,45 @@ class LiveApp:
         return urlparse(self.url).netloc
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Iterator[LiveApp]:
-    """The app with the demo week and one user per role, served on a free port."""
+@contextmanager
+def start_live_app(
+    tmp: Path, cache_dir: Path, roles: tuple[str, ...] = ROLES, **overrides: object
+) -> Iterator[LiveApp]:
+    """Serve the app with the demo week and one user per role; ``overrides`` change its Config."""
     from app import create_app
     from layers.accounts import create_user
     from layers.demo import monday_of, seed_demo
     from layers.services import Services
 
-    config = make_config(tmp_path_factory.mktemp("live"), cache_dir)
+    config = dataclasses.replace(make_config(tmp, cache_dir), **overrides)
     svc = Services(config)
     svc.db.upgrade()
     week_start = monday_of(dt.date.today())
-    with svc.db.write() as session:
-        seed_demo(session, svc.postcodes, svc.districts, week_start, config.phone_key)
     passwords = {}
     with svc.db.write() as session:
-        for role in ("admin", "commander", "analyst", "briefing"):
+        seed_demo(session, svc.postcodes, svc.districts, week_start, config.phone_key)
+        for role in roles:
             passwords[role] = secrets.token_urlsafe(12)
             create_user(session, role, role, passwords[role])
     server = make_server("127.0.0.1", 0, create_app(config), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveApp(f"http://127.0.0.1:{server.server_port}", svc, passwords, week_start)
-    server.shutdown()
+    try:
+        yield LiveApp(f"http://127.0.0.1:{server.server_port}", svc, passwords, week_start)
+    finally:
+        server.shutdown()
+        svc.db.dispose()
 
 
-@pytest.fixture
-def browser() -> Iterator[webdriver.Chrome]:
-    """Headless Chromium, 1600x1000, with performance logs for network checks."""
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Iterator[LiveApp]:
+    """The app with the demo week and one user per role, served on a free port."""
+    with start_live_app(tmp_path_factory.mktemp("live"), cache_dir) as live:
+        yield live
+
+
+def make_chrome(width: int = 1600, height: int = 1000) -> webdriver.Chrome:
+    """Headless Chromium of the given viewport, with performance logs for network checks."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for arg in (
@@ -90,7 +103,7 @@ def browser() -> Iterator[webdriver.Chrome]:
         "--disable-sync",
         "--no-first-run",
         "--disable-quic",
-        "--window-size=1600,1000",
+        f"--window-size={width},{height}",
         "--use-gl=angle",
         "--use-angle=swiftshader",
         "--enable-unsafe-swiftshader",
@@ -98,7 +111,18 @@ def browser() -> Iterator[webdriver.Chrome]:
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
+    driver.set_page_load_timeout(90)
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+    return driver
+
+
+@pytest.fixture
+def browser() -> Iterator[webdriver.Chrome]:
+    """Headless Chromium, 1600x1000."""
+    driver = make_chrome()
     yield driver
     driver.quit()
 

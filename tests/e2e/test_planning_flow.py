@@ -1,6 +1,6 @@
 """The planning flow in real Chromium: select on the map, assign, route, close a visit, board.
 
-Uses the shared live app (demo week, one user per role) and Chromium from ``tests/e2e``.
+Uses the shared live app (demo week, one user per role) and Chromium.
 """
 
 from __future__ import annotations
@@ -11,18 +11,15 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
-from tests.e2e.conftest import (  # noqa: F401 - fixtures used by name
-    browser,
+from tests.e2e.conftest import (
     foreign_requests,
-    live_app,
     requested_urls,
     screenshot,
     sign_in,
     until,
     wait_for,
 )
-
-from .conftest import add_team
+from tests.planning.conftest import add_team
 
 pytestmark = pytest.mark.e2e
 
@@ -72,7 +69,7 @@ def radio(driver, group: str, label: str) -> None:
     driver.find_element(By.XPATH, f"//div[@id='{group}']//label[contains(., '{label}')]").click()
 
 
-def test_e2e_pln001_select_assign_route_close_and_board(live_app, browser) -> None:  # noqa: F811
+def test_e2e_pln001_select_assign_route_close_and_board(live_app, browser) -> None:
     add_team(live_app.services, "E2E Alpha", "preston", capacity=30)
     sign_in(browser, live_app, "commander")
 
