@@ -7,10 +7,9 @@ import datetime as dt
 import logging
 import sys
 
+from config import Config
 from geodata.boundaries import BoundaryError
 from geodata.postcodes import postcode_index_status
-
-from config import Config
 from layers.demo import has_data, monday_of, seed_demo
 from layers.services import Services
 

@@ -7,7 +7,6 @@ entry commit together, and an update based on a stale version changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import logging
 import time
@@ -16,11 +15,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from geodata.crs import to_bng
-from geodata.districts import DistrictIndex
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
+from geodata.crs import to_bng
+from geodata.districts import DistrictIndex
 from layers.kinds import KIND_NAMES
 from layers.models import HistoryEntry, Location, utcnow
 from layers.status import STATUS_LABELS, UNPLANNED, check_transition

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import geopandas as gpd
+
+from config import Config
 from geodata.boundaries import DEFAULT_ONS_URL, load_boundaries_cached
 from geodata.districts import DistrictIndex
 from geodata.postcodes import PostcodeIndex
-
-from config import Config
 from layers.db import Database
 
 logger = logging.getLogger(__name__)

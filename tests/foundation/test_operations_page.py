@@ -102,3 +102,49 @@ def test_ops003_patch_sends_float32_base64_and_counts_in_legend(services):
     assert name == "Suspected premises (1)"
     hover = ops[(("data", POINT_TRACE["tipoffs"], "hovertext"), "Assign")]["value"]
     assert "101" in hover[0] and "Unplanned" in hover[0]
+
+
+def test_ops004_custom_polygon_layer_is_drawn_with_its_style(app):
+    from layers.importers import import_file
+    from layers.importers.custom_layers import list_layers, set_style, set_visible
+    from tests.imports.conftest import WARDS
+
+    svc = app.extensions["opsmap"]
+    result = import_file(svc, WARDS, WARDS.name, "custom", "ana", name="Wards 2013", dry_run=False)
+    assert result.report.accepted == 302
+    with svc.db.write() as session:
+        (info,) = list_layers(session)
+        set_style(session, info.id, {"colour": "#009E73", "fill": "#009E73", "opacity": 0.2})
+    with app.test_request_context("/"):
+        g.principal = Principal("ana", "analyst")
+        fig = _figure(layout())
+    names = [t.get("name") for t in fig["data"]]
+    assert "Wards 2013 (302)" in names
+    fill = next(t for t in fig["data"] if t.get("name") == "Wards 2013 (302)")
+    assert fill["type"] == "choroplethmap" and len(fill["locations"]) == 302
+    assert fill["colorscale"][0][1] == "#009E73" and fill["marker"]["opacity"] == 0.2
+    with svc.db.write() as session:
+        set_visible(session, info.id, False)
+    with app.test_request_context("/"):
+        g.principal = Principal("ana", "analyst")
+        hidden = _figure(layout())
+    assert not any(str(t.get("name", "")).startswith("Wards 2013") for t in hidden["data"])
+
+
+def _figure(tree) -> dict:
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list | tuple):
+            stack.extend(node)
+            continue
+        if getattr(node, "id", None) == Ids.MAP:
+            return (
+                node.figure.to_plotly_json()
+                if hasattr(node.figure, "to_plotly_json")
+                else node.figure
+            )
+        children = getattr(node, "children", None)
+        if children is not None:
+            stack.append(children)
+    raise AssertionError("no map in the layout")

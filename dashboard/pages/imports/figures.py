@@ -16,15 +16,12 @@ import plotly.graph_objects as go
 import shapely
 from dash import dash_table, html
 
+from dashboard.maps import map_style
 from layers.importers.report import ImportReport
 
 logger = logging.getLogger(__name__)
 
-PLAIN_STYLE: dict[str, Any] = {
-    "version": 8,
-    "sources": {},
-    "layers": [{"id": "bg", "type": "background", "paint": {"background-color": "#f4f4f0"}}],
-}
+PLAIN_STYLE: dict[str, Any] = map_style(None, background="#f4f4f0")
 CENTRE = {"lon": -2.6, "lat": 53.85}
 INSIDE_COLOUR = "#0072b2"
 OUTSIDE_COLOUR = "#d55e00"

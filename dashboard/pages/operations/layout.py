@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.context import services
+from dashboard.custom_layers import custom_traces
 from dashboard.pages.operations.figures import apply, operations_figure
 from dashboard.pages.operations.ids import Ids
 from dashboard.pages.operations.render import render
@@ -84,6 +85,7 @@ def layout() -> html.Div:
     svc = services()
     with svc.db.read() as session:
         days = operation_days(current_operation(session))
+        custom = custom_traces(session)
     bounds = svc.boundaries
     districts = [
         {"label": f"{row.name} ({row.division})", "value": row.code}
@@ -109,7 +111,7 @@ def layout() -> html.Div:
                                 id=Ids.MAP,
                                 figure=apply(
                                     operations_figure(bounds, svc.config.tiles), first.updates
-                                ),
+                                ).add_traces(custom),
                                 config={"displaylogo": False, "scrollZoom": True},
                                 className="map",
                             ),

@@ -1,5 +1,5 @@
 """The imports page in real Chromium: upload, read the report, commit, see the points on the
-map, undo. Uses the lead's end-to-end fixtures (live app with the demo week, Chromium)."""
+map, undo. Uses the shared live app (demo week) and Chromium."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.e2e.conftest import browser, live_app, screenshot, sign_in, until, wait_for  # noqa: F401
+from tests.e2e.conftest import screenshot, sign_in, until, wait_for
 from tests.imports.conftest import PRESTON
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +27,7 @@ def _adverts_on_map(driver) -> int:  # type: ignore[no-untyped-def]
     return int(until(lambda: driver.find_element(By.ID, "count-adverts").text.replace(",", "")))
 
 
-def test_e2e_imp001_upload_report_commit_map_undo(live_app, browser, tmp_path: Path) -> None:  # noqa: F811
+def test_e2e_imp001_upload_report_commit_map_undo(live_app, browser, tmp_path: Path) -> None:
     sign_in(browser, live_app, "analyst")
     browser.get(live_app.url + "/")
     before = _adverts_on_map(browser)
