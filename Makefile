@@ -12,7 +12,7 @@ export OPSMAP_BOUNDARIES := $(SHARED_BOUNDARIES)
 endif
 endif
 
-.PHONY: run test lint bench venv clean
+.PHONY: run test audit bench venv clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,12 +30,11 @@ run: venv
 
 test: venv
 	$(PY) -m ruff check .
+	$(PY) -m bandit -q -r app.py config.py dashboard layers geodata
 	$(PY) -m pytest -q
 
-lint: venv
-	$(PY) -m ruff check .
-	$(PY) -m bandit -q -r app.py config.py dashboard layers geodata
-	$(PY) -m pip_audit -r requirements.txt --progress-spinner off
+audit: venv
+	bash .ci/audit
 
 bench: venv
 	$(PY) bench/run_all.py

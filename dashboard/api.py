@@ -126,6 +126,7 @@ def patch_location(location_id: int) -> Response | tuple[Response, int]:
         return jsonify(exc.as_dict()), 409
     except TransitionError as exc:
         return _error(422, str(exc))
-    assert detail is not None
+    if detail is None:  # removed in the same instant by an undo: say so rather than fail
+        return _error(404, f"no location {location_id}")
     keep = ("id", "kind", "status", "version", "outcome", "district_code")
     return jsonify({k: detail[k] for k in keep})

@@ -79,7 +79,7 @@ def read_frame(session: Session) -> pd.DataFrame:
     column (local calendar day, as days since 1970) makes the day filter an integer compare.
     """
     cursor = session.connection().connection.driver_connection.cursor()
-    cursor.execute(f"SELECT {', '.join(FRAME_COLUMNS)} FROM locations ORDER BY id")
+    cursor.execute(f"SELECT {', '.join(FRAME_COLUMNS)} FROM locations ORDER BY id")  # nosec B608
     rows = cursor.fetchall()
     cursor.close()
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in FRAME_COLUMNS]

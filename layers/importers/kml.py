@@ -10,7 +10,7 @@ MultiGeometry) in EPSG:4326, which is what KML always uses.
 from __future__ import annotations
 
 import logging
-import xml.etree.ElementTree as ET
+from xml.etree.ElementTree import Element, ParseError  # nosec B405 - types only; parsing is defusedxml
 
 import numpy as np
 import pandas as pd
@@ -27,18 +27,18 @@ def _local(tag: object) -> str:
     return str(tag).rsplit("}", 1)[-1]
 
 
-def _children(element: ET.Element, name: str) -> list[ET.Element]:
+def _children(element: Element, name: str) -> list[Element]:
     return [c for c in element if _local(c.tag) == name]
 
 
-def _first(element: ET.Element, name: str) -> ET.Element | None:
+def _first(element: Element, name: str) -> Element | None:
     for c in element.iter():
         if _local(c.tag) == name:
             return c
     return None
 
 
-def _coords(element: ET.Element | None) -> list[tuple[float, float]]:
+def _coords(element: Element | None) -> list[tuple[float, float]]:
     if element is None:
         return []
     node = _first(element, "coordinates")
@@ -52,7 +52,7 @@ def _coords(element: ET.Element | None) -> list[tuple[float, float]]:
     return points
 
 
-def _geometry(element: ET.Element) -> shapely.Geometry | None:
+def _geometry(element: Element) -> shapely.Geometry | None:
     name = _local(element.tag)
     if name == "Point":
         pts = _coords(element)
@@ -77,7 +77,7 @@ def _geometry(element: ET.Element) -> shapely.Geometry | None:
 GEOMETRY_TAGS = ("Point", "LineString", "Polygon", "MultiGeometry")
 
 
-def _placemark(mark: ET.Element) -> tuple[dict[str, str | None], shapely.Geometry | None]:
+def _placemark(mark: Element) -> tuple[dict[str, str | None], shapely.Geometry | None]:
     props: dict[str, str | None] = {}
     for child in mark:
         tag = _local(child.tag)
@@ -131,7 +131,7 @@ def parse_kml(data: bytes, file_name: str) -> tuple[pd.DataFrame, np.ndarray]:
             f"'{file_name}' declares a DTD or XML entities ({exc.__class__.__name__}), "
             "which OpsMap refuses for safety; export the KML again without a DOCTYPE."
         ) from None
-    except ET.ParseError as exc:
+    except ParseError as exc:
         raise ImportRefused(
             f"'{file_name}' is not well-formed XML ({exc}); it may be truncated."
         ) from None

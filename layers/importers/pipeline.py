@@ -259,8 +259,8 @@ def _within_file_duplicates(prepared: _Prepared, report: ImportReport) -> None:
 def _drop(prepared: _Prepared, mask: np.ndarray) -> None:
     keep = ~mask
     prepared.rows = prepared.rows.loc[keep]
-    assert prepared.keys is not None
-    prepared.keys = prepared.keys.loc[keep]
+    if prepared.keys is not None:
+        prepared.keys = prepared.keys.loc[keep]
     accepted_positions = np.flatnonzero(~prepared.problems.bad)
     gone = accepted_positions[mask]
     prepared.problems.bad = prepared.problems.bad.copy()

@@ -453,7 +453,8 @@ def _locked_assignment(session: Session, assignment_id: int, expected_version: i
             raise NotFound(f"no assignment {assignment_id}: a colleague may have unassigned it")
         raise _plan_conflict(session, assignment_id, expected_version)
     a = session.get(Assignment, assignment_id, populate_existing=True)
-    assert a is not None
+    if a is None:
+        raise NotFound(f"no assignment {assignment_id}: a colleague may have unassigned it")
     return a
 
 

@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
@@ -143,6 +144,18 @@ def wait_for(driver: webdriver.Chrome, css: str, timeout: float = 30):  # type: 
     return WebDriverWait(driver, timeout).until(
         ec.visibility_of_element_located((By.CSS_SELECTOR, css))
     )
+
+
+def text_of(driver: webdriver.Chrome, css: str, timeout: float = 30) -> str:
+    """The visible text of ``css``, retried while Dash re-renders the element (stale nodes)."""
+
+    def read() -> str:
+        try:
+            return driver.find_element(By.CSS_SELECTOR, css).text
+        except (StaleElementReferenceException, NoSuchElementException):
+            return ""
+
+    return str(until(read, timeout))
 
 
 def requested_urls(driver: webdriver.Chrome) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
@@ -12,6 +13,7 @@ from tests.e2e.conftest import (
     requested_urls,
     screenshot,
     sign_in,
+    text_of,
     until,
     wait_for,
 )
@@ -44,8 +46,11 @@ return gd._fullData.slice(2, 5).reverse().map(t => [t.name, t.visible, (t.lon ||
 
 
 def chip_text(driver, css: str) -> str:
-    found = driver.find_elements(By.CSS_SELECTOR, css)
-    return found[0].text if found else ""
+    try:
+        found = driver.find_elements(By.CSS_SELECTOR, css)
+        return found[0].text if found else ""
+    except StaleElementReferenceException:
+        return ""
 
 
 def test_e2e001_map_shows_layers_status_change_updates_counts(live_app, browser):
@@ -65,9 +70,9 @@ def test_e2e001_map_shows_layers_status_change_updates_counts(live_app, browser)
     names = [name for name, _, _ in layers]
     assert names[0].startswith("Suspected premises (") and names[1].startswith("Tip-offs (")
     assert names[2].startswith("Advert geotags (")
-    assert wait_for(browser, ".marking-top").text == "OFFICIAL-SENSITIVE"
-    assert "Demo data" in wait_for(browser, ".demo-banner").text
-    premises_total = int(browser.find_element(By.ID, "count-premises").text.replace(",", ""))
+    assert text_of(browser, ".marking-top") == "OFFICIAL-SENSITIVE"
+    assert "Demo data" in text_of(browser, ".demo-banner")
+    premises_total = int(text_of(browser, "#count-premises").replace(",", ""))
     assert premises_total > 100
     import time
 
@@ -76,8 +81,8 @@ def test_e2e001_map_shows_layers_status_change_updates_counts(live_app, browser)
     screenshot(browser, "operations/map")
 
     # Click the first unplanned premises point drawn, open its panel, and plan it.
-    before = chip_text(browser, "#count-premises-planned")
-    before_n = int(before.split()[-1].replace(",", "")) if before else 0
+    before = str(until(lambda: chip_text(browser, "#count-premises-planned")))  # demo has some
+    before_n = int(before.split()[-1].replace(",", ""))
     index = browser.execute_script(
         """
         const gd = document.querySelector('#ops-map .js-plotly-plot');
@@ -105,15 +110,15 @@ def test_e2e001_map_shows_layers_status_change_updates_counts(live_app, browser)
         canvas, pos["x"] - pos["w"] / 2, pos["y"] - pos["h"] / 2
     ).click().perform()
     wait_for(browser, "#ops-panel h3")
-    assert "Premises DEMO-P-" in browser.find_element(By.CSS_SELECTOR, "#ops-panel h3").text
+    assert "Premises DEMO-P-" in text_of(browser, "#ops-panel h3")
     browser.find_element(
         By.XPATH, "//div[@id='ops-next-status']//label[contains(., 'Planned')]"
     ).click()
     browser.find_element(By.ID, "ops-note").send_keys("Team Alpha, Tuesday")
     browser.find_element(By.ID, "ops-save").click()
-    assert "Saved: now Planned" in wait_for(browser, "#ops-save-message .ok").text
+    assert "Saved: now Planned" in text_of(browser, "#ops-save-message .ok")
     until(lambda: chip_text(browser, "#count-premises-planned").endswith(str(before_n + 1)))
-    until(lambda: "Team Alpha, Tuesday" in browser.find_element(By.ID, "ops-panel").text)
+    until(lambda: "Team Alpha, Tuesday" in text_of(browser, "#ops-panel"))
     screenshot(browser, "operations/after-status-change")
 
     # Nothing was requested from any host but the app's own.

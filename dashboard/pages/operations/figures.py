@@ -190,7 +190,8 @@ def layer_updates(
                 out += [(p, ("hovertext",), None), (p, ("hoverinfo",), "name")]
         else:
             cells = view.cells
-            assert cells is not None
+            if cells is None:
+                raise ValueError(f"{kind}: a cells view without cells")
             lon, lat = to_wgs84(cells.easting, cells.northing)
             noun = KINDS[kind].label.lower()
             out += [
