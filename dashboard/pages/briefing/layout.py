@@ -11,7 +11,9 @@ import datetime as dt
 from typing import Any
 
 from dash import dcc, html
+from flask import g
 
+from dashboard.access import BRIEFING
 from dashboard.context import services
 from dashboard.pages.briefing.ids import PANELS, Ids, body_id, panel_id
 from layers.briefing import LONDON
@@ -76,6 +78,7 @@ def layout(day: str | None = None, since: str | None = None, **_query: Any) -> h
             html.Button("Download pack", id=Ids.DOWNLOAD_BUTTON, className="briefing-btn"),
             html.Span(id=Ids.DOWNLOAD_MESSAGE, className="briefing-download-message"),
             dcc.Download(id=Ids.DOWNLOAD),
+            _exit_link(),
         ],
         className="briefing-controls",
     )
@@ -93,3 +96,11 @@ def layout(day: str | None = None, since: str | None = None, **_query: Any) -> h
         className="briefing-screen",
         **{"data-seconds": str(seconds)},
     )
+
+
+def _exit_link() -> html.A:
+    """The way out: the briefing screen's own role signs out; other roles go back to the map."""
+    principal = g.get("principal")
+    if principal is None or principal.role == BRIEFING:
+        return html.A("Sign out", href="/logout", className="briefing-btn")
+    return html.A("Back to OpsMap", href="/", className="briefing-btn")
