@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+DENSE_LIMIT = 4_000_000
+"""Largest grid (cells) counted with a dense bincount; sparser extents sort instead."""
+
 
 @dataclass(frozen=True)
 class Cells:
@@ -32,11 +35,20 @@ def grid_cells(easting: np.ndarray, northing: np.ndarray, cell_m: float) -> Cell
     ok = np.isfinite(e) & np.isfinite(n)
     ix = np.floor(e[ok] / cell_m).astype(np.int64)
     iy = np.floor(n[ok] / cell_m).astype(np.int64)
-    keys = ix * 1_000_000 + iy
-    uniq, counts = np.unique(keys, return_counts=True)
-    cx = (uniq // 1_000_000 + 0.5) * cell_m
-    cy = (uniq % 1_000_000 + 0.5) * cell_m
-    return Cells(cx, cy, counts)
+    if len(ix) == 0:
+        empty = np.empty(0)
+        return Cells(empty, empty, np.empty(0, dtype=np.int64))
+    x0, y0 = ix.min(), iy.min()
+    nx, ny = int(ix.max() - x0 + 1), int(iy.max() - y0 + 1)
+    if nx * ny <= DENSE_LIMIT:  # a dense grid: one bincount, no sort
+        dense = np.bincount((ix - x0) * ny + (iy - y0), minlength=nx * ny)
+        occupied = np.flatnonzero(dense)
+        counts = dense[occupied]
+        gx, gy = occupied // ny + x0, occupied % ny + y0
+    else:
+        uniq, counts = np.unique((ix - x0) * ny + (iy - y0), return_counts=True)
+        gx, gy = uniq // ny + x0, uniq % ny + y0
+    return Cells((gx + 0.5) * cell_m, (gy + 0.5) * cell_m, counts)
 
 
 def cell_size_for(count: int, extent_m: float, target_cells: int = 2_000) -> float:

@@ -130,13 +130,13 @@ class Location(Base):
     northing: Mapped[float] = mapped_column(Float)
     district_code: Mapped[str] = mapped_column(String(16))
     division: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(24), default="unplanned", index=True)
+    status: Mapped[str] = mapped_column(String(24), default="unplanned")
     outcome: Mapped[str | None] = mapped_column(String(24))
     outcome_detail: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Common
     ref: Mapped[str | None] = mapped_column(String(64))
-    observed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
+    observed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     notes: Mapped[str | None] = mapped_column(Text)
     # Suspected premises
     address: Mapped[str | None] = mapped_column(Text)
@@ -154,7 +154,7 @@ class Location(Base):
     )
     # Advert geotags
     site: Mapped[str | None] = mapped_column(String(64))
-    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_hash: Mapped[str | None] = mapped_column(String(64))
     phone_last3: Mapped[str | None] = mapped_column(String(3))
     accuracy_m: Mapped[float | None] = mapped_column(Float)
     # Provenance

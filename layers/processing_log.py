@@ -85,12 +85,15 @@ def record(
     detail: str,
     records: Sequence[int] | Iterable[int] | int | None = None,
     justification: str | None = None,
+    count: int | None = None,
 ) -> None:
     """Add one entry to the processing log in ``session``'s transaction.
 
     ``username`` may be a string or a :class:`dashboard.access.Principal`. ``records`` are the
-    ids of the locations (or other records) concerned. The caller's write transaction commits
-    the entry together with the change it describes; nothing is committed here.
+    ids of the locations (or other records) concerned; ``count`` is how many there are when
+    ``records`` lists only the first of them (a big import is named by its import number). The
+    caller's write transaction commits the entry together with the change it describes;
+    nothing is committed here.
     """
     name = username if isinstance(username, str) else username.username
     if action not in ACTIONS:
@@ -105,11 +108,11 @@ def record(
             action=action,
             detail=detail,
             record_ids=json.dumps(ids[:MAX_RECORD_IDS]),
-            record_count=len(ids),
+            record_count=len(ids) if count is None else max(count, len(ids)),
             justification=(justification or "").strip() or None,
         )
     )
-    logger.debug("processing log: %s %s %s (%d records)", name, action, detail, len(ids))
+    logger.debug("processing log: %s %s %s (%d records)", name, action, detail, count or len(ids))
 
 
 @dataclass(frozen=True)

@@ -175,10 +175,11 @@ def codes_for(series: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
 
 
 def category_mask(series: pd.Series, values: tuple[str, ...] | list[str]) -> np.ndarray:
-    """Rows whose categorical value is one of ``values``, compared as integer codes (fast)."""
+    """Rows whose categorical value is one of ``values``, via a lookup table on the codes."""
     categories = series.cat.categories
-    wanted = [categories.get_loc(v) for v in values if v in categories]
-    return np.isin(series.cat.codes.to_numpy(), wanted)
+    table = np.zeros(len(categories) + 1, dtype=bool)  # the extra last entry catches code -1
+    table[[categories.get_loc(v) for v in values if v in categories]] = True
+    return table[series.cat.codes.to_numpy()]
 
 
 def filter_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
@@ -219,16 +220,16 @@ def _cross_counts(
     frame: pd.DataFrame, mask: np.ndarray, row: str, column: str, column_values: tuple[str, ...]
 ) -> dict[str, dict[str, int]]:
     """Counts of masked rows by (``row`` value, ``column`` value), with np.bincount on codes."""
-    rows = frame[row].cat
-    r = rows.codes.to_numpy()[mask].astype(np.int64)
-    c = codes_for(frame[column], column_values)[mask].astype(np.int64)
-    ok = (r >= 0) & (c >= 0)
+    categories = frame[row].cat.categories
     width = len(column_values)
-    counts = np.bincount(r[ok] * width + c[ok], minlength=len(rows.categories) * width)
-    table = counts.reshape(len(rows.categories), width)
+    r = frame[row].cat.codes.to_numpy()
+    c = codes_for(frame[column], column_values)
+    keys = r.astype(np.int32) * width + c
+    keys = keys[mask & (r >= 0) & (c >= 0)]
+    table = np.bincount(keys, minlength=len(categories) * width).reshape(len(categories), width)
     return {
         str(name): {v: int(table[i, j]) for j, v in enumerate(column_values)}
-        for i, name in enumerate(rows.categories)
+        for i, name in enumerate(categories)
     }
 
 

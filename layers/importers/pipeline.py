@@ -389,20 +389,26 @@ def _commit_rows(session: Session, rows: pd.DataFrame, report: ImportReport, use
     rows = rows.assign(
         import_id=batch.id, source=report.file_name[:255], created_by=username, created_at=now
     )
-    insert_locations(session, rows)
-    ids = list(session.execute(select(Location.id).where(Location.import_id == batch.id)).scalars())
+    stored = insert_locations(session, rows)
+    first_ids = session.scalars(
+        select(Location.id)
+        .where(Location.import_id == batch.id)
+        .order_by(Location.id)
+        .limit(processing_log.MAX_RECORD_IDS)
+    ).all()
     processing_log.record(
         session,
         username,
         processing_log.COLLECTION,
-        f"import #{batch.id} of '{report.file_name}': {len(ids)} {report.kind}",
-        records=ids,
+        f"import #{batch.id} of '{report.file_name}': {stored} {report.kind}",
+        records=first_ids,
+        count=stored,
     )
     logger.info(
         "import #%d: %s stored %d %s for %s",
         batch.id,
         report.file_name,
-        len(ids),
+        stored,
         report.kind,
         username,
     )
