@@ -151,11 +151,9 @@ def _executemany_sqlite(conn: Connection, records: pd.DataFrame, chunk: int = 10
     the caller's transaction: a failure rolls all of it back.
     """
     columns = [c for c in records.columns if not records[c].isna().all()]
-    # Column names come from the Location table, never from the file.
-    sql = (
-        f"INSERT INTO locations ({', '.join(columns)}) "  # nosec B608
-        f"VALUES ({', '.join('?' for _ in columns)})"
-    )
+    # Column names come from the Location table (``LOCATION_COLUMNS``), never from the file.
+    names, marks = ", ".join(columns), ", ".join("?" for _ in columns)
+    sql = f"INSERT INTO locations ({names}) VALUES ({marks})"  # nosec B608
     raw = conn.connection.driver_connection
     cursor = raw.cursor()
     try:

@@ -79,7 +79,8 @@ def read_frame(session: Session) -> pd.DataFrame:
     column (local calendar day, as days since 1970) makes the day filter an integer compare.
     """
     cursor = session.connection().connection.driver_connection.cursor()
-    cursor.execute(f"SELECT {', '.join(FRAME_COLUMNS)} FROM locations ORDER BY id")  # nosec B608
+    query = select(*(Location.__table__.c[name] for name in FRAME_COLUMNS)).order_by(Location.id)
+    cursor.execute(str(query.compile(dialect=session.get_bind().dialect)))
     rows = cursor.fetchall()
     cursor.close()
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in FRAME_COLUMNS]

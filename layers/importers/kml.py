@@ -10,7 +10,9 @@ MultiGeometry) in EPSG:4326, which is what KML always uses.
 from __future__ import annotations
 
 import logging
-from xml.etree.ElementTree import Element, ParseError  # nosec B405 - types only; parsing is defusedxml
+
+# Only the types come from the standard library; every parse goes through defusedxml.
+from xml.etree.ElementTree import Element, ParseError  # nosec B405
 
 import numpy as np
 import pandas as pd
