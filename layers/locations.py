@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from geodata.crs import to_bng
 from geodata.districts import DistrictIndex
 from layers.kinds import KIND_NAMES
 from layers.models import HistoryEntry, Location, utcnow
-from layers.status import STATUS_LABELS, UNPLANNED, check_transition
+from layers.status import STATUS_LABELS, UNPLANNED, Decision, check_transition
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +179,10 @@ def _executemany_sqlite(conn: Connection, records: pd.DataFrame, chunk: int = 10
             cursor.execute(index_sql)
         logger.debug(
             "sqlite bulk insert of %d rows: %.2f s, %d indexes rebuilt in %.2f s",
-            len(records), inserted - started, len(indexes), time.perf_counter() - inserted,
+            len(records),
+            inserted - started,
+            len(indexes),
+            time.perf_counter() - inserted,
         )
         cursor.execute(f"PRAGMA cache_size={int(cache)}")
     finally:
@@ -194,9 +198,10 @@ def _copy_postgres(conn: Connection, records: pd.DataFrame, chunk: int = 200_000
     columns = list(records.columns)
     raw = conn.connection.driver_connection
     cols = ", ".join(f'"{c}"' for c in columns)
-    with raw.cursor() as cur, cur.copy(
-        f"COPY locations ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-    ) as copy:
+    with (
+        raw.cursor() as cur,
+        cur.copy(f"COPY locations ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy,
+    ):
         for start in range(0, len(records), chunk):
             part = _iso_times(records.iloc[start : start + chunk])
             copy.write(part.to_csv(index=False, header=False, na_rep="\\N"))
@@ -220,6 +225,41 @@ def _iso_times(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def advance_version(
+    session: Session,
+    location_id: int,
+    expected_version: int | None,
+    values_for: Callable[[Location], dict[str, Any]],
+) -> tuple[Location, str, int]:
+    """Apply ``values_for(current)`` and move the version on, if nobody got there first.
+
+    The one optimistic-concurrency step every location change goes through (status changes
+    here, plan changes in :mod:`layers.planning.store`). With ``expected_version`` the update
+    applies only at that version; ``values_for`` sees the current row and may refuse the
+    change by raising. Returns the refreshed location, its status before, and the new version.
+    Raises :class:`NotFound` or :class:`VersionConflict`.
+    """
+    current = session.get(Location, location_id, populate_existing=True)
+    if current is None:
+        raise NotFound(f"no location {location_id}")
+    if expected_version is not None and current.version != expected_version:
+        raise conflict(session, current, expected_version)
+    from_status = current.status
+    statement = update(Location).where(Location.id == location_id)
+    if expected_version is not None:
+        statement = statement.where(Location.version == expected_version)
+    row = session.execute(
+        statement.values(version=Location.version + 1, **values_for(current))
+        .returning(Location.version)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        session.expire(current)
+        raise conflict(session, session.get(Location, location_id), expected_version or 0)
+    session.refresh(current)
+    return current, from_status, int(row[0])
+
+
 def change_status(
     session: Session,
     location_id: int,
@@ -229,36 +269,26 @@ def change_status(
     note: str | None = None,
     outcome: str | None = None,
     results: dict[str, int] | None = None,
-    action: str = "status",
 ) -> Location:
     """Move a location to ``status`` if it is still at ``expected_version``.
 
     The update and its history entry are in the session's transaction. Raises
     :class:`NotFound`, :class:`layers.status.TransitionError` or :class:`VersionConflict`.
     """
-    current = session.get(Location, location_id, populate_existing=True)
-    if current is None:
-        raise NotFound(f"no location {location_id}")
-    if current.version != expected_version:
-        raise conflict(session, current, expected_version)
-    decision = check_transition(current.status, status, outcome, results)
-    from_status = current.status
-    result = session.execute(
-        update(Location)
-        .where(Location.id == location_id, Location.version == expected_version)
-        .values(
-            status=decision.status,
-            outcome=decision.outcome if decision.outcome else Location.outcome,
-            outcome_detail=json.dumps(decision.results)
-            if decision.results
-            else Location.outcome_detail,
-            version=Location.version + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        session.expire(current)
-        raise conflict(session, session.get(Location, location_id), expected_version)
+    decisions: list[Decision] = []
+
+    def values_for(current: Location) -> dict[str, Any]:
+        decision = check_transition(current.status, status, outcome, results)
+        decisions.append(decision)
+        values: dict[str, Any] = {"status": decision.status}
+        if decision.outcome:
+            values["outcome"] = decision.outcome
+        if decision.results:
+            values["outcome_detail"] = json.dumps(decision.results)
+        return values
+
+    loc, from_status, version = advance_version(session, location_id, expected_version, values_for)
+    (decision,) = decisions
     detail = (
         {"outcome": decision.outcome, "results": decision.results} if decision.outcome else None
     )
@@ -266,18 +296,17 @@ def change_status(
         HistoryEntry(
             location_id=location_id,
             username=username,
-            action=action,
+            action="status",
             from_status=from_status,
             to_status=decision.status,
-            from_version=expected_version,
-            to_version=expected_version + 1,
+            from_version=version - 1,
+            to_version=version,
             note=(note or "").strip() or None,
             detail=json.dumps(detail) if detail else None,
         )
     )
     session.flush()
-    session.refresh(current)
-    return current
+    return loc
 
 
 def conflict(session: Session, current: Location | None, expected: int) -> VersionConflict:

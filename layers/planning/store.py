@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from layers import processing_log
-from layers.locations import NotFound, change_status, conflict
+from layers.locations import NotFound, advance_version, change_status, conflict
 from layers.models import HistoryEntry, Location, utcnow
 from layers.planning.allocation import Suggestion
 from layers.planning.capacity import over_allocation
@@ -238,27 +238,17 @@ def _bump_location(
     With ``expected_version`` the update only applies at that version (else
     :class:`layers.locations.VersionConflict`). Returns (from_status, to_status, new version).
     """
-    current = session.get(Location, location_id, populate_existing=True)
-    if current is None:
-        raise NotFound(f"no location {location_id}")
-    if expected_version is not None and current.version != expected_version:
-        raise conflict(session, current, expected_version)
-    from_status = current.status
-    new_status = from_status if to_status is None or to_status == from_status else to_status
-    if new_status != from_status:
-        check_transition(from_status, new_status)
-    stmt = update(Location).where(Location.id == location_id)
-    if expected_version is not None:
-        stmt = stmt.where(Location.version == expected_version)
-    row = session.execute(
-        stmt.values(status=new_status, version=Location.version + 1)
-        .returning(Location.version)
-        .execution_options(synchronize_session=False)
-    ).first()
-    if row is None:
-        session.expire(current)
-        raise conflict(session, session.get(Location, location_id), expected_version or 0)
-    return from_status, new_status, int(row[0])
+    moved_to: list[str] = []
+
+    def values_for(current: Location) -> dict[str, Any]:
+        new_status = current.status if to_status in (None, current.status) else to_status
+        if new_status != current.status:
+            check_transition(current.status, new_status)
+        moved_to.append(new_status)
+        return {"status": new_status}
+
+    _loc, from_status, version = advance_version(session, location_id, expected_version, values_for)
+    return from_status, moved_to[0], version
 
 
 def _record(
