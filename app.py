@@ -22,17 +22,17 @@ from layers.services import Services
 logger = logging.getLogger("opsmap")
 
 COMMAND_MODULES: tuple[str, ...] = (
-    "layers.commands",
-    "layers.accounts_commands",
-    "layers.planning_commands",
-    "layers.briefing_commands",
-    "layers.import_commands",
+    "cli.core",
+    "cli.accounts",
+    "cli.planning",
+    "cli.briefing",
+    "cli.imports",
 )
 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the Flask server with the Dash dashboard, the JSON API and access control."""
-    from dashboard.api import api_blueprint
+    from dashboard.api.core import api_blueprint
     from dashboard.factory import create_dash
     from dashboard.security import init_security
 
@@ -51,9 +51,9 @@ def create_app(config: Config | None = None) -> Flask:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     init_security(server)
     server.register_blueprint(api_blueprint)
-    server.register_blueprint(importlib.import_module("dashboard.planning_api").planning_api)
-    server.register_blueprint(importlib.import_module("dashboard.briefing_api").briefing_blueprint)
-    server.register_blueprint(importlib.import_module("dashboard.imports_api").imports_api)
+    server.register_blueprint(importlib.import_module("dashboard.api.planning").planning_api)
+    server.register_blueprint(importlib.import_module("dashboard.api.briefing").briefing_blueprint)
+    server.register_blueprint(importlib.import_module("dashboard.api.imports").imports_api)
     create_dash(server, config)
     return server
 

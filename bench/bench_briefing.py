@@ -30,9 +30,9 @@ from dashboard.pages.briefing.callbacks import (  # noqa: E402
     refresh_key,
     refresh_outputs,
 )
-from layers.briefing import BriefingOptions  # noqa: E402
-from layers.briefing_pack import build_pack  # noqa: E402
-from layers.demo import monday_of, seed_demo  # noqa: E402
+from layers.briefing.data import BriefingOptions  # noqa: E402
+from layers.briefing.pack import build_pack  # noqa: E402
+from layers.core.demo import monday_of, seed_demo  # noqa: E402
 from layers.services import Services  # noqa: E402
 
 PACK_TARGET_S = 5.0

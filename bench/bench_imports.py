@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from config import Config  # noqa: E402
-from layers.importers import import_file  # noqa: E402
+from layers.imports import import_file  # noqa: E402
 from layers.services import Services  # noqa: E402
 
 logger = logging.getLogger("bench.imports")

@@ -32,9 +32,9 @@ from dashboard.pages.operations.callbacks import FILTER_IDS  # noqa: E402
 from dashboard.pages.operations.figures import as_patch, layer_updates  # noqa: E402
 from dashboard.pages.operations.ids import Ids  # noqa: E402
 from dashboard.pages.operations.view import plan_layer  # noqa: E402
-from layers.demo import monday_of, seed_demo  # noqa: E402
-from layers.locations import insert_locations, place  # noqa: E402
-from layers.queries import Filters, current_frame, filter_mask  # noqa: E402
+from layers.core.demo import monday_of, seed_demo  # noqa: E402
+from layers.core.locations import insert_locations, place  # noqa: E402
+from layers.core.queries import Filters, current_frame, filter_mask  # noqa: E402
 from layers.services import Services  # noqa: E402
 
 EXTRA_ADVERTS = 250_000

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from layers.db import Database  # noqa: E402
-from layers.models import HistoryEntry, Location  # noqa: E402
+from layers.core.db import Database  # noqa: E402
+from layers.core.models import HistoryEntry, Location  # noqa: E402
 from layers.planning.allocation import Candidate, TeamSlot, suggest_allocation  # noqa: E402
 from layers.planning.board import left_to_do, progress_board  # noqa: E402
 from layers.planning.models import Assignment, Team  # noqa: E402

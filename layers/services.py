@@ -17,7 +17,7 @@ from config import Config
 from geodata.boundaries import DEFAULT_ONS_URL, load_boundaries_cached
 from geodata.districts import DistrictIndex
 from geodata.postcodes import PostcodeIndex
-from layers.db import Database
+from layers.core.db import Database
 
 logger = logging.getLogger(__name__)
 

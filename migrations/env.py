@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 import layers.schema  # noqa: F401  (imports every model module so metadata is complete)
-from layers.models import Base
+from layers.core.models import Base
 
 config = context.config
 target_metadata = Base.metadata

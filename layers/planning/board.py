@@ -21,10 +21,17 @@ import pandas as pd
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from layers.kinds import PREMISES
-from layers.models import Location
+from layers.core.kinds import PREMISES
+from layers.core.models import Location
+from layers.core.status import (
+    DONE_STATUSES,
+    IN_PROGRESS,
+    OUTCOMES,
+    PLANNED,
+    RESULT_FIELDS,
+    UNPLANNED,
+)
 from layers.planning.models import Assignment, Team
-from layers.status import DONE_STATUSES, IN_PROGRESS, OUTCOMES, PLANNED, RESULT_FIELDS, UNPLANNED
 
 logger = logging.getLogger(__name__)
 

@@ -14,12 +14,12 @@ import pandas as pd
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from layers.kinds import ADVERTS, PREMISES, TIPOFFS
-from layers.models import Location
+from layers.core.kinds import ADVERTS, PREMISES, TIPOFFS
+from layers.core.models import Location
+from layers.core.status import UNPLANNED
 from layers.planning.allocation import Candidate, Suggestion, TeamSlot, suggest_allocation
 from layers.planning.models import Assignment, Team
 from layers.planning.priority import HIGH_PRIORITY, score_candidates
-from layers.status import UNPLANNED
 
 logger = logging.getLogger(__name__)
 

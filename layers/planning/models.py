@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.models import Base, utcnow
+from layers.core.models import Base, utcnow
 
 
 class Team(Base):

@@ -21,11 +21,11 @@ import pandas as pd
 from fpdf import FPDF
 from sqlalchemy.orm import Session
 
-from layers.locations import NotFound
+from layers.core.locations import NotFound
+from layers.core.status import STATUS_LABELS
 from layers.planning.candidates import candidate_frame
 from layers.planning.models import Team
 from layers.planning.routing import ROAD_FACTOR
-from layers.status import STATUS_LABELS
 
 logger = logging.getLogger(__name__)
 

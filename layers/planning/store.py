@@ -1,6 +1,6 @@
 """Planning changes in the store: teams, assign, move, reorder, unassign, routes, statuses.
 
-Every function takes the session of one :meth:`layers.db.Database.write` transaction, so a
+Every function takes the session of one :meth:`layers.core.db.Database.write` transaction, so a
 change, its history entry (action ``"plan"``, detail JSON with ``before``/``after``/``reason``)
 and its processing-log entry commit together or not at all.
 
@@ -26,14 +26,14 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from layers import processing_log
-from layers.locations import NotFound, advance_version, change_status, conflict
-from layers.models import HistoryEntry, Location, utcnow
+from layers.audit import processing_log
+from layers.core.locations import NotFound, advance_version, change_status, conflict
+from layers.core.models import HistoryEntry, Location, utcnow
+from layers.core.status import DONE_STATUSES, PLANNED, UNPLANNED, check_transition
 from layers.planning.allocation import Suggestion
 from layers.planning.capacity import over_allocation
 from layers.planning.models import Assignment, Team
 from layers.planning.routing import Route, plan_route
-from layers.status import DONE_STATUSES, PLANNED, UNPLANNED, check_transition
 
 logger = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ def _bump_location(
     """Move the location's version on (and its status, when ``to_status`` differs).
 
     With ``expected_version`` the update only applies at that version (else
-    :class:`layers.locations.VersionConflict`). Returns (from_status, to_status, new version).
+    :class:`layers.core.locations.VersionConflict`). Returns (from_status, to_status, new version).
     """
     moved_to: list[str] = []
 
@@ -377,7 +377,7 @@ def assign(
 ) -> PlanResult:
     """Plan an unplanned location for ``team_id`` on ``day`` (at ``position``, else last).
 
-    Raises :class:`layers.locations.VersionConflict` when the location moved on since
+    Raises :class:`layers.core.locations.VersionConflict` when the location moved on since
     ``expected_version`` (for instance a colleague planned it first).
     """
     team = _team(session, team_id)
@@ -613,7 +613,7 @@ def set_status(
     outcome: str | None = None,
     results: dict[str, int] | None = None,
 ) -> Location:
-    """Move a location along the lifecycle (see :mod:`layers.status`), logged as an alteration.
+    """Move a location along the lifecycle (see :mod:`layers.core.status`), logged as an alteration.
 
     Going back to unplanned takes it off the plan in the same transaction.
     """
@@ -651,7 +651,7 @@ def accept_suggestion(
 
     A skip happens before anything is written for that location, so the rest still commit.
     """
-    from layers.locations import VersionConflict
+    from layers.core.locations import VersionConflict
 
     rows = suggestion.as_records() if isinstance(suggestion, Suggestion) else suggestion
     report = AcceptReport()

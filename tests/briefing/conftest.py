@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from layers.db import Database
-from layers.models import HistoryEntry, Location, Operation
+from layers.core.db import Database
+from layers.core.models import HistoryEntry, Location, Operation
 from tests.e2e.conftest import LiveApp, make_chrome, sign_in, start_live_app
 
 WEEK_START = dt.date(2026, 11, 23)

@@ -20,9 +20,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.pages.briefing.ids import PANELS, Ids, body_id, panel_id
-from layers.briefing import BriefingOptions, briefing_moment
-from layers.briefing_pack import build_pack
-from layers.demo import STREETS
+from layers.briefing.data import BriefingOptions, briefing_moment
+from layers.briefing.pack import build_pack
+from layers.core.demo import STREETS
 from tests.briefing.conftest import ARTIFACTS, BRIEFING_SECONDS, sign_in_briefing
 from tests.e2e.conftest import LiveApp, until
 
@@ -167,7 +167,7 @@ def test_brf301_briefing_screen_panels_rotation_network_redaction(
           timeout=60)
     from sqlalchemy import select
 
-    from layers.processing_log import ProcessingLog
+    from layers.audit.processing_log import ProcessingLog
 
     with briefing_live.services.db.read() as session:  # type: ignore[attr-defined]
         logs = session.scalars(select(ProcessingLog).where(

@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard.pages.briefing.callbacks import is_paused, next_state
 from dashboard.pages.briefing.ids import PANELS, Ids
-from layers.briefing import UNASSIGNED_TEAM, Briefing, BriefingOptions, build_briefing
+from layers.briefing.data import UNASSIGNED_TEAM, Briefing, BriefingOptions, build_briefing
 from layers.planning.models import Assignment, Team
 from tests.briefing.conftest import (
     BRIEF_DAY,
@@ -126,7 +126,7 @@ def test_brf109_rotation_state() -> None:
 
 
 def test_brf110_empty_store_gives_an_empty_briefing(tmp_path) -> None:
-    from layers.db import Database
+    from layers.core.db import Database
 
     db = Database(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     db.upgrade()

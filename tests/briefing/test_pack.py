@@ -12,9 +12,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from layers.briefing import BriefingOptions
-from layers.briefing_pack import W3C_NAMESPACES, build_pack, neutralise_urls
-from layers.processing_log import ProcessingLog
+from layers.audit.processing_log import ProcessingLog
+from layers.briefing.data import BriefingOptions
+from layers.briefing.pack import W3C_NAMESPACES, build_pack, neutralise_urls
 from tests.briefing.conftest import (
     BRIEF_DAY,
     SECRET_HOUSE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from layers.redaction import (
+from layers.briefing.redaction import (
     FORBIDDEN_COLUMNS,
     assert_redacted,
     postcode_sector,

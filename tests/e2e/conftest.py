@@ -60,7 +60,7 @@ def start_live_app(
     """Serve the app with the demo week and one user per role; ``overrides`` change its Config."""
     from app import create_app
     from layers.accounts import create_user
-    from layers.demo import monday_of, seed_demo
+    from layers.core.demo import monday_of, seed_demo
     from layers.services import Services
 
     config = dataclasses.replace(make_config(tmp, cache_dir), **overrides)

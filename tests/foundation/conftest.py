@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
-from layers.locations import insert_locations, place
-from layers.models import Location
+from layers.core.locations import insert_locations, place
+from layers.core.models import Location
 from layers.services import Services
 
 PRESTON = (-2.7035, 53.7590)  # Preston city centre

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from layers.locations import insert_locations, place
+from layers.core.locations import insert_locations, place
 from tests.foundation.conftest import BLACKPOOL, MANCHESTER, PRESTON
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from layers.demo import build_demo, monday_of
-from layers.models import Location
+from layers.core.demo import build_demo, monday_of
+from layers.core.models import Location
 from tests.conftest import boundaries_path
 
 ROOT = Path(__file__).resolve().parents[2]

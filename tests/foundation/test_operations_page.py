@@ -18,8 +18,8 @@ from dashboard.pages.operations.figures import (
 from dashboard.pages.operations.ids import Ids
 from dashboard.pages.operations.layout import layout
 from dashboard.pages.operations.view import plan_layer
-from layers.locations import insert_locations, place
-from layers.queries import Filters, current_frame, filter_mask
+from layers.core.locations import insert_locations, place
+from layers.core.queries import Filters, current_frame, filter_mask
 from tests.foundation.conftest import BLACKPOOL, PRESTON
 
 
@@ -105,8 +105,8 @@ def test_ops003_patch_sends_float32_base64_and_counts_in_legend(services):
 
 
 def test_ops004_custom_polygon_layer_is_drawn_with_its_style(app):
-    from layers.importers import import_file
-    from layers.importers.custom_layers import list_layers, set_style, set_visible
+    from layers.imports import import_file
+    from layers.maplayers.store import list_layers, set_style, set_visible
     from tests.imports.conftest import WARDS
 
     svc = app.extensions["opsmap"]

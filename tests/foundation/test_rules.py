@@ -10,9 +10,9 @@ import pytest
 
 from dashboard.pages.operations.view import CELLS, POINTS, Viewport, locate_click, plan_layer
 from geodata.density import grid_cells
-from layers.phones import hash_phones
-from layers.queries import Filters, filter_mask
-from layers.status import TransitionError, check_transition, next_statuses
+from layers.core.phones import hash_phones
+from layers.core.queries import Filters, filter_mask
+from layers.core.status import TransitionError, check_transition, next_statuses
 
 
 @pytest.mark.parametrize(

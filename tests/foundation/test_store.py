@@ -7,11 +7,11 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from layers.locations import NotFound, VersionConflict, change_status
-from layers.models import HistoryEntry, Location
-from layers.queries import current_frame, district_summary, geojson, history
+from layers.core.locations import NotFound, VersionConflict, change_status
+from layers.core.models import HistoryEntry, Location
+from layers.core.queries import current_frame, district_summary, geojson, history
+from layers.core.status import TransitionError
 from layers.services import Services
-from layers.status import TransitionError
 from tests.foundation.conftest import BLACKPOOL, MANCHESTER, PRESTON
 
 

@@ -14,8 +14,8 @@ import geopandas as gpd
 import pytest
 from sqlalchemy import func, select
 
-from layers.importers import ImportResult, import_file
-from layers.models import CustomFeature, CustomLayer, ImportBatch, Location
+from layers.core.models import CustomFeature, CustomLayer, ImportBatch, Location
+from layers.imports import ImportResult, import_file
 from layers.services import Services
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,9 +13,9 @@ import pyogrio
 import pytest
 from openpyxl import load_workbook
 
-from layers.exports import ExportError, export_layer, neutralise
-from layers.importers import ImportResult
-from layers.queries import Filters
+from layers.core.queries import Filters
+from layers.exports.files import ExportError, export_layer, neutralise
+from layers.imports import ImportResult
 from layers.services import Services
 from tests.imports.conftest import BLACKPOOL, PRESTON, WARDS
 

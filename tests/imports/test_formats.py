@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from layers.importers import ImportResult
+from layers.imports import ImportResult
 from layers.services import Services
 from tests.imports.conftest import (
     BLACKPOOL,
@@ -96,7 +96,7 @@ def test_imp004_geopackage_by_gdal(run_import: Run, tmp_path: Path, services: Se
     with services.db.read() as session:
         from sqlalchemy import select
 
-        from layers.models import Location
+        from layers.core.models import Location
 
         rows = session.execute(
             select(Location.grade_source, Location.grade_intel, Location.channel)
@@ -157,7 +157,7 @@ def test_imp007_wards_custom_polygon_layer(run_import: Run, services: Services) 
     assert (report.read, report.accepted, report.rejected) == (302, 302, 0)
     assert report.geometry_type == "Polygon"
     assert report.outside_area == 0 and len(report.by_district) == 14
-    from layers.importers.custom_layers import layer_geojson, list_layers
+    from layers.maplayers.store import layer_geojson, list_layers
 
     with services.db.read() as session:
         (layer,) = list_layers(session)

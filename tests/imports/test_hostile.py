@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.importers import ImportResult, import_file
+from layers.imports import ImportResult, import_file
 from layers.services import Services
 from tests.imports.conftest import NOTHING, PRESTON, WARDS, stored, write_points
 

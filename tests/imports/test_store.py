@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
-from layers import processing_log
-from layers.importers import ImportResult, UndoRefused, list_imports, undo_import
-from layers.models import Location
+from layers.audit import processing_log
+from layers.core.models import Location
+from layers.imports import ImportResult, UndoRefused, list_imports, undo_import
 from layers.services import Services
 from tests.imports.conftest import BLACKPOOL, NOTHING, PRESTON, WARDS, stored
 
@@ -155,7 +155,7 @@ def test_sto005_list_and_undo_as_a_unit(run_import: Run, services: Services) -> 
 def test_sto006_custom_layer_style_visibility_rename_remove(
     run_import: Run, services: Services
 ) -> None:
-    from layers.importers.custom_layers import (
+    from layers.maplayers.store import (
         LayerError,
         list_layers,
         remove_layer,
@@ -201,8 +201,8 @@ def test_sto006_custom_layer_style_visibility_rename_remove(
 def test_sto007_unique_phone_hashing_matches_hash_phones() -> None:
     import pandas as pd
 
-    from layers.importers.mapping import hash_unique_phones
-    from layers.phones import hash_phones
+    from layers.core.phones import hash_phones
+    from layers.imports.mapping import hash_unique_phones
 
     numbers = pd.Series(
         ["07700 900123", "+44 7700 900123", "", "123", "07700900123", "0044 7700 900999"]

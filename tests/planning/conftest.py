@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from layers.locations import insert_locations
-from layers.models import Location
+from layers.core.locations import insert_locations
+from layers.core.models import Location
 from layers.planning import store
 from layers.services import Services
 

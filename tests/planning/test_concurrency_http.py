@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import func, select
 
 from layers.accounts import create_token, create_user
-from layers.models import HistoryEntry, Location
+from layers.core.models import HistoryEntry, Location
 from layers.services import Services
 from tests.conftest import _reset_postgres, boundaries_path, make_config
 

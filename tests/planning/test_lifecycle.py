@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from layers.status import (
+from layers.core.status import (
     ACTIONED,
     IN_PROGRESS,
     NFA,

@@ -8,15 +8,15 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from layers.locations import VersionConflict
-from layers.models import HistoryEntry, Location
+from layers.audit.processing_log import ProcessingLog
+from layers.core.locations import VersionConflict
+from layers.core.models import HistoryEntry, Location
+from layers.core.status import IN_PROGRESS, NFA, PLANNED, UNPLANNED, VISITED, TransitionError
 from layers.planning import store
 from layers.planning.board import left_to_do, progress_board
 from layers.planning.candidates import candidate_frame, suggest_for
 from layers.planning.models import Assignment
-from layers.processing_log import ProcessingLog
 from layers.services import Services
-from layers.status import IN_PROGRESS, NFA, PLANNED, UNPLANNED, VISITED, TransitionError
 
 from .conftest import MONDAY
 
@@ -252,7 +252,7 @@ def test_sto009_stale_assignment_of_a_reopened_location_is_replaced(services, pr
     with services.db.write() as s:
         store.assign(s, loc_id, 1, alpha, MONDAY, "commander-a")
     # Another path (the operations map) sends it back to unplanned without touching the plan.
-    from layers.locations import change_status
+    from layers.core.locations import change_status
 
     with services.db.write() as s:
         change_status(s, loc_id, UNPLANNED, 2, "commander-b")

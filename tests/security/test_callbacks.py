@@ -132,7 +132,7 @@ def test_sec007_admin_manages_users_and_exports_log(
     assert response.status_code == 200
     assert "opsmap-processing-log-" in response.get_data(as_text=True)
     with app.extensions["opsmap"].db.read() as session:
-        from layers import processing_log
+        from layers.audit import processing_log
 
         entries = processing_log.entries(session)
         assert entries[0].action == processing_log.DISCLOSURE

@@ -10,8 +10,8 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from dashboard.access import Principal
-from layers import processing_log
-from layers.processing_log import ACTIONS, LogFilter, ProcessingLog
+from layers.audit import processing_log
+from layers.audit.processing_log import ACTIONS, LogFilter, ProcessingLog
 from layers.services import Services
 
 

@@ -17,7 +17,8 @@ from dashboard.access import ADMIN, current_principal, require
 from dashboard.context import services
 from dashboard.pages.admin.ids import Ids
 from dashboard.pages.admin.layout import LOG_ROWS_SHOWN, log_table, tokens_table, users_table
-from layers import accounts, processing_log
+from layers import accounts
+from layers.audit import processing_log
 
 logger = logging.getLogger(__name__)
 

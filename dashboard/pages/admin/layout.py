@@ -1,7 +1,7 @@
 """Layout of the admin page and the tables its callbacks fill in.
 
 The tables are built from plain rows (tuples/dataclasses from :mod:`layers.accounts` and
-:mod:`layers.processing_log`), so they can be tested without Dash running.
+:mod:`layers.audit.processing_log`), so they can be tested without Dash running.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from dashboard.pages.admin.ids import Ids
 from layers.accounts import ROLES, ApiToken, User
-from layers.processing_log import ACTIONS, ProcessingLog
+from layers.audit.processing_log import ACTIONS, ProcessingLog
 
 LOG_ROWS_SHOWN = 500
 

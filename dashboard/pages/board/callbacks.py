@@ -13,9 +13,9 @@ from dashboard.access import OPERATIONAL, require
 from dashboard.context import services
 from dashboard.pages.board.ids import Ids
 from dashboard.pages.planning.figures import planning_figure
+from layers.core.status import OUTCOMES, RESULT_FIELDS, STATUS_LABELS
 from layers.planning.board import COUNT_COLUMNS, OUTCOME_COLUMNS, left_to_do, progress_board
 from layers.planning.candidates import candidate_frame
-from layers.status import OUTCOMES, RESULT_FIELDS, STATUS_LABELS
 
 logger = logging.getLogger(__name__)
 

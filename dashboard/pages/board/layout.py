@@ -10,7 +10,7 @@ from dash import dcc, html
 from dashboard.context import services
 from dashboard.pages.board.ids import Ids
 from dashboard.pages.planning.figures import planning_figure
-from layers.operations import current_operation, operation_days
+from layers.core.operations import current_operation, operation_days
 
 POLL_MS = 10_000
 

@@ -1,7 +1,7 @@
 """Callbacks of the briefing screen: rotation, data refresh and the pack download.
 
 Every callback is authorised on the server. All roles may use the screen because it is only
-ever given data redacted by :func:`layers.briefing.build_briefing`; the refresh sends new panel
+ever given data redacted by :func:`layers.briefing.data.build_briefing`; the refresh sends new panel
 bodies only when the data (its revision), the day or the "since" time changed.
 """
 
@@ -19,8 +19,8 @@ from dashboard.access import EVERYONE, current_principal, require
 from dashboard.context import services
 from dashboard.pages.briefing.ids import PANELS, Ids, body_id, panel_id
 from dashboard.pages.briefing.panels import panel_bodies
-from layers.briefing import LONDON, BriefingOptions, briefing_moment, cached_briefing
-from layers.briefing_pack import export_pack
+from layers.briefing.data import LONDON, BriefingOptions, briefing_moment, cached_briefing
+from layers.briefing.pack import export_pack
 from layers.services import Services
 
 logger = logging.getLogger(__name__)

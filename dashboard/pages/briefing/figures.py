@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.maps import district_labels, map_style, typed
-from layers.briefing_charts import KIND_COLOURS, OKABE_ITO, SCREEN_BG
+from dashboard.components.maps import district_labels, map_style, typed
+from layers.briefing.charts import KIND_COLOURS, OKABE_ITO, SCREEN_BG
 
 logger = logging.getLogger(__name__)
 

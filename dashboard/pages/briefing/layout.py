@@ -16,7 +16,7 @@ from flask import g
 from dashboard.access import BRIEFING
 from dashboard.context import services
 from dashboard.pages.briefing.ids import PANELS, Ids, body_id, panel_id
-from layers.briefing import LONDON
+from layers.briefing.data import LONDON
 
 REFRESH_MS = 30_000
 

@@ -1,4 +1,4 @@
-"""The bodies of the briefing panels, built from a redacted :class:`layers.briefing.Briefing`.
+"""The bodies of the briefing panels, built from a redacted :class:`layers.briefing.data.Briefing`.
 
 Only what the briefing holds can be shown here, and it holds only redacted data: this module
 never reads the store. Large numbers and short tables, because the room reads them from 4 m.
@@ -14,9 +14,9 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.pages.briefing import figures
-from layers import briefing_charts as charts
-from layers.briefing import Briefing
-from layers.status import OUTCOMES, STATUS_LABELS
+from layers.briefing import charts
+from layers.briefing.data import Briefing
+from layers.core.status import OUTCOMES, STATUS_LABELS
 
 logger = logging.getLogger(__name__)
 

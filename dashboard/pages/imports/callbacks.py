@@ -1,4 +1,4 @@
-"""Callbacks of the imports page: glue between the components and :mod:`layers.importers`.
+"""Callbacks of the imports page: glue between the components and :mod:`layers.imports`.
 
 The uploaded file stays in the browser (``dcc.Upload``'s contents) between the preview and the
 commit, so no server process keeps state between requests; a commit sends it again and runs
@@ -21,8 +21,8 @@ from dashboard.context import services
 from dashboard.pages.imports.figures import preview_figure, report_view
 from dashboard.pages.imports.ids import Ids
 from dashboard.pages.imports.layout import KIND_OPTIONS
-from layers.exports import ExportError, export_layer
-from layers.importers import (
+from layers.exports.files import ExportError, export_layer
+from layers.imports import (
     ImportRefused,
     ImportResult,
     UndoRefused,
@@ -31,7 +31,8 @@ from layers.importers import (
     parse_map_args,
     undo_import,
 )
-from layers.importers.custom_layers import (
+from layers.imports.report import ImportReport
+from layers.maplayers.store import (
     LayerError,
     list_layers,
     remove_layer,
@@ -39,7 +40,6 @@ from layers.importers.custom_layers import (
     set_style,
     set_visible,
 )
-from layers.importers.report import ImportReport
 
 logger = logging.getLogger(__name__)
 

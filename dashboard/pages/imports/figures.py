@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 import shapely
 from dash import dash_table, html
 
-from dashboard.maps import map_style
-from layers.importers.report import ImportReport
+from dashboard.components.maps import map_style
+from layers.imports.report import ImportReport
 
 logger = logging.getLogger(__name__)
 

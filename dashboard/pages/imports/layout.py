@@ -6,8 +6,8 @@ from dash import dcc, html
 
 from dashboard.pages.imports.figures import preview_figure
 from dashboard.pages.imports.ids import Ids
-from layers.exports import FORMATS
-from layers.kinds import KINDS
+from layers.core.kinds import KINDS
+from layers.exports.files import FORMATS
 
 KIND_OPTIONS = [{"label": k.label, "value": name} for name, k in KINDS.items()] + [
     {"label": "Custom layer (any geometry)", "value": "custom"}

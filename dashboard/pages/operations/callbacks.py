@@ -13,18 +13,25 @@ from dash import ALL, Dash, Input, Output, Patch, State, callback_context, html,
 from dash.exceptions import PreventUpdate
 
 from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, check, current_principal, require
+from dashboard.components.maps import division_colorscale
 from dashboard.context import services
-from dashboard.maps import division_colorscale
 from dashboard.pages.operations.figures import POINT_TRACE, as_patch, patch_selected
 from dashboard.pages.operations.ids import Ids
 from dashboard.pages.operations.panel import RESULT_ID, panel_children
 from dashboard.pages.operations.render import FILTER_IDS, render
 from dashboard.pages.operations.view import Viewport, locate_click, plan_layer
-from layers import processing_log
-from layers.locations import NotFound, VersionConflict
+from layers.audit import processing_log
+from layers.core.locations import NotFound, VersionConflict
+from layers.core.queries import (
+    Filters,
+    current_frame,
+    filter_mask,
+    history,
+    location_detail,
+    nearby,
+)
+from layers.core.status import STATUS_LABELS, TransitionError
 from layers.planning.store import set_status
-from layers.queries import Filters, current_frame, filter_mask, history, location_detail, nearby
-from layers.status import STATUS_LABELS, TransitionError
 
 logger = logging.getLogger(__name__)
 

@@ -18,12 +18,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch
 
-from dashboard.maps import KIND_COLOURS, KIND_SIZES, STATUS_COLOURS, base_figure, typed
+from dashboard.components.maps import KIND_COLOURS, KIND_SIZES, STATUS_COLOURS, base_figure, typed
 from dashboard.pages.operations.view import POINTS, LayerView
 from geodata.crs import to_wgs84
-from layers.kinds import KIND_NAMES, KINDS
-from layers.queries import codes_for
-from layers.status import STATUS_LABELS, STATUSES
+from layers.core.kinds import KIND_NAMES, KINDS
+from layers.core.queries import codes_for
+from layers.core.status import STATUS_LABELS, STATUSES
 
 DRAW_ORDER: tuple[str, ...] = ("adverts", "tipoffs", "premises")
 """Bottom to top: the few premises stay visible above thousands of adverts."""

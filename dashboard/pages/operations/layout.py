@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from dashboard.components.custom_layers import custom_traces
 from dashboard.context import services
-from dashboard.custom_layers import custom_traces
 from dashboard.pages.operations.figures import apply, operations_figure
 from dashboard.pages.operations.ids import Ids
 from dashboard.pages.operations.render import render
-from layers.kinds import CHANNELS, GRADE_INTEL, GRADE_SOURCE, KINDS, PREMISES_TYPES, RISKS
-from layers.operations import current_operation, operation_days
-from layers.status import STATUS_LABELS
+from layers.core.kinds import CHANNELS, GRADE_INTEL, GRADE_SOURCE, KINDS, PREMISES_TYPES, RISKS
+from layers.core.operations import current_operation, operation_days
+from layers.core.status import STATUS_LABELS
 
 POLL_MS = 10_000
 

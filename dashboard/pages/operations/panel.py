@@ -9,8 +9,8 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.pages.operations.ids import Ids
-from layers.kinds import KINDS
-from layers.status import OUTCOMES, RESULT_FIELDS, STATUS_LABELS, VISITED, next_statuses
+from layers.core.kinds import KINDS
+from layers.core.status import OUTCOMES, RESULT_FIELDS, STATUS_LABELS, VISITED, next_statuses
 
 RESULT_ID = "ops-result"
 

@@ -16,8 +16,8 @@ from dash import html
 from dashboard.pages.operations.figures import Update, layer_fingerprint, layer_updates
 from dashboard.pages.operations.ids import Ids
 from dashboard.pages.operations.view import LayerView, Viewport, plan_layer
-from layers.kinds import KIND_NAMES, KINDS
-from layers.queries import (
+from layers.core.kinds import KIND_NAMES, KINDS
+from layers.core.queries import (
     Filters,
     counts_by_status,
     current_frame,
@@ -25,8 +25,8 @@ from layers.queries import (
     filter_mask,
     totals,
 )
+from layers.core.status import STATUS_LABELS, STATUSES
 from layers.services import Services
-from layers.status import STATUS_LABELS, STATUSES
 
 FILTER_IDS: dict[str, Ids] = {
     "divisions": Ids.DIVISION,

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.density import Cells, cell_size_for, grid_cells
-from layers.queries import category_mask
+from layers.core.queries import category_mask
 
 POINTS = "points"
 CELLS = "cells"

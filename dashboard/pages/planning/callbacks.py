@@ -21,14 +21,9 @@ from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, current_principal, r
 from dashboard.context import services
 from dashboard.pages.planning.figures import grid_rows, planning_figure, route_traces, stop_list
 from dashboard.pages.planning.ids import MOVE_DOWN, MOVE_UP, RESULT_INPUT, Ids
-from layers.locations import NotFound, VersionConflict
-from layers.operations import current_operation, operation_days
-from layers.planning import store
-from layers.planning.candidates import candidate_frame, planned_loads, suggest_for
-from layers.planning.capacity import over_allocation
-from layers.planning.models import Team
-from layers.planning.routing import ROAD_FACTOR
-from layers.status import (
+from layers.core.locations import NotFound, VersionConflict
+from layers.core.operations import current_operation, operation_days
+from layers.core.status import (
     OUTCOME_STATUS,
     PLANNED,
     STATUS_LABELS,
@@ -37,6 +32,11 @@ from layers.status import (
     TransitionError,
     next_statuses,
 )
+from layers.planning import store
+from layers.planning.candidates import candidate_frame, planned_loads, suggest_for
+from layers.planning.capacity import over_allocation
+from layers.planning.models import Team
+from layers.planning.routing import ROAD_FACTOR
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard.maps import STATUS_COLOURS, base_figure
-from layers.status import STATUS_LABELS, STATUSES
+from dashboard.components.maps import STATUS_COLOURS, base_figure
+from layers.core.status import STATUS_LABELS, STATUSES
 
 ROUTE_COLOUR = "#0b4f8a"
 START_COLOUR = "#7a0019"

@@ -9,9 +9,9 @@ from dashboard.access import ADMIN, COMMANDER, current_principal
 from dashboard.context import services
 from dashboard.pages.planning.figures import GRID_COLUMNS, planning_figure
 from dashboard.pages.planning.ids import RESULT_INPUT, Ids
-from layers.operations import current_operation, operation_days
+from layers.core.operations import current_operation, operation_days
+from layers.core.status import OUTCOMES, RESULT_FIELDS
 from layers.planning.store import list_teams
-from layers.status import OUTCOMES, RESULT_FIELDS
 
 POLL_MS = 15_000
 

@@ -1,0 +1,231 @@
+"""CLI commands for accounts and API tokens: ``users ...`` and ``tokens ...``.
+
+There is never a default password: ``users add`` reads one from a prompt (or stdin for scripted
+set-up), and ``users bootstrap`` / ``users demo`` generate random ones and print them once.
+Passwords and tokens are printed to stdout only, never logged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable
+
+from config import Config
+from layers import accounts
+from layers.core.db import Database
+
+logger = logging.getLogger(__name__)
+
+CLI_ACTOR = "cli"
+
+
+def _db() -> Database:
+    return Database(Config.from_env().database_url)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``users`` and ``tokens`` to the CLI."""
+    users = sub.add_parser("users", help="user accounts (add, list, disable, bootstrap, demo)")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="add a user (password from a prompt or stdin)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=accounts.ROLES)
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of stdin")
+    add.set_defaults(handler=cmd_users_add)
+    users_sub.add_parser("list", help="list users").set_defaults(handler=cmd_users_list)
+    disable = users_sub.add_parser("disable", help="disable a user and end their sessions")
+    disable.add_argument("name")
+    disable.set_defaults(handler=cmd_users_disable)
+    enable = users_sub.add_parser("enable", help="re-enable a user and clear a lockout")
+    enable.add_argument("name")
+    enable.set_defaults(handler=cmd_users_enable)
+    role = users_sub.add_parser("role", help="change a user's role")
+    role.add_argument("name")
+    role.add_argument("role", choices=accounts.ROLES)
+    role.set_defaults(handler=cmd_users_role)
+    password = users_sub.add_parser("password", help="set a new password (ends sessions)")
+    password.add_argument("name")
+    password.add_argument("--password-stdin", action="store_true",
+                          help="read the password from the first line of stdin")
+    password.set_defaults(handler=cmd_users_password)
+    users_sub.add_parser(
+        "bootstrap", help="first run only: create 'admin' with a one-time password"
+    ).set_defaults(handler=cmd_users_bootstrap)
+    users_sub.add_parser(
+        "demo", help="create one demo user per role with random passwords"
+    ).set_defaults(handler=cmd_users_demo)
+
+    tokens = sub.add_parser("tokens", help="API tokens for scripts (create, list, revoke)")
+    tokens_sub = tokens.add_subparsers(dest="tokens_command", required=True)
+    create = tokens_sub.add_parser("create", help="create a token (printed once)")
+    create.add_argument("name")
+    create.add_argument("--user", required=True, help="the user the token acts as")
+    create.add_argument("--role", choices=accounts.ROLES, default=None,
+                        help="scope the token to a role (the user's role or briefing)")
+    create.set_defaults(handler=cmd_tokens_create)
+    tokens_sub.add_parser("list", help="list tokens").set_defaults(handler=cmd_tokens_list)
+    revoke = tokens_sub.add_parser("revoke", help="revoke a token by id")
+    revoke.add_argument("id", type=int)
+    revoke.set_defaults(handler=cmd_tokens_revoke)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat password: ") != first:
+        raise accounts.AccountError("the passwords differ")
+    return first
+
+
+def _run(action: Callable[[], object]) -> int:
+    try:
+        return int(action() or 0)
+    except accounts.AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    """``users add NAME --role ROLE [--password-stdin]``."""
+
+    def act() -> None:
+        password = _read_password(args.password_stdin)
+        with _db().write(bump=False) as session:
+            accounts.create_user(session, args.name, args.role, password, created_by=CLI_ACTOR)
+        print(f"user {args.name} added with role {args.role}")
+
+    return _run(act)
+
+
+def cmd_users_list(_args: argparse.Namespace) -> int:
+    """``users list``: name, role, state."""
+    with _db().read() as session:
+        users = accounts.list_users(session)
+        for user in users:
+            state = "active" if user.active else "disabled"
+            print(f"{user.username:<30} {user.role:<10} {state}")
+    if not users:
+        print("no users yet (run: python app.py users bootstrap)")
+    return 0
+
+
+def cmd_users_disable(args: argparse.Namespace) -> int:
+    """``users disable NAME``: the account's sessions end at once."""
+
+    def act() -> None:
+        with _db().write(bump=False) as session:
+            accounts.disable_user(session, args.name, by=CLI_ACTOR)
+        print(f"user {args.name} disabled; their sessions have ended")
+
+    return _run(act)
+
+
+def cmd_users_enable(args: argparse.Namespace) -> int:
+    """``users enable NAME``."""
+
+    def act() -> None:
+        with _db().write(bump=False) as session:
+            accounts.enable_user(session, args.name, by=CLI_ACTOR)
+        print(f"user {args.name} enabled")
+
+    return _run(act)
+
+
+def cmd_users_role(args: argparse.Namespace) -> int:
+    """``users role NAME ROLE``."""
+
+    def act() -> None:
+        with _db().write(bump=False) as session:
+            accounts.set_role(session, args.name, args.role, by=CLI_ACTOR)
+        print(f"user {args.name} now has role {args.role}")
+
+    return _run(act)
+
+
+def cmd_users_password(args: argparse.Namespace) -> int:
+    """``users password NAME [--password-stdin]``: also clears a lockout."""
+
+    def act() -> None:
+        password = _read_password(args.password_stdin)
+        with _db().write(bump=False) as session:
+            accounts.set_password(session, args.name, password, by=CLI_ACTOR)
+        print(f"password of {args.name} changed; their sessions have ended")
+
+    return _run(act)
+
+
+def cmd_users_bootstrap(_args: argparse.Namespace) -> int:
+    """On a first run with no users, create ``admin`` and print its one-time password."""
+    with _db().write(bump=False) as session:
+        if accounts.count_users(session) > 0:
+            logger.info("users exist already; nothing to bootstrap")
+            return 0
+        password = accounts.generate_password()
+        accounts.create_user(session, "admin", accounts.ROLES[0], password, created_by=CLI_ACTOR)
+    print("=" * 64)
+    print("First run: created the administrator account. Shown only this once:")
+    print("  username: admin")
+    print(f"  password: {password}")
+    print("Sign in at /login, then add named accounts for each officer (Admin page).")
+    print("=" * 64, flush=True)
+    return 0
+
+
+def cmd_users_demo(_args: argparse.Namespace) -> int:
+    """Create ``demo-<role>`` for each role that lacks one and print the random passwords."""
+    created: list[tuple[str, str, str]] = []
+    with _db().write(bump=False) as session:
+        for role in accounts.ROLES:
+            name = f"demo-{role}"
+            if accounts.get_user(session, name) is not None:
+                continue
+            password = accounts.generate_password()
+            accounts.create_user(session, name, role, password, created_by=CLI_ACTOR)
+            created.append((name, role, password))
+    if not created:
+        print("demo users exist already (their passwords were shown when created)")
+    for name, role, password in created:
+        print(f"{name:<18} role {role:<10} password {password}")
+    return 0
+
+
+def cmd_tokens_create(args: argparse.Namespace) -> int:
+    """``tokens create NAME --user USER``: prints the token once."""
+
+    def act() -> None:
+        with _db().write(bump=False) as session:
+            row, token = accounts.create_token(
+                session, args.name, args.user, role=args.role, created_by=CLI_ACTOR
+            )
+            token_id = row.id
+        print(f"token {token_id} ({args.name}) for {args.user}. Shown only this once:")
+        print(token)
+
+    return _run(act)
+
+
+def cmd_tokens_list(_args: argparse.Namespace) -> int:
+    """``tokens list``: id, name, user, role, state (never the tokens)."""
+    with _db().read() as session:
+        for row in accounts.list_tokens(session):
+            state = "revoked" if row.revoked_at else "active"
+            role = row.role or f"({row.user.role})"
+            print(f"{row.id:>4} {row.name:<24} {row.user.username:<20} {role:<12} "
+                  f"{row.prefix}… {state}")
+    return 0
+
+
+def cmd_tokens_revoke(args: argparse.Namespace) -> int:
+    """``tokens revoke ID``."""
+
+    def act() -> None:
+        with _db().write(bump=False) as session:
+            accounts.revoke_token(session, args.id, by=CLI_ACTOR)
+        print(f"token {args.id} revoked")
+
+    return _run(act)

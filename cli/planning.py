@@ -1,0 +1,189 @@
+"""Planning CLI: ``teams add|list``, ``plan suggest [--accept]``, ``runsheet``.
+
+For set-up scripts and for commanders who prefer a terminal; the same store functions as the
+dashboard and the API, so the same rules, history and processing-log entries apply.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from pathlib import Path
+
+from config import Config
+from layers.core.operations import current_operation, operation_days
+from layers.planning import store
+from layers.planning.candidates import suggest_for
+from layers.planning.priority import HIGH_PRIORITY
+from layers.planning.runsheet import build_runsheet, runsheet_csv, runsheet_html, runsheet_pdf
+from layers.services import Services
+
+logger = logging.getLogger(__name__)
+
+CLI_USER = "cli"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the planning commands to the CLI."""
+    teams = sub.add_parser("teams", help="visiting teams of the week of action")
+    teams_sub = teams.add_subparsers(dest="teams_command", required=True)
+    add = teams_sub.add_parser("add", help="add a team")
+    add.add_argument("call_sign")
+    add.add_argument("--division", required=True, choices=("West", "South", "East"))
+    add.add_argument("--start", required=True, help="start point as LON,LAT")
+    add.add_argument("--start-label", default="", help="e.g. Preston police station")
+    add.add_argument("--members", type=int, default=2)
+    add.add_argument("--partner", action="append", default=[], help="partner agency (repeat)")
+    add.add_argument("--capacity", type=int, default=6, help="visits a day")
+    add.add_argument("--shift", default="08:00-16:00", help="HH:MM-HH:MM")
+    add.add_argument("--user", default=CLI_USER, help="who is making the change (for the log)")
+    add.set_defaults(handler=cmd_teams_add)
+    listing = teams_sub.add_parser("list", help="list teams")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_teams_list)
+
+    plan = sub.add_parser("plan", help="planning of the week")
+    plan_sub = plan.add_subparsers(dest="plan_command", required=True)
+    suggest = plan_sub.add_parser("suggest", help="suggest an allocation of unplanned locations")
+    suggest.add_argument("--threshold", type=float, default=HIGH_PRIORITY, help="minimum priority")
+    suggest.add_argument("--accept", action="store_true", help="apply the suggestion")
+    suggest.add_argument("--user", default=CLI_USER)
+    suggest.add_argument("--json", action="store_true")
+    suggest.set_defaults(handler=cmd_plan_suggest)
+
+    week = plan_sub.add_parser("week", help="set the operation's name and dates")
+    week.add_argument("--name", required=True)
+    week.add_argument("--start", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
+    week.add_argument(
+        "--end", type=dt.date.fromisoformat, default=None, help="default: six days after start"
+    )
+    week.set_defaults(handler=cmd_plan_week)
+
+    sheet = sub.add_parser("runsheet", help="write a team's run sheet for a day")
+    sheet.add_argument("call_sign")
+    sheet.add_argument("--day", type=dt.date.fromisoformat, required=True)
+    sheet.add_argument("--format", choices=("html", "pdf", "csv"), default="pdf")
+    sheet.add_argument("--out", type=Path, required=True)
+    sheet.set_defaults(handler=cmd_runsheet)
+
+
+def _services() -> Services:
+    return Services(Config.from_env())
+
+
+def cmd_teams_add(args: argparse.Namespace) -> int:
+    """Add one team."""
+    try:
+        lon, lat = (float(v) for v in args.start.split(","))
+        start, end = args.shift.split("-")
+    except ValueError:
+        print("--start is LON,LAT and --shift is HH:MM-HH:MM", file=sys.stderr)
+        return 2
+    spec = store.TeamSpec(
+        call_sign=args.call_sign,
+        division=args.division,
+        start_lon=lon,
+        start_lat=lat,
+        start_label=args.start_label,
+        members=args.members,
+        partners=tuple(args.partner),
+        daily_capacity=args.capacity,
+        shift_start=start,
+        shift_end=end,
+    )
+    try:
+        with _services().db.write() as session:
+            team = store.create_team(session, spec, args.user)
+            print(f"team {team.call_sign} added (id {team.id})")
+    except store.PlanError as exc:
+        print(f"not added: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_teams_list(args: argparse.Namespace) -> int:
+    """List teams."""
+    with _services().db.read() as session:
+        teams = [store.team_dict(t) for t in store.list_teams(session)]
+    if args.json:
+        print(json.dumps(teams, indent=2))
+        return 0
+    for t in teams:
+        partners = ", ".join(t["partners"]) or "-"
+        print(
+            f"{t['id']:>4}  {t['call_sign']:<14} {t['division']:<6} {t['daily_capacity']:>3}/day "
+            f"{t['shift_start']}-{t['shift_end']}  {t['start_label']}  partners: {partners}"
+        )
+    return 0
+
+
+def cmd_plan_suggest(args: argparse.Namespace) -> int:
+    """Print (and with ``--accept`` apply) the suggested allocation."""
+    svc = _services()
+    with svc.db.read() as session:
+        days = operation_days(current_operation(session))
+        suggestion = suggest_for(session, days, args.threshold)
+    rows = suggestion.as_records()
+    if args.json:
+        print(json.dumps({"placements": rows, "unallocated": suggestion.unallocated}, indent=2))
+    else:
+        for r in rows:
+            print(
+                f"location {r['location_id']:>6} -> team {r['team_id']} {r['day']} "
+                f"stop {r['position'] + 1} (priority {r['priority']})"
+            )
+        for loc, why in suggestion.unallocated.items():
+            print(f"location {loc:>6} not placed: {why}")
+    if args.accept and rows:
+        with svc.db.write() as session:
+            report = store.accept_suggestion(session, rows, args.user)
+        print(f"accepted {len(report.assigned)}, skipped {len(report.skipped)}", file=sys.stderr)
+        for w in report.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+    return 0
+
+
+def cmd_plan_week(args: argparse.Namespace) -> int:
+    """Record the operation (the newest one is current) with its dates."""
+    from layers.core.models import Operation
+
+    end = args.end or args.start + dt.timedelta(days=6)
+    if end < args.start:
+        print("--end is before --start", file=sys.stderr)
+        return 2
+    with _services().db.write() as session:
+        session.add(Operation(name=args.name, start_date=args.start, end_date=end, is_demo=False))
+    print(f"operation {args.name}: {args.start:%a %d %b} to {end:%a %d %b %Y}")
+    return 0
+
+
+def cmd_runsheet(args: argparse.Namespace) -> int:
+    """Write one run sheet."""
+    svc = _services()
+    with svc.db.read() as session:
+        team = next((t for t in store.list_teams(session) if t.call_sign == args.call_sign), None)
+        if team is None:
+            print(f"no team {args.call_sign!r}", file=sys.stderr)
+            return 1
+        sheet = build_runsheet(session, team.id, args.day, svc.config.marking)
+    from layers.audit import processing_log
+
+    with svc.db.write(bump=False) as session:
+        processing_log.record(
+            session,
+            CLI_USER,
+            processing_log.DISCLOSURE,
+            f"run sheet {sheet.call_sign} {args.day.isoformat()} as {args.format} (CLI)",
+            records=[r.location_id for r in sheet.rows],
+        )
+    if args.format == "pdf":
+        args.out.write_bytes(runsheet_pdf(sheet))
+    elif args.format == "csv":
+        args.out.write_text(runsheet_csv(sheet), encoding="utf-8-sig")
+    else:
+        args.out.write_text(runsheet_html(sheet), encoding="utf-8")
+    print(f"wrote {args.out} ({len(sheet.rows)} stops)")
+    return 0

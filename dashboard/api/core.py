@@ -1,0 +1,132 @@
+"""The small JSON API for scripts and QGIS: health, summary, layers as GeoJSON, status changes.
+
+Contract (scripts depend on it): ``/api/summary`` answers ``{"districts": [{"code", "name",
+"division", "counts": {"premises", "tipoffs", "adverts"}, "status": {...}}], "totals": {...}}``;
+every GeoJSON feature has ``id``, ``kind``, ``district_code``, ``status`` and ``version``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from sqlalchemy import text
+
+from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, current_principal, require
+from dashboard.context import services
+from layers.audit import processing_log
+from layers.core.kinds import KIND_NAMES
+from layers.core.locations import NotFound, VersionConflict
+from layers.core.queries import current_frame, district_summary, geojson, location_detail, totals
+from layers.core.status import STATUSES, TransitionError
+from layers.planning.store import set_status
+
+logger = logging.getLogger(__name__)
+
+api_blueprint = Blueprint("api", __name__)
+
+
+def _error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
+    return jsonify({"error": message, **extra}), status
+
+
+@api_blueprint.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """Liveness and readiness: database reachable and migrated, boundaries loaded."""
+    svc = services()
+    body: dict[str, Any] = {"status": "ok"}
+    try:
+        with svc.db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        pending = svc.db.pending_migrations()
+        body["database"] = "ok" if not pending else f"migrations pending: {', '.join(pending)}"
+    except Exception as exc:  # noqa: BLE001 - health must report, not crash
+        logger.warning("health check: database unavailable: %s", exc)
+        body["database"] = "unavailable"
+    try:
+        body["districts"] = len(svc.boundaries)
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("health check: boundaries unavailable: %s", exc)
+        body["districts"] = 0
+    healthy = body["database"] == "ok" and body["districts"] == 14
+    body["status"] = "ok" if healthy else "degraded"
+    return jsonify(body), 200 if healthy else 503
+
+
+@api_blueprint.get("/api/summary")
+@require(*OPERATIONAL)
+def summary() -> Response:
+    """Per district: counts per layer and per status, plus force totals."""
+    svc = services()
+    _rev, frame = current_frame(svc.db)
+    rows = district_summary(frame, svc.boundaries[["code", "name", "division"]])
+    return jsonify({"districts": rows, "totals": totals(rows)})
+
+
+@api_blueprint.get("/api/layers/<kind>.geojson")
+@require(*OPERATIONAL)
+def layer_geojson(kind: str) -> Response | tuple[Response, int]:
+    """One layer as GeoJSON, filtered by ``district`` and ``status`` (repeatable parameters)."""
+    if kind not in KIND_NAMES:
+        return _error(404, f"unknown layer {kind!r}: use one of {', '.join(KIND_NAMES)}")
+    statuses = tuple(request.args.getlist("status"))
+    bad = [s for s in statuses if s not in STATUSES]
+    if bad:
+        return _error(400, f"unknown status {bad[0]!r}: use one of {', '.join(STATUSES)}")
+    principal = current_principal()
+    svc = services()
+    with svc.db.read() as session:
+        collection = geojson(session, kind, tuple(request.args.getlist("district")), statuses)
+    ids = [f["properties"]["id"] for f in collection["features"]]
+    with svc.db.write(bump=False) as session:
+        processing_log.record(
+            session,
+            principal.username,
+            processing_log.CONSULTATION,
+            f"API read of layer {kind} as GeoJSON",
+            records=ids,
+        )
+    response = jsonify(collection)
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@api_blueprint.patch("/api/locations/<int:location_id>")
+@require(ADMIN, COMMANDER)
+def patch_location(location_id: int) -> Response | tuple[Response, int]:
+    """Change a location's status: JSON ``status``, ``version``, optional ``note``/``outcome``."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error(400, "send a JSON object with status and version")
+    status, version = body.get("status"), body.get("version")
+    if not isinstance(status, str) or not isinstance(version, int):
+        return _error(400, "status (text) and version (whole number) are required")
+    results = body.get("results") or {}
+    if not isinstance(results, dict):
+        return _error(400, "results must be an object of whole numbers")
+    principal = current_principal()
+    svc = services()
+    try:
+        with svc.db.write() as session:
+            loc = set_status(
+                session,
+                location_id,
+                status,
+                version,
+                principal.username,
+                note=body.get("note"),
+                outcome=body.get("outcome"),
+                results=results,
+            )
+            detail = location_detail(session, loc.id)
+    except NotFound:
+        return _error(404, f"no location {location_id}")
+    except VersionConflict as exc:
+        return jsonify(exc.as_dict()), 409
+    except TransitionError as exc:
+        return _error(422, str(exc))
+    if detail is None:  # removed in the same instant by an undo: say so rather than fail
+        return _error(404, f"no location {location_id}")
+    keep = ("id", "kind", "status", "version", "outcome", "district_code")
+    return jsonify({k: detail[k] for k in keep})

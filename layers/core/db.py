@@ -1,0 +1,130 @@
+"""Engine, sessions and migrations: the one way into the database.
+
+SQLite (the default, one machine) and PostgreSQL (shared deployments) behave the same to the
+rest of the code. On SQLite, writes start with ``BEGIN IMMEDIATE`` and wait up to
+``busy_timeout`` for the lock, so concurrent writers queue instead of failing with
+"database is locked"; reads use WAL snapshots and never block writers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from layers.core.models import Revision
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+SQLITE_BUSY_MS = 30_000
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys and immediate write transactions for SQLite connections."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves below
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        mode = "IMMEDIATE" if conn.get_execution_options().get("opsmap_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine for ``url``; SQLite files get their folder created."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+class Database:
+    """Owns the engine; hands out read and write sessions.
+
+    ``write()`` commits on success, rolls back on any error, and bumps the data revision in the
+    same transaction so every worker's cached view knows it is stale.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            self.engine.execution_options(opsmap_write=True), expire_on_commit=False
+        )
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed (closing it rolls back)."""
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def write(self, bump: bool = True) -> Iterator[Session]:
+        """A session whose work commits as one transaction.
+
+        ``bump`` (the default) also moves the data revision in the same transaction, telling every
+        worker that cached map data is stale; writes that change no map data (a log entry, a
+        login) pass ``bump=False``.
+        """
+        with self._write() as session, session.begin():
+            yield session
+            if bump:
+                session.execute(update(Revision).values(revision=Revision.revision + 1))
+
+    def revision(self) -> int:
+        """The data revision: changes whenever any write commits."""
+        with self.engine.connect() as conn:
+            value = conn.execute(Revision.__table__.select()).first()
+        return int(value.revision) if value else 0
+
+    def upgrade(self) -> None:
+        """Create or upgrade the schema to the newest migration."""
+        command.upgrade(alembic_config(self.url), "heads")
+
+    def pending_migrations(self) -> list[str]:
+        """Migration heads the database has not reached yet (empty when current)."""
+        script = ScriptDirectory.from_config(alembic_config(self.url))
+        with self.engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+        return sorted(set(script.get_heads()) - current)
+
+    def dispose(self) -> None:
+        """Close pooled connections (tests and forked workers)."""
+        self.engine.dispose()
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    """Alembic configuration for ``url`` without needing an alembic.ini on disk."""
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.attributes["configure_logger"] = False
+    return cfg
