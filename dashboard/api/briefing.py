@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, request
 
 from dashboard.access import EVERYONE, current_principal, require
+from dashboard.api.errors import json_error
 from dashboard.context import services
-from layers.briefing.data import LONDON, BriefingOptions
+from layers.briefing.data import BriefingOptions
 from layers.briefing.pack import export_pack
+from layers.core.clock import LONDON
 
 logger = logging.getLogger(__name__)
 
@@ -29,24 +31,20 @@ FORMATS: dict[str, str] = {
 }
 
 
-def _bad(message: str) -> tuple[Response, int]:
-    return jsonify({"error": message}), 400
-
-
 @briefing_blueprint.get("/briefing/pack")
 @require(*EVERYONE)
 def briefing_pack() -> Response | tuple[Response, int]:
     """Build and send the briefing pack for a day (default today)."""
     fmt = request.args.get("format", "zip").lower()
     if fmt not in FORMATS:
-        return _bad(f"format must be one of {', '.join(FORMATS)}")
+        return json_error(400, f"format must be one of {', '.join(FORMATS)}")
     try:
         raw_day = request.args.get("date")
         day = dt.date.fromisoformat(raw_day) if raw_day else dt.datetime.now(LONDON).date()
         raw_since = request.args.get("since")
         since = dt.datetime.fromisoformat(raw_since) if raw_since else None
     except ValueError:
-        return _bad("date must be YYYY-MM-DD and since an ISO date and time")
+        return json_error(400, "date must be YYYY-MM-DD and since an ISO date and time")
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=LONDON)
     svc = services()
@@ -63,7 +61,7 @@ def briefing_pack() -> Response | tuple[Response, int]:
         body = files.csv
     else:
         if files.pdf is None:
-            return _bad("the PDF could not be made")
+            return json_error(400, "the PDF could not be made")
         body = files.pdf
     response = Response(body, mimetype=FORMATS[fmt].split(";")[0])
     response.headers["Content-Type"] = FORMATS[fmt]

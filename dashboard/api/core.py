@@ -14,6 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import text
 
 from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, current_principal, require
+from dashboard.api.errors import error_response, json_error
 from dashboard.context import services
 from layers.audit import processing_log
 from layers.core.kinds import KIND_NAMES
@@ -25,10 +26,6 @@ from layers.planning.store import set_status
 logger = logging.getLogger(__name__)
 
 api_blueprint = Blueprint("api", __name__)
-
-
-def _error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
-    return jsonify({"error": message, **extra}), status
 
 
 @api_blueprint.get("/healthz")
@@ -69,11 +66,11 @@ def summary() -> Response:
 def layer_geojson(kind: str) -> Response | tuple[Response, int]:
     """One layer as GeoJSON, filtered by ``district`` and ``status`` (repeatable parameters)."""
     if kind not in KIND_NAMES:
-        return _error(404, f"unknown layer {kind!r}: use one of {', '.join(KIND_NAMES)}")
+        return json_error(404, f"unknown layer {kind!r}: use one of {', '.join(KIND_NAMES)}")
     statuses = tuple(request.args.getlist("status"))
     bad = [s for s in statuses if s not in STATUSES]
     if bad:
-        return _error(400, f"unknown status {bad[0]!r}: use one of {', '.join(STATUSES)}")
+        return json_error(400, f"unknown status {bad[0]!r}: use one of {', '.join(STATUSES)}")
     principal = current_principal()
     svc = services()
     with svc.db.read() as session:
@@ -98,13 +95,13 @@ def patch_location(location_id: int) -> Response | tuple[Response, int]:
     """Change a location's status: JSON ``status``, ``version``, optional ``note``/``outcome``."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return _error(400, "send a JSON object with status and version")
+        return json_error(400, "send a JSON object with status and version")
     status, version = body.get("status"), body.get("version")
     if not isinstance(status, str) or not isinstance(version, int):
-        return _error(400, "status (text) and version (whole number) are required")
+        return json_error(400, "status (text) and version (whole number) are required")
     results = body.get("results") or {}
     if not isinstance(results, dict):
-        return _error(400, "results must be an object of whole numbers")
+        return json_error(400, "results must be an object of whole numbers")
     principal = current_principal()
     svc = services()
     try:
@@ -121,12 +118,10 @@ def patch_location(location_id: int) -> Response | tuple[Response, int]:
             )
             detail = location_detail(session, loc.id)
     except NotFound:
-        return _error(404, f"no location {location_id}")
-    except VersionConflict as exc:
-        return jsonify(exc.as_dict()), 409
-    except TransitionError as exc:
-        return _error(422, str(exc))
+        return json_error(404, f"no location {location_id}")
+    except (VersionConflict, TransitionError) as exc:
+        return error_response(exc)
     if detail is None:  # removed in the same instant by an undo: say so rather than fail
-        return _error(404, f"no location {location_id}")
+        return json_error(404, f"no location {location_id}")
     keep = ("id", "kind", "status", "version", "outcome", "district_code")
     return jsonify({k: detail[k] for k in keep})

@@ -14,11 +14,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
 from dashboard.access import ADMIN, ANALYST, current_principal, require
+from dashboard.api.errors import json_error
 from dashboard.context import services
 from layers.core.queries import Filters
 from layers.core.status import STATUSES
@@ -40,24 +40,20 @@ imports_api = Blueprint("imports_api", __name__)
 TRUE = ("1", "true", "yes", "on")
 
 
-def _error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
-    return jsonify({"error": message, **extra}), status
-
-
 @imports_api.post("/api/imports")
 @require(ANALYST, ADMIN)
 def post_import() -> tuple[Response, int]:
     """Import (or dry-run) one uploaded file; the body is the report."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _error(400, "send the file as multipart form field 'file'")
+        return json_error(400, "send the file as multipart form field 'file'")
     kind = request.form.get("kind", "")
     if kind not in IMPORT_KINDS:
-        return _error(400, f"kind must be one of {', '.join(IMPORT_KINDS)}")
+        return json_error(400, f"kind must be one of {', '.join(IMPORT_KINDS)}")
     try:
         mapping = parse_map_args(request.form.getlist("map"))
     except ImportRefused as exc:
-        return _error(400, str(exc))
+        return json_error(400, str(exc))
     principal = current_principal()
     result = import_file(
         services(),
@@ -90,7 +86,7 @@ def post_undo(import_id: int) -> tuple[Response, int]:
     try:
         removed = undo_import(services().db, import_id, principal.username)
     except UndoRefused as exc:
-        return _error(409 if "already" in str(exc) else 404, str(exc))
+        return json_error(409 if "already" in str(exc) else 404, str(exc))
     return jsonify({"id": import_id, "status": "undone", "removed": removed}), 200
 
 
@@ -101,7 +97,7 @@ def get_export(kind: str, fmt: str) -> Response | tuple[Response, int]:
     statuses = tuple(request.args.getlist("status"))
     bad = [s for s in statuses if s not in STATUSES]
     if bad:
-        return _error(400, f"unknown status {bad[0]!r}: use one of {', '.join(STATUSES)}")
+        return json_error(400, f"unknown status {bad[0]!r}: use one of {', '.join(STATUSES)}")
     filters = Filters(districts=tuple(request.args.getlist("district")), statuses=statuses)
     principal = current_principal()
     try:
@@ -109,7 +105,8 @@ def get_export(kind: str, fmt: str) -> Response | tuple[Response, int]:
             services().db, kind, fmt, principal.username, filters, layer=request.args.get("layer")
         )
     except ExportError as exc:
-        return _error(404 if "unknown" in str(exc) or "no custom" in str(exc) else 400, str(exc))
+        missing = "unknown" in str(exc) or "no custom" in str(exc)
+        return json_error(404 if missing else 400, str(exc))
     response = Response(export.data, mimetype=export.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -14,11 +14,11 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, current_principal, require
+from dashboard.api.errors import domain_errors, json_error
 from dashboard.context import services
 from layers.audit import processing_log
 from layers.audit.history import history_csv, history_rows
-from layers.core.locations import NotFound, VersionConflict
-from layers.core.status import TransitionError
+from layers.core.locations import NotFound
 from layers.planning import store
 from layers.planning.board import left_to_do, progress_board
 from layers.planning.runsheet import build_runsheet, runsheet_csv, runsheet_html, runsheet_pdf
@@ -28,10 +28,6 @@ logger = logging.getLogger(__name__)
 planning_api = Blueprint("planning_api", __name__)
 
 CHANGERS = (ADMIN, COMMANDER)
-
-
-def _error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
-    return jsonify({"error": message, **extra}), status
 
 
 def _body() -> dict[str, Any]:
@@ -62,19 +58,11 @@ def _day(body: dict[str, Any], required: bool = True) -> dt.date | None:
 
 def _run(change: Any) -> Response | tuple[Response, int]:
     """Run a store change in one write transaction and map its failures to HTTP answers."""
-    try:
+    def write() -> Response:
         with services().db.write() as session:
             return jsonify(change(session))
-    except ValueError as exc:
-        if isinstance(exc, TransitionError | store.PlanError):
-            return _error(422, str(exc))
-        return _error(400, str(exc))
-    except NotFound as exc:
-        return _error(404, str(exc))
-    except VersionConflict as exc:
-        return jsonify(exc.as_dict()), 409
-    except store.PlanConflict as exc:
-        return jsonify(exc.as_dict()), 409
+
+    return domain_errors(write)
 
 
 @planning_api.get("/api/teams")
@@ -104,7 +92,7 @@ def post_team() -> Response | tuple[Response, int]:
             shift_end=str(body.get("shift_end", "16:00")),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        return _error(400, f"invalid team: {exc}")
+        return json_error(400, f"invalid team: {exc}")
     user = current_principal().username
     answer = _run(lambda s: store.team_dict(store.create_team(s, spec, user)))
     if isinstance(answer, Response):
@@ -126,7 +114,7 @@ def post_assignment() -> Response | tuple[Response, int]:
         day = _day(body)
         position = _int(body, "position", required=False)
     except ValueError as exc:
-        return _error(400, str(exc))
+        return json_error(400, str(exc))
     user = current_principal().username
     answer = _run(
         lambda s: store.assign(
@@ -157,7 +145,7 @@ def patch_assignment(assignment_id: int) -> Response | tuple[Response, int]:
         position = _int(body, "position", required=False)
         day = _day(body, required=False)
     except ValueError as exc:
-        return _error(400, str(exc))
+        return json_error(400, str(exc))
     user = current_principal().username
     return _run(
         lambda s: store.move(
@@ -183,7 +171,7 @@ def delete_assignment(assignment_id: int) -> Response | tuple[Response, int]:
     try:
         version = int(raw)
     except (TypeError, ValueError):
-        return _error(400, "version (whole number) is required")
+        return json_error(400, "version (whole number) is required")
     user = current_principal().username
     return _run(
         lambda s: {
@@ -207,7 +195,7 @@ def post_status(location_id: int) -> Response | tuple[Response, int]:
         if not isinstance(results, dict):
             raise ValueError("results must be an object of whole numbers")
     except ValueError as exc:
-        return _error(400, str(exc))
+        return json_error(400, str(exc))
     user = current_principal().username
 
     def change(session: Any) -> dict[str, Any]:
@@ -239,7 +227,7 @@ def get_board() -> Response | tuple[Response, int]:
             try:
                 day = dt.date.fromisoformat(request.args.get("day") or dt.date.today().isoformat())
             except ValueError:
-                return _error(400, "day must be a date as YYYY-MM-DD")
+                return json_error(400, "day must be a date as YYYY-MM-DD")
             frame = left_to_do(session, day if left == "today" else None)
             keep = ["day", "call_sign", "stop", "id", "ref", "district_code", "status", "version"]
             rows = frame[keep].to_dict("records") if not frame.empty else []
@@ -259,18 +247,18 @@ def get_board() -> Response | tuple[Response, int]:
 def get_runsheet(team_id: int, day: str, fmt: str) -> Response | tuple[Response, int]:
     """A team-day's run sheet as ``html`` (printable page), ``pdf`` or ``csv``."""
     if fmt not in ("html", "pdf", "csv"):
-        return _error(404, "run sheets come as html, pdf or csv")
+        return json_error(404, "run sheets come as html, pdf or csv")
     try:
         when = dt.date.fromisoformat(day)
     except ValueError:
-        return _error(400, "day must be a date as YYYY-MM-DD")
+        return json_error(400, "day must be a date as YYYY-MM-DD")
     principal = current_principal()
     svc = services()
     try:
         with svc.db.read() as session:
             sheet = build_runsheet(session, team_id, when, svc.config.marking)
     except NotFound as exc:
-        return _error(404, str(exc))
+        return json_error(404, str(exc))
     with svc.db.write(bump=False) as session:
         processing_log.record(
             session,
@@ -301,7 +289,7 @@ def get_history_csv() -> Response | tuple[Response, int]:
     try:
         location_id = int(raw) if raw else None
     except ValueError:
-        return _error(400, "location must be a whole number")
+        return json_error(400, "location must be a whole number")
     principal = current_principal()
     svc = services()
     with svc.db.read() as session:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from layers.core.models import HistoryEntry, Location
+from layers.exports.cells import safe_header, safe_text
 
 logger = logging.getLogger(__name__)
 
@@ -83,9 +84,8 @@ def history_csv(rows: list[dict[str, Any]], marking: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([marking])
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow(safe_header(EXPORT_COLUMNS))
     for row in rows:
-        values = ["" if row[c] is None else str(row[c]) for c in EXPORT_COLUMNS]
-        writer.writerow(["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in values])
+        writer.writerow([safe_text(row[c]) for c in EXPORT_COLUMNS])
     writer.writerow([marking])
     return buffer.getvalue()

@@ -24,6 +24,7 @@ from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from layers.core.models import Base, utcnow
+from layers.exports.cells import safe_header, safe_text
 
 logger = logging.getLogger(__name__)
 
@@ -152,14 +153,6 @@ CSV_COLUMNS = ("id", "at_utc", "username", "action", "detail", "record_count", "
                "justification")
 
 
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not execute as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def _utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
@@ -168,18 +161,18 @@ def to_csv(rows: Iterable[ProcessingLog]) -> str:
     """The entries as CSV text for the admins' export."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(safe_header(CSV_COLUMNS))
     for row in rows:
         writer.writerow(
             [
                 row.id,
                 _utc(row.at).isoformat(timespec="seconds"),
-                _cell(row.username),
+                safe_text(row.username),
                 row.action,
-                _cell(row.detail),
+                safe_text(row.detail),
                 row.record_count,
                 " ".join(str(r) for r in row.records),
-                _cell(row.justification),
+                safe_text(row.justification),
             ]
         )
     return out.getvalue()

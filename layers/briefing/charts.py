@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from layers.core.clock import LONDON
 from layers.core.status import OUTCOMES, RESULT_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ def yesterday_chart(yesterday: dict[str, dict[str, int]], theme: str = "screen")
 
 def intel_timeline(timeline: pd.DataFrame, theme: str = "screen") -> dict[str, Any]:
     """New tip-offs and adverts per hour since the previous briefing."""
-    hours = pd.to_datetime(timeline["hour"], utc=True).dt.tz_convert("Europe/London")
+    hours = pd.to_datetime(timeline["hour"], utc=True).dt.tz_convert(LONDON)
     labels = [h.strftime("%Y-%m-%d %H:%M") for h in hours]
     fig = _figure(theme, "New tip-offs and adverts per hour", barmode="stack",
                   yaxis={"title": {"text": "received"}, "rangemode": "tozero"},

@@ -17,7 +17,6 @@ import json
 import logging
 import threading
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -25,6 +24,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from layers.briefing.redaction import assert_redacted, redact_frame
+from layers.core.clock import LONDON, local_days, utc_bounds
 from layers.core.db import Database
 from layers.core.models import HistoryEntry
 from layers.core.operations import current_operation, operation_days
@@ -33,7 +33,6 @@ from layers.core.status import DONE_STATUSES, IN_PROGRESS, OUTCOMES, PLANNED, RE
 
 logger = logging.getLogger(__name__)
 
-LONDON = ZoneInfo("Europe/London")
 BRIEFING_HOUR = 8
 """A briefing for a past or future day is taken as given at 08:00 that morning."""
 UNASSIGNED_TEAM = "No team assigned"
@@ -97,15 +96,8 @@ def briefing_moment(day: dt.date, now: dt.datetime | None = None) -> dt.datetime
     return dt.datetime.combine(day, dt.time(BRIEFING_HOUR), tzinfo=LONDON).astimezone(dt.UTC)
 
 
-def _utc_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time(0), tzinfo=LONDON)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-
-
 def _local_days(times: pd.Series) -> pd.Series:
-    stamps = pd.to_datetime(times, utc=True, format="mixed")
-    return stamps.dt.tz_convert(LONDON).dt.date
+    return local_days(pd.to_datetime(times, utc=True, format="mixed"))
 
 
 def _results(detail: str | None) -> dict[str, int]:
@@ -255,8 +247,8 @@ def build_briefing(
         week = operation_days(operation, options.day)
         operation_name = operation.name if operation else "Week of action"
         premises_extra, links = _extras(session)
-        week_start, _ = _utc_bounds(week[0])
-        _, week_end = _utc_bounds(max(week[-1], options.day))
+        week_start, _ = utc_bounds(week[0])
+        _, week_end = utc_bounds(max(week[-1], options.day))
         hist = _history(session, week_start, week_end)
         assignments = _assignments(session, week)
     premises = frame.loc[frame["kind"] == "premises"].merge(premises_extra, on="id", how="left")

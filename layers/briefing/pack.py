@@ -40,9 +40,11 @@ import plotly.offline
 import shapely
 
 from layers.briefing import charts
-from layers.briefing.data import LONDON, Briefing, BriefingOptions, build_briefing
+from layers.briefing.data import Briefing, BriefingOptions, build_briefing
+from layers.core.clock import LONDON
 from layers.core.db import Database
 from layers.core.status import OUTCOMES, STATUS_LABELS
+from layers.exports.cells import safe_cell, safe_header
 
 logger = logging.getLogger(__name__)
 
@@ -437,24 +439,18 @@ def pack_csv(b: Briefing, marking: str) -> str:
         writer.writerow(["week_results", key, value])
     for name in ("by_district", "by_day", "hotspots", "plan", "outstanding", "timeline"):
         frame = getattr(b, name)
-        writer.writerow([name, *frame.columns])
+        writer.writerow([name, *safe_header(frame.columns)])
         for row in frame.itertuples(index=False):
             writer.writerow([name, *[_csv_cell(v) for v in row]])
     writer.writerow(["marking", marking])
     return out.getvalue()
 
 
-def _csv_cell(value: object) -> str:
-    text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _number(text) else text
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def _csv_cell(value: object) -> object:
+    """Times as ISO text; numbers stay numbers; text through the one safe-cell rule."""
+    if value is None:
+        return ""
+    return safe_cell(value.isoformat() if hasattr(value, "isoformat") else value)
 
 
 # --- building, recording ------------------------------------------------------------------------

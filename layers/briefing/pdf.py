@@ -15,69 +15,29 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from fpdf import FPDF
 
+from geodata.crs import BNG, WGS84
 from layers.briefing import charts
-from layers.briefing.data import LONDON, Briefing
+from layers.briefing.data import Briefing
+from layers.core.clock import LONDON
 from layers.core.status import OUTCOMES, STATUS_LABELS
+from layers.documents.pdf import MarkedPdf, latin1
 
 logger = logging.getLogger(__name__)
 
-BNG = "EPSG:27700"
-MARKING_RGB = (122, 0, 25)
-
-
-def _latin1(text: object) -> str:
-    """Core PDF fonts are Latin-1: anything else becomes ``?`` rather than failing."""
-    return str(text).encode("latin-1", "replace").decode("latin-1")
-
-
-class _Pdf(FPDF):
-    """FPDF with the marking in every page's header and footer."""
-
-    def __init__(self, marking: str, title: str) -> None:
-        super().__init__(orientation="L", unit="mm", format="A4")
-        self.marking = _latin1(marking)
-        self.doc_title = _latin1(title)
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_title(self.doc_title)
-        self.set_creator("OpsMap")
-
-    def _band(self, y: float) -> None:
-        self.set_xy(0, y)
-        self.set_fill_color(*MARKING_RGB)
-        self.set_text_color(255, 255, 255)
-        self.set_font("Helvetica", "B", 10)
-        self.cell(self.w, 7, self.marking, align="C", fill=True)
-        self.set_text_color(0, 0, 0)
-
-    def header(self) -> None:
-        self._band(0)
-        self.set_xy(self.l_margin, 9)
-        self.set_font("Helvetica", "", 8)
-        self.cell(0, 4, self.doc_title, align="L")
-        self.set_xy(self.l_margin, 15)
-
-    def footer(self) -> None:
-        self.set_xy(self.l_margin, self.h - 13)
-        self.set_font("Helvetica", "", 8)
-        self.cell(0, 4, f"Page {self.page_no()}/{{nb}}", align="R")
-        self._band(self.h - 7)
-
-
-def _heading(pdf: _Pdf, text: str) -> None:
+def _heading(pdf: MarkedPdf, text: str) -> None:
     pdf.set_font("Helvetica", "B", 15)
-    pdf.cell(0, 9, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 9, latin1(text), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
 
 
-def _table(pdf: _Pdf, frame: pd.DataFrame, columns: Sequence[tuple[str, str, float]]) -> None:
+def _table(pdf: MarkedPdf, frame: pd.DataFrame, columns: Sequence[tuple[str, str, float]]) -> None:
     """A simple table; ``columns`` are (key, label, width mm). Repeats its head on new pages."""
     def head() -> None:
         pdf.set_font("Helvetica", "B", 9)
         pdf.set_fill_color(230, 230, 230)
         for _, label, width in columns:
-            pdf.cell(width, 6, _latin1(label), border=1, fill=True)
+            pdf.cell(width, 6, latin1(label), border=1, fill=True)
         pdf.ln()
         pdf.set_font("Helvetica", "", 9)
 
@@ -90,7 +50,7 @@ def _table(pdf: _Pdf, frame: pd.DataFrame, columns: Sequence[tuple[str, str, flo
             pdf.add_page()
             head()
         for key, _, width in columns:
-            text = _latin1(_text(row[key]))
+            text = latin1(_text(row[key]))
             while text and pdf.get_string_width(text) > width - 2:
                 text = text[:-1]
             pdf.cell(width, 6, text, border=1)
@@ -107,7 +67,7 @@ def _text(value: object) -> str:
     return STATUS_LABELS.get(str(value), str(value))
 
 
-def _figures(pdf: _Pdf, rows: list[tuple[str, int]], per_line: int = 6) -> None:
+def _figures(pdf: MarkedPdf, rows: list[tuple[str, int]], per_line: int = 6) -> None:
     """Big numbers in boxes."""
     width = (pdf.w - pdf.l_margin - pdf.r_margin) / per_line
     for i, (label, value) in enumerate(rows):
@@ -120,17 +80,18 @@ def _figures(pdf: _Pdf, rows: list[tuple[str, int]], per_line: int = 6) -> None:
         pdf.cell(width - 2, 8, f"{value:,}", align="C")
         pdf.set_xy(x + 1, y + 9)
         pdf.set_font("Helvetica", "", 8)
-        pdf.cell(width - 2, 6, _latin1(label), align="C")
+        pdf.cell(width - 2, 6, latin1(label), align="C")
         pdf.set_xy(pdf.l_margin, y)
     pdf.ln(20)
 
 
-def _bars(pdf: _Pdf, labels: list[str], series: list[tuple[str, list[int], tuple[int, int, int]]],
+def _bars(pdf: MarkedPdf, labels: list[str],
+          series: list[tuple[str, list[int], tuple[int, int, int]]],
           x: float, y: float, w: float, h: float, title: str) -> None:
     """Grouped vertical bars with a legend."""
     pdf.set_font("Helvetica", "B", 10)
     pdf.set_xy(x, y)
-    pdf.cell(w, 6, _latin1(title))
+    pdf.cell(w, 6, latin1(title))
     top = max([max(v) if v else 0 for _, v, _ in series] + [1])
     plot_y, plot_h = y + 8, h - 22
     group_w = w / max(len(labels), 1)
@@ -148,13 +109,13 @@ def _bars(pdf: _Pdf, labels: list[str], series: list[tuple[str, list[int], tuple
                 pdf.set_xy(gx + j * bar_w, plot_y + plot_h - bh - 4)
                 pdf.cell(bar_w, 4, str(values[i]), align="C")
         pdf.set_xy(x + i * group_w, plot_y + plot_h + 1)
-        pdf.cell(group_w, 4, _latin1(label)[:14], align="C")
+        pdf.cell(group_w, 4, latin1(label)[:14], align="C")
     lx = x
     for name, _, rgb in series:
         pdf.set_fill_color(*rgb)
         pdf.rect(lx, y + h - 8, 4, 4, style="F")
         pdf.set_xy(lx + 5, y + h - 8.5)
-        pdf.cell(40, 5, _latin1(name))
+        pdf.cell(40, 5, latin1(name))
         lx += 45
     pdf.set_draw_color(0, 0, 0)
 
@@ -164,7 +125,7 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-def _map(pdf: _Pdf, boundaries_bng: gpd.GeoDataFrame, x: float, y: float, w: float, h: float,
+def _map(pdf: MarkedPdf, boundaries_bng: gpd.GeoDataFrame, x: float, y: float, w: float, h: float,
          layers: Sequence[tuple[pd.DataFrame, tuple[int, int, int], float]],
          fills: dict[str, tuple[int, int, int]] | None = None) -> None:
     """District outlines (optionally filled) and point layers, scaled into the box."""
@@ -198,7 +159,7 @@ def _bng(frame: pd.DataFrame) -> pd.DataFrame:
     """Add easting/northing to a lon/lat frame when it lacks them."""
     if frame.empty or {"easting", "northing"} <= set(frame.columns):
         return frame
-    points = gpd.GeoSeries(gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
+    points = gpd.GeoSeries(gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84)
     projected = points.to_crs(BNG)
     return frame.assign(easting=projected.x.to_numpy(), northing=projected.y.to_numpy())
 
@@ -206,7 +167,7 @@ def _bng(frame: pd.DataFrame) -> pd.DataFrame:
 def pack_pdf(b: Briefing, boundaries: gpd.GeoDataFrame, marking: str) -> bytes:
     """The briefing as a PDF (A4 landscape, marking top and bottom of every page)."""
     day = b.day.strftime("%A %d %B %Y")
-    pdf = _Pdf(marking, f"{b.operation}: briefing for {day}")
+    pdf = MarkedPdf(marking, f"{b.operation}: briefing for {day}")
     pdf.alias_nb_pages()
     bounds = boundaries.to_crs(BNG)
     since = b.since.astimezone(LONDON).strftime("%a %d %b %H:%M")
@@ -214,7 +175,7 @@ def pack_pdf(b: Briefing, boundaries: gpd.GeoDataFrame, marking: str) -> bytes:
 
     pdf.add_page()
     _heading(pdf, f"Briefing: {b.operation}")
-    pdf.multi_cell(0, 5, _latin1(
+    pdf.multi_cell(0, 5, latin1(
         f"{day}. Data as of {b.data_time.astimezone(LONDON):%d %b %Y %H:%M:%S} "
         f"(revision {b.revision}). New intelligence from {since} to {at}."
         + ("  DEMO DATA: synthetic, not intelligence." if b.is_demo else "")),

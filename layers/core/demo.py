@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from geodata.crs import to_wgs84
 from geodata.districts import DistrictIndex
 from geodata.postcodes import PostcodeIndex
+from layers.core.clock import LONDON
 from layers.core.kinds import CHANNELS, PREMISES_TYPES
 from layers.core.locations import insert_locations, place
 from layers.core.models import HistoryEntry, Location, Operation
@@ -124,7 +125,7 @@ def build_demo(
 ) -> dict[str, pd.DataFrame]:
     """Build the three demo layers as placed frames (pure: nothing is stored)."""
     rng = np.random.default_rng(SEED)
-    start = pd.Timestamp(week_start, tz="Europe/London")
+    start = pd.Timestamp(week_start, tz=LONDON)
     towns = []
     for town, outward, weight in TOWNS:
         pcs = _town_postcodes(postcodes, districts, outward, 1500.0)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from geodata.crs import to_bng
 from geodata.districts import DistrictIndex
+from layers.core.errors import Conflict, NotFound
 from layers.core.kinds import KIND_NAMES
 from layers.core.models import HistoryEntry, Location, utcnow
 from layers.core.status import STATUS_LABELS, UNPLANNED, Decision, check_transition
@@ -32,12 +33,8 @@ LOCATION_COLUMNS: tuple[str, ...] = tuple(
 )
 
 
-class NotFound(LookupError):
-    """No location with that id."""
-
-
 @dataclass
-class VersionConflict(Exception):
+class VersionConflict(Conflict):
     """An update was based on a version a colleague has already changed."""
 
     location_id: int

@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from layers.core.clock import LONDON
 from layers.core.db import Database
 from layers.core.kinds import KIND_NAMES, SENSITIVE_COLUMNS
 from layers.core.models import HistoryEntry, Location
@@ -68,7 +69,6 @@ FLOAT_COLUMNS = ("lon", "lat", "easting", "northing", "accuracy_m")
 FIXED_CATEGORIES: dict[str, tuple[str, ...]] = {"kind": KIND_NAMES, "status": STATUSES}
 """Columns whose categories are fixed, so their integer codes index these tuples directly."""
 INT_COLUMNS = ("id", "version")
-LOCAL_TZ = "Europe/London"
 
 
 def read_frame(session: Session) -> pd.DataFrame:
@@ -99,7 +99,7 @@ def read_frame(session: Session) -> pd.DataFrame:
         else:
             data[name] = pd.array(values, dtype="Int64")
     frame = pd.DataFrame(data)
-    local = frame["observed_at"].dt.tz_convert(LOCAL_TZ).dt.tz_localize(None).dt.normalize()
+    local = frame["observed_at"].dt.tz_convert(LONDON).dt.tz_localize(None).dt.normalize()
     frame["day"] = (local - pd.Timestamp("1970-01-01")).dt.days.astype("Int32")
     return frame
 

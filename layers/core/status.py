@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layers.core.errors import RuleError
+
 UNPLANNED = "unplanned"
 PLANNED = "planned"
 IN_PROGRESS = "in_progress"
@@ -61,7 +63,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 """Allowed moves. Reopening a closed location (back to unplanned) is allowed and audited."""
 
 
-class TransitionError(ValueError):
+class TransitionError(RuleError):
     """A status change the lifecycle does not allow, with the reason in the user's words."""
 
 

@@ -25,11 +25,13 @@ import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from geodata.crs import WGS84
 from layers.audit import processing_log
 from layers.core.db import Database
 from layers.core.kinds import KIND_NAMES, KINDS
 from layers.core.models import CustomLayer, Location
 from layers.core.queries import Filters, current_frame, filter_mask
+from layers.exports.cells import safe_cell, safe_frame
 from layers.maplayers.store import layer_features
 
 logger = logging.getLogger(__name__)
@@ -41,8 +43,6 @@ FORMATS: dict[str, tuple[str, str]] = {
     "gpkg": ("application/geopackage+sqlite3", ".gpkg"),
 }
 XLSX_MAX_ROWS = 1_048_575
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 COMMON_COLUMNS = (
     "id",
@@ -74,19 +74,6 @@ class ExportFile:
     rows: int
 
 
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would treat as a formula, prefixed with an apostrophe."""
-    out = frame.copy()
-    for column in out.columns:
-        series = out[column]
-        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-            text = series.astype("string")
-            risky = text.str.match(_FORMULA).fillna(False).astype(bool)
-            if risky.any():
-                out[column] = series.astype(object).where(~risky, "'" + text.astype(object))
-    return out
-
-
 def kind_columns(kind: str) -> list[str]:
     """Columns exported for a built-in kind: common, the kind's fields, provenance."""
     fields = [f.name for f in KINDS[kind].fields]
@@ -110,8 +97,8 @@ def kind_frame(session: Session, kind: str, ids: np.ndarray | None = None) -> gp
     for column in ("observed_at", "created_at"):
         if column in frame:
             frame[column] = pd.to_datetime(frame[column], utc=True, format="mixed")
-    geometry = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+    geometry = gpd.points_from_xy(frame["lon"], frame["lat"], crs=WGS84)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
 
 
 def filtered_ids(db: Database, kind: str, filters: Filters) -> np.ndarray:
@@ -137,7 +124,7 @@ def custom_frame(
     geoms, props, codes = layer_features(session, found.id)
     frame = pd.DataFrame.from_records(props) if props else pd.DataFrame()
     frame["district_code"] = codes
-    gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
     if filters is not None and filters.districts:
         gdf = gdf.loc[gdf["district_code"].isin(filters.districts)]
     return gdf.reset_index(drop=True)
@@ -161,10 +148,10 @@ def write_export(gdf: gpd.GeoDataFrame, fmt: str, path: Path, layer_name: str = 
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fmt == "csv":
-        table = neutralise(_table(gdf))
+        table = safe_frame(_table(gdf))
         table.to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
     elif fmt == "xlsx":
-        _write_xlsx(neutralise(_table(gdf)), path, layer_name)
+        _write_xlsx(safe_frame(_table(gdf)), path, layer_name)
     else:
         out = gdf.copy()
         for column in out.columns:
@@ -206,9 +193,7 @@ def _xlsx_value(value: object) -> object:
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        value = "'" + value
-    return value
+    return safe_cell(value)
 
 
 def export_layer(

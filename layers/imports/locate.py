@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.crs import to_wgs84
+from geodata.crs import BNG, WGS84, to_wgs84
 from geodata.gridref import parse_gridrefs
 from geodata.postcodes import PostcodeIndex
 from layers.imports.readers import RawTable
@@ -390,18 +390,18 @@ def _from_wkt(frame: pd.DataFrame, column: str, problems: Problems) -> Located:
 def _guess_crs(geoms: np.ndarray, hints: list[str], what: str) -> str:
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     if not present.any():
-        return "EPSG:4326"
+        return WGS84
     xmin, ymin, xmax, ymax = shapely.total_bounds(geoms[present])
     if xmin >= -180 and xmax <= 180 and ymin >= -90 and ymax <= 90:
         hints.append(
             f"{what} has no coordinate system; its values look like degrees, so WGS84 was assumed."
         )
-        return "EPSG:4326"
+        return WGS84
     hints.append(
         f"{what} has no coordinate system; its values look like metres, so British National Grid "
         "(EPSG:27700) was assumed."
     )
-    return "EPSG:27700"
+    return BNG
 
 
 def _from_geometry(
@@ -416,7 +416,7 @@ def _from_geometry(
     crs = table.crs or _guess_crs(geoms, hints, "The file")
     series = gpd.GeoSeries(np.where(missing | skip, None, geoms), crs=crs)
     if series.crs is not None and series.crs.to_epsg() != 4326:
-        series = series.to_crs("EPSG:4326")
+        series = series.to_crs(WGS84)
     wgs = np.asarray(series.array, dtype=object)
     present = ~shapely.is_missing(wgs)
     points = present & (shapely.get_type_id(wgs) == 0)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from layers.core.clock import localize_naive
 from layers.core.kinds import ADVERTS, KINDS, TIPOFFS, Field, Kind
 from layers.core.phones import hash_phones
 from layers.imports.locate import LOCATION_ROLES, normalise_name
@@ -218,9 +219,7 @@ def parse_datetimes(values: pd.Series, text: pd.Series | None = None) -> pd.Seri
     ):
         parsed = pd.to_datetime(values, errors="coerce")
         if parsed.dt.tz is None:
-            parsed = parsed.dt.tz_localize(
-                "Europe/London", ambiguous="NaT", nonexistent="shift_forward"
-            )
+            parsed = localize_naive(parsed)
         return parsed.dt.tz_convert("UTC")
     text = _text(values) if text is None else text
     fast = _iso_fast_path(text)
@@ -244,7 +243,7 @@ def parse_datetimes(values: pd.Series, text: pd.Series | None = None) -> pd.Seri
                 naive_text[todo], errors="coerce", format="mixed", dayfirst=True
             )
         naive = pd.to_datetime(naive, errors="coerce")
-        local = naive.dt.tz_localize("Europe/London", ambiguous="NaT", nonexistent="shift_forward")
+        local = localize_naive(naive)
         out[naive.index] = local.dt.tz_convert("UTC")
     return out
 
@@ -262,9 +261,7 @@ def _iso_fast_path(text: pd.Series) -> pd.Series | None:
     if parsed.isna().sum() != text.isna().sum():
         return None
     if parsed.dt.tz is None:
-        parsed = parsed.dt.tz_localize(
-            "Europe/London", ambiguous="NaT", nonexistent="shift_forward"
-        )
+        parsed = localize_naive(parsed)
     return parsed.dt.tz_convert("UTC")
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geodata.crs import WGS84
 from layers.imports.kml import parse_kml
 from layers.imports.safety import (
     ImportRefused,
@@ -346,7 +347,7 @@ def _read_shapefile_zip(staged: Staged, max_bytes: int) -> RawTable:
 def _kml_table(data: bytes, file_name: str) -> RawTable:
     frame, geometry = parse_kml(data, file_name)
     rows = np.arange(1, len(frame) + 1, dtype=np.int64)
-    return RawTable(frame=frame, rows=rows, row_label="feature", geometry=geometry, crs="EPSG:4326")
+    return RawTable(frame=frame, rows=rows, row_label="feature", geometry=geometry, crs=WGS84)
 
 
 def _read_kml(staged: Staged, _max_bytes: int) -> RawTable:

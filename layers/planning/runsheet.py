@@ -18,11 +18,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from layers.core.locations import NotFound
 from layers.core.status import STATUS_LABELS
+from layers.documents.html import marked_page
+from layers.documents.pdf import MarkedPdf, latin1
+from layers.exports.cells import safe_header, safe_text
 from layers.planning.candidates import candidate_frame
 from layers.planning.models import Team
 from layers.planning.routing import ROAD_FACTOR
@@ -197,17 +199,12 @@ def build_runsheet(session: Session, team_id: int, day: dt.date, marking: str) -
 
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;margin:16px;color:#111}
-.marking{background:#111;color:#fff;text-align:center;font-weight:bold;padding:4px;letter-spacing:1px}
 h1{font-size:20px;margin:12px 0 4px} p.summary{margin:0 0 12px}
 table{border-collapse:collapse;width:100%;font-size:12px}
 th,td{border:1px solid #555;padding:4px;vertical-align:top;text-align:left}
 th{background:#ddd} td.safety{font-weight:bold}
-@media print{.no-print{display:none} body{margin:32px 0}
- .marking{position:fixed;left:0;right:0;-webkit-print-color-adjust:exact;print-color-adjust:exact}
- .marking-top{top:0} .marking-bottom{bottom:0}
- thead{display:table-header-group} tr{page-break-inside:avoid}}
+@media print{thead{display:table-header-group} tr{page-break-inside:avoid}}
 """
-"""Printing repeats the fixed markings on every page; no script (the app's CSP allows none)."""
 
 
 def runsheet_html(sheet: RunSheet) -> str:
@@ -224,16 +221,13 @@ def runsheet_html(sheet: RunSheet) -> str:
         for r in sheet.rows
     )
     empty = "" if sheet.rows else '<p class="muted">No stops planned.</p>'
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{esc(sheet.marking)} - {esc(sheet.title)}</title><style>{_CSS}</style></head>"
-        f"<body><div class='marking marking-top'>{esc(sheet.marking)}</div>"
+    content = (
         f"<h1>{esc(sheet.title)}</h1><p class='summary'>{esc(sheet.summary())}</p>"
         "<p class='no-print'>Print with the browser (Ctrl+P): the marking repeats on each page.</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{empty}"
         f"<p>Generated {sheet.generated_at:%d %b %Y %H:%M} UTC</p>"
-        f"<div class='marking marking-bottom'>{esc(sheet.marking)}</div></body></html>"
     )
+    return marked_page(sheet.marking, sheet.title, content, css=_CSS)
 
 
 def runsheet_csv(sheet: RunSheet) -> str:
@@ -241,42 +235,12 @@ def runsheet_csv(sheet: RunSheet) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([sheet.marking])
-    writer.writerow([sheet.title])
-    writer.writerow(CSV_HEADER)
+    writer.writerow([safe_text(sheet.title)])
+    writer.writerow(safe_header(CSV_HEADER))
     for r in sheet.rows:
-        writer.writerow([_csv_safe(v) for v in r.values()])
+        writer.writerow([safe_text(v) for v in r.values()])
     writer.writerow([sheet.marking])
     return buffer.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in free text (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-def _latin1(value: str) -> str:
-    """fpdf2's core fonts are Latin-1: map common typography, replace anything else."""
-    table = {"·": "-", "–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "..."}
-    for a, b in table.items():
-        value = value.replace(a, b)
-    return value.encode("latin-1", "replace").decode("latin-1")
-
-
-class _MarkedPDF(FPDF):
-    """A landscape A4 PDF with the protective marking in the header and footer of every page."""
-
-    def __init__(self, marking: str) -> None:
-        super().__init__(orientation="L", unit="mm", format="A4")
-        self.marking = _latin1(marking)
-
-    def header(self) -> None:
-        self.set_font("Helvetica", "B", 11)
-        self.cell(0, 7, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("Helvetica", "B", 11)
-        self.cell(0, 7, f"{self.marking}   (page {self.page_no()})", align="C")
 
 
 _PDF_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -293,13 +257,12 @@ _PDF_COLUMNS: tuple[tuple[str, float], ...] = (
 
 def runsheet_pdf(sheet: RunSheet) -> bytes:
     """The run sheet as a PDF (A4 landscape, marking on every page)."""
-    pdf = _MarkedPDF(sheet.marking)
-    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf = MarkedPdf(sheet.marking, sheet.title)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, _latin1(sheet.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, latin1(sheet.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(0, 5, _latin1(sheet.summary()), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, latin1(sheet.summary()), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     widths = [w for _, w in _PDF_COLUMNS]
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=4.5) as table:
@@ -320,7 +283,7 @@ def runsheet_pdf(sheet: RunSheet) -> bytes:
                 r.safety,
                 r.status,
             ):
-                row.cell(_latin1(value))
+                row.cell(latin1(value))
     if not sheet.rows:
         pdf.cell(0, 8, "No stops planned.")
     return bytes(pdf.output())

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from layers.audit import processing_log
+from layers.core.errors import Conflict, RuleError
 from layers.core.locations import NotFound, advance_version, change_status, conflict
 from layers.core.models import HistoryEntry, Location, utcnow
 from layers.core.status import DONE_STATUSES, PLANNED, UNPLANNED, check_transition
@@ -41,12 +42,12 @@ PLAN_ACTION = "plan"
 MOVABLE_STATUSES = frozenset({PLANNED})
 
 
-class PlanError(ValueError):
+class PlanError(RuleError):
     """A plan change that cannot be made, with the reason in a commander's words."""
 
 
 @dataclass
-class PlanConflict(Exception):
+class PlanConflict(Conflict):
     """A plan change based on an assignment version a colleague has already changed."""
 
     assignment_id: int

@@ -14,7 +14,8 @@ import pytest
 from openpyxl import load_workbook
 
 from layers.core.queries import Filters
-from layers.exports.files import ExportError, export_layer, neutralise
+from layers.exports.cells import safe_frame
+from layers.exports.files import ExportError, export_layer
 from layers.imports import ImportResult
 from layers.services import Services
 from tests.imports.conftest import BLACKPOOL, PRESTON, WARDS
@@ -31,7 +32,7 @@ PREMISES = (
 
 def test_exp001_neutralise_formula_cells() -> None:
     frame = pd.DataFrame({"a": ["=1+1", "+1", "-1", "@x", "\tx", "\rx", "ok", None], "n": range(8)})
-    out = neutralise(frame)
+    out = safe_frame(frame)
     assert out["a"].tolist()[:7] == ["'=1+1", "'+1", "'-1", "'@x", "'\tx", "'\rx", "ok"]
     assert out["n"].tolist() == list(range(8))
 

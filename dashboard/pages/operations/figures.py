@@ -21,6 +21,7 @@ from dash import Patch
 from dashboard.components.maps import KIND_COLOURS, KIND_SIZES, STATUS_COLOURS, base_figure, typed
 from dashboard.pages.operations.view import POINTS, LayerView
 from geodata.crs import to_wgs84
+from layers.core.clock import LONDON
 from layers.core.kinds import KIND_NAMES, KINDS
 from layers.core.queries import codes_for
 from layers.core.status import STATUS_LABELS, STATUSES
@@ -103,7 +104,7 @@ def hover_text(frame: pd.DataFrame, rows: np.ndarray, kind: str) -> list[str]:
             + sub["grade_handling"].astype("string").fillna("?")
             + " · "
             + sub["observed_at"]
-            .dt.tz_convert("Europe/London")
+            .dt.tz_convert(LONDON)
             .dt.strftime("%a %d %b %H:%M")
             .fillna("")
         )
@@ -113,7 +114,7 @@ def hover_text(frame: pd.DataFrame, rows: np.ndarray, kind: str) -> list[str]:
             + sub["site"].astype("string").fillna("")
             + "<br>"
             + sub["observed_at"]
-            .dt.tz_convert("Europe/London")
+            .dt.tz_convert(LONDON)
             .dt.strftime("%a %d %b %H:%M")
             .fillna("")
             + " · ±"

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.pages.operations.ids import Ids
+from layers.core.clock import LONDON
 from layers.core.kinds import KINDS
 from layers.core.status import OUTCOMES, RESULT_FIELDS, STATUS_LABELS, VISITED, next_statuses
 
@@ -19,7 +20,7 @@ def _fmt(value: Any) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "—"
     if isinstance(value, dt.datetime):
-        return pd.Timestamp(value).tz_convert("Europe/London").strftime("%a %d %b %Y %H:%M")
+        return pd.Timestamp(value).tz_convert(LONDON).strftime("%a %d %b %Y %H:%M")
     return str(value)
 
 

@@ -1,0 +1,32 @@
+"""The domain's error families, so every front end (HTTP, Dash, CLI) maps them the same way.
+
+- :class:`NotFound`: the record does not exist (HTTP 404).
+- :class:`Conflict`: a change was based on a version a colleague has already changed (409); it
+  says who changed what, so the user can decide.
+- :class:`RuleError`: a change the rules refuse, e.g. a status transition or a plan change that
+  cannot be made (422). A plain ``ValueError`` is input that is malformed (400).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class NotFound(LookupError):
+    """No record with that id."""
+
+
+class Conflict(Exception):
+    """Base of every optimistic-version conflict: subclasses say who changed what."""
+
+    def message(self) -> str:
+        """What happened, in the user's words."""
+        raise NotImplementedError
+
+    def as_dict(self) -> dict[str, Any]:
+        """The conflict as a JSON body."""
+        raise NotImplementedError
+
+
+class RuleError(ValueError):
+    """Input that is well formed but refused by a rule of the operation."""
