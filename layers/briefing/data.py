@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +23,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from layers.briefing.redaction import assert_redacted, redact_frame
+from layers.cache import BRIEFINGS
 from layers.core.clock import LONDON, local_days, utc_bounds
 from layers.core.db import Database
 from layers.core.models import HistoryEntry
@@ -193,11 +193,6 @@ def _district_names(districts: pd.DataFrame | None) -> dict[str, str]:
     return dict(zip(districts["code"], districts["name"], strict=False))
 
 
-_CACHE: dict[tuple[object, ...], Briefing] = {}
-_CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 8
-
-
 def cached_briefing(
     db: Database, options: BriefingOptions, districts: pd.DataFrame | None = None
 ) -> Briefing:
@@ -215,15 +210,8 @@ def cached_briefing(
         at.strftime("%Y-%m-%dT%H:%M"),
         tuple(districts["code"]) if districts is not None and not districts.empty else (),
     )
-    with _CACHE_LOCK:
-        hit = _CACHE.get(key)
-    if hit is not None:
-        return hit
-    briefing = build_briefing(db, options, districts)
-    with _CACHE_LOCK:
-        _CACHE[key] = briefing
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
+    briefing = BRIEFINGS.get_or_build(key, lambda: build_briefing(db, options, districts))
+    assert isinstance(briefing, Briefing)
     return briefing
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,6 +18,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from layers.cache import FRAMES
 from layers.core.clock import LONDON
 from layers.core.db import Database
 from layers.core.kinds import KIND_NAMES, SENSITIVE_COLUMNS
@@ -104,29 +104,21 @@ def read_frame(session: Session) -> pd.DataFrame:
     return frame
 
 
-@dataclass
-class _Cached:
-    revision: int = -1
-    frame: pd.DataFrame | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-_frames: dict[str, _Cached] = {}
-_frames_lock = threading.Lock()
-
-
 def current_frame(db: Database) -> tuple[int, pd.DataFrame]:
-    """The map frame for the database's current revision (re-read only when it moved)."""
-    with _frames_lock:
-        cached = _frames.setdefault(db.url, _Cached())
+    """The map frame for the database's current revision (re-read only when it moved).
+
+    Cached in :data:`layers.cache.FRAMES` under ``(url, revision)``: a write in any worker moves
+    the revision, so no worker serves a frame older than the data.
+    """
     revision = db.revision()
-    with cached.lock:
-        if cached.frame is None or cached.revision != revision:
-            with db.read() as session:
-                revision = db.revision()
-                cached.frame = read_frame(session)
-                cached.revision = revision
-        return cached.revision, cached.frame
+
+    def build() -> pd.DataFrame:
+        with db.read() as session:
+            return read_frame(session)
+
+    frame = FRAMES.get_or_build((db.url, revision), build)
+    assert isinstance(frame, pd.DataFrame)
+    return revision, frame
 
 
 @dataclass(frozen=True)
