@@ -18,6 +18,7 @@ $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 venv: $(VENV)/.installed
@@ -30,7 +31,8 @@ run: venv
 
 test: venv
 	$(PY) -m ruff check .
-	$(PY) -m bandit -q -r app.py config.py dashboard layers geodata
+	$(PY) -m mypy
+	$(PY) -m bandit -q -r app.py config.py cli dashboard layers geodata
 	$(PY) -m pytest -q
 
 audit: venv

@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ class Config:
     testing: bool = False
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Config:
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
         """Build the configuration from ``env`` (default ``os.environ``) plus overrides."""
         env = os.environ if env is None else env
         instance_dir = Path(env.get("OPSMAP_INSTANCE", str(ROOT / "instance"))).resolve()

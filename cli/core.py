@@ -7,6 +7,8 @@ import datetime as dt
 import logging
 import sys
 
+from flask import Flask
+
 from config import Config
 from geodata.boundaries import BoundaryError
 from geodata.postcodes import postcode_index_status
@@ -20,15 +22,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the core commands to the CLI."""
     run = sub.add_parser("run", help="serve the dashboard (gunicorn, OPSMAP_HOST/OPSMAP_PORT)")
     run.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
-    run.set_defaults(handler=cmd_run)
+    run.set_defaults(handler=cmd_run, needs_schema=False)
 
     check = sub.add_parser("check", help="validate configuration: boundaries, database, postcodes")
-    check.set_defaults(handler=cmd_check)
+    check.set_defaults(handler=cmd_check, needs_schema=False)
 
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="create or upgrade the schema (Alembic)")
-    upgrade.set_defaults(handler=cmd_db_upgrade)
+    upgrade.set_defaults(handler=cmd_db_upgrade, needs_schema=False)
 
     demo = sub.add_parser("seed-demo", help="load the synthetic demo week of action")
     demo.add_argument(
@@ -47,7 +49,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = Config.from_env()
 
-    class _Server(BaseApplication):  # type: ignore[misc]
+    class _Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{config.host}:{config.port}")
             self.cfg.set("workers", args.workers)
@@ -55,7 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             self.cfg.set("timeout", 120)
             self.cfg.set("accesslog", "-")
 
-        def load(self):  # type: ignore[no-untyped-def]
+        def load(self) -> Flask:
             from app import create_app
 
             return create_app(config)

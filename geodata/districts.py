@@ -17,7 +17,7 @@ import shapely
 from numpy.typing import ArrayLike
 
 from geodata.boundaries import DISTRICT_BY_CODE, OUTSIDE
-from geodata.crs import WGS84, to_wgs84
+from geodata.crs import WGS84
 
 logger = logging.getLogger(__name__)
 
@@ -155,11 +155,6 @@ class DistrictIndex:
         """``(district_code, division)`` object arrays of str; ``"outside"`` for both outside."""
         idx = self.assign(lon, lat)
         return self.codes(idx), self.divisions(idx)
-
-    def district_of_bng(self, easting: ArrayLike, northing: ArrayLike) -> np.ndarray:
-        """District codes of British National Grid points (``"outside"`` when outside)."""
-        lon, lat = to_wgs84(easting, northing)
-        return self.codes(self.assign(lon, lat))
 
 
 def _exact(polygons: np.ndarray, bounds: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:

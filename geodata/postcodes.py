@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ INDEX_VERSION = 1
 KEY_DTYPE = "S7"
 _COLUMNS = ["postcode", "quality", "easting", "northing"]
 
-PostcodeInput = Sequence[str | None] | np.ndarray | pd.Series
+PostcodeInput: TypeAlias = Sequence[str | None] | np.ndarray | pd.Series
 
 
 class PostcodeIndexError(Exception):
@@ -185,20 +186,6 @@ class GeocodeResult:
 
     def __len__(self) -> int:
         return len(self.postcode)
-
-    def to_frame(self) -> pd.DataFrame:
-        """The result as a DataFrame (one row per input postcode)."""
-        return pd.DataFrame(
-            {
-                "postcode": self.postcode,
-                "found": self.found,
-                "easting": self.easting,
-                "northing": self.northing,
-                "lon": self.lon,
-                "lat": self.lat,
-                "quality": self.quality,
-            }
-        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -390,7 +377,7 @@ class PostcodeIndex:
         hi = np.searchsorted(self.keys, np.array(prefix + b"\xff", dtype="S8"))
         keys = self.keys[lo:hi]
         exact = np.char.str_len(keys) == len(prefix) + 3
-        sel = np.arange(lo, hi)[exact]
+        sel = np.arange(int(lo), int(hi))[exact]
         text = pd.Series(self.keys[sel].astype("U7"), dtype="string")
         return pd.DataFrame(
             {

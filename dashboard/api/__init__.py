@@ -1,1 +1,18 @@
-"""dashboard/api."""
+"""The JSON API: one blueprint per capability, one error helper (:mod:`.errors`).
+
+:func:`blueprints` lists them for ``create_app``; add a capability's blueprint here.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+
+def BLUEPRINTS() -> list[Blueprint]:
+    """Every API blueprint, imported when the app is built (not when the package is)."""
+    from dashboard.api.briefing import briefing_blueprint
+    from dashboard.api.core import api_blueprint
+    from dashboard.api.imports import imports_api
+    from dashboard.api.planning import planning_api
+
+    return [api_blueprint, planning_api, briefing_blueprint, imports_api]

@@ -12,12 +12,13 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, update
+from sqlalchemy import Connection, Engine, create_engine, event, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,11 +30,20 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_BUSY_MS = 30_000
 
 
+def driver_connection(connection: Connection) -> Any:
+    """The DBAPI connection under a SQLAlchemy connection, for the bulk paths (COPY, raw cursor
+    reads) that are several times faster than going through SQLAlchemy row objects."""
+    dbapi = connection.connection.driver_connection
+    if dbapi is None:
+        raise RuntimeError("the database connection is closed")
+    return dbapi
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys and immediate write transactions for SQLite connections."""
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves below
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -43,7 +53,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         mode = "IMMEDIATE" if conn.get_execution_options().get("opsmap_write") else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
 

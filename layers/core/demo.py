@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from geodata.crs import to_wgs84
@@ -285,7 +286,7 @@ def seed_demo(
 
 
 def _progress(
-    session: Session, premises_ids: list[int], week_start: dt.date, today: dt.date
+    session: Session, premises_ids: Sequence[int], week_start: dt.date, today: dt.date
 ) -> None:
     """Give the week some history: a third of premises planned, some visited and closed.
 
@@ -340,7 +341,7 @@ def _progress(
         session.execute(insert(HistoryEntry), entries)
     for pid, (status, outcome, results, version) in updates.items():
         session.execute(
-            Location.__table__.update()
+            update(Location)
             .where(Location.id == pid)
             .values(status=status, outcome=outcome, outcome_detail=results, version=version)
         )

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from geodata.crs import to_bng
 from geodata.districts import DistrictIndex
+from layers.core.db import driver_connection
 from layers.core.errors import Conflict, NotFound
 from layers.core.kinds import KIND_NAMES
 from layers.core.models import HistoryEntry, Location, utcnow
@@ -130,8 +131,9 @@ def _sqlite_column(series: pd.Series) -> list[Any]:
             return _sqlite_column(pd.to_datetime(series, utc=True))
     if isinstance(series.dtype, np.dtype) and series.dtype.kind in "fiub":
         return series.to_numpy().tolist()  # SQLite stores a NaN float as NULL
-    values = series.to_numpy(dtype=object)
-    return np.where(series.isna().to_numpy(dtype=bool), None, values).tolist()
+    values = series.to_numpy(dtype=object).copy()
+    values[series.isna().to_numpy(dtype=bool)] = None
+    return list(values.tolist())
 
 
 REBUILD_INDEXES_FROM = 50_000
@@ -152,7 +154,7 @@ def _executemany_sqlite(conn: Connection, records: pd.DataFrame, chunk: int = 10
     # Column names come from the Location table (``LOCATION_COLUMNS``), never from the file.
     names, marks = ", ".join(columns), ", ".join("?" for _ in columns)
     sql = f"INSERT INTO locations ({names}) VALUES ({marks})"  # nosec B608
-    raw = conn.connection.driver_connection
+    raw = driver_connection(conn)
     cursor = raw.cursor()
     try:
         cache = cursor.execute("PRAGMA cache_size").fetchone()[0]
@@ -193,7 +195,7 @@ def _copy_postgres(conn: Connection, records: pd.DataFrame, chunk: int = 200_000
     ``to_csv``'s ``date_format`` calls ``strftime`` per cell, which costs more than the COPY.
     """
     columns = list(records.columns)
-    raw = conn.connection.driver_connection
+    raw = driver_connection(conn)
     cols = ", ".join(f'"{c}"' for c in columns)
     with (
         raw.cursor() as cur,

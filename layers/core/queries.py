@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from layers.cache import FRAMES
 from layers.core.clock import LONDON
-from layers.core.db import Database
+from layers.core.db import Database, driver_connection
 from layers.core.kinds import KIND_NAMES, SENSITIVE_COLUMNS
 from layers.core.models import HistoryEntry, Location
 from layers.core.status import STATUSES
@@ -78,7 +78,7 @@ def read_frame(session: Session) -> pd.DataFrame:
     thousands of rows this is several times faster than ORM rows or ``read_sql``. A ``day``
     column (local calendar day, as days since 1970) makes the day filter an integer compare.
     """
-    cursor = session.connection().connection.driver_connection.cursor()
+    cursor = driver_connection(session.connection()).cursor()
     query = select(*(Location.__table__.c[name] for name in FRAME_COLUMNS)).order_by(Location.id)
     cursor.execute(str(query.compile(dialect=session.get_bind().dialect)))
     rows = cursor.fetchall()
@@ -192,8 +192,8 @@ def filter_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
     premises = category_mask(frame["kind"], ("premises",))
     if filters.days:
         epoch = dt.date(1970, 1, 1)
-        wanted = [(d - epoch).days for d in filters.days]
-        day_ok = frame["day"].isin(wanted).to_numpy(dtype=bool, na_value=False)
+        day_numbers = [(d - epoch).days for d in filters.days]
+        day_ok = frame["day"].isin(day_numbers).to_numpy(dtype=bool, na_value=False)
         mask &= day_ok | premises
     for column, wanted, applies_to in (
         ("premises_type", filters.premises_types, "premises"),

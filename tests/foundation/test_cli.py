@@ -59,6 +59,25 @@ def test_cli002_check_says_what_is_wrong_then_ok(cli_env, tmp_path):
     assert "boundaries: ok, 14 districts" in good.stdout
 
 
+def test_cli005_unmigrated_database_gets_a_sentence_not_a_traceback(cli_env):
+    for args in (("seed-demo",), ("import", "--help"), ("users", "list")):
+        out = run_cli(*args, env=cli_env)
+        if args[-1] == "--help":
+            assert out.returncode == 0
+            continue
+        assert out.returncode == 1
+        assert "Traceback" not in out.stderr
+        assert "db upgrade" in out.stderr and "first" in out.stderr
+
+
+def test_cli006_opsmap_script_is_installed_with_the_same_commands():
+    script = Path(sys.executable).with_name("opsmap")
+    if not script.exists():
+        pytest.fail("the opsmap console script is not installed in the venv (make venv)")
+    out = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "seed-demo" in out.stdout
+
+
 def test_cli003_seed_demo_once_and_only_into_an_empty_store(cli_env):
     assert run_cli("db", "upgrade", env=cli_env).returncode == 0
     first = run_cli("seed-demo", "--if-empty", env=cli_env)

@@ -103,11 +103,6 @@ def test_places_beyond_the_force_are_outside(
     assert district_index.codes(district_index.assign([lon], [lat])).tolist() == [OUTSIDE]
 
 
-def test_district_of_bng_converts_first(district_index: DistrictIndex) -> None:
-    codes = district_index.district_of_bng([354015.0, 383848.0], [429628.0, 398589.0])
-    assert codes.tolist() == ["E07000123", OUTSIDE]  # PR1 2RH Preston, M1 1AD Manchester
-
-
 def test_many_random_points_match_geopandas(
     district_index: DistrictIndex, boundaries: gpd.GeoDataFrame
 ) -> None:

@@ -107,7 +107,7 @@ def test_lookup_finds_known_and_reports_unknown(tiny_source: Path) -> None:
     assert np.isnan(res.lon[1:4]).all()
     assert res.lat[0] == pytest.approx(53.760965, abs=1e-5)
     assert res.quality.tolist() == [10, 0, 0, 0, 10]
-    assert len(res.to_frame()) == 5
+    assert len(res.postcode) == 5
 
 
 def test_lookup_of_nothing(tiny_source: Path) -> None:
