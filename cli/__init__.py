@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from geodata.boundaries import BoundaryError
+    from geodata.force import BoundaryError
     from geodata.postcodes import PostcodeIndexError
 
     if getattr(args, "needs_schema", True) and (problem := schema_problem()):

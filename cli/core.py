@@ -10,7 +10,7 @@ import sys
 from flask import Flask
 
 from config import Config
-from geodata.boundaries import BoundaryError
+from geodata.force import BoundaryError
 from geodata.postcodes import postcode_index_status
 from layers.core.demo import has_data, monday_of, seed_demo
 from layers.services import Services

@@ -16,8 +16,8 @@ import numpy as np
 import shapely
 from numpy.typing import ArrayLike
 
-from geodata.boundaries import DISTRICT_BY_CODE, OUTSIDE
 from geodata.crs import WGS84
+from geodata.force import DISTRICT_BY_CODE, OUTSIDE
 
 logger = logging.getLogger(__name__)
 

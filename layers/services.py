@@ -14,7 +14,8 @@ from functools import cached_property
 import geopandas as gpd
 
 from config import Config
-from geodata.boundaries import DEFAULT_ONS_URL, load_boundaries_cached
+from geodata.boundaries import load_boundaries_cached
+from geodata.boundary_download import DEFAULT_ONS_URL
 from geodata.districts import DistrictIndex
 from geodata.postcodes import PostcodeIndex
 from layers.core.db import Database

@@ -23,7 +23,7 @@ import shapely
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from geodata.boundaries import OUTSIDE
+from geodata.force import OUTSIDE
 from layers.audit import processing_log
 from layers.core.kinds import ADVERTS, KINDS, PREMISES, TIPOFFS
 from layers.core.locations import insert_locations, place

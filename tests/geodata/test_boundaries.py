@@ -15,17 +15,11 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon
 
-from geodata.boundaries import (
-    DISTRICTS,
-    DIVISIONS,
-    BoundaryError,
-    download_boundaries,
-    load_boundaries,
-    load_boundaries_cached,
-    read_boundaries,
-    validate_boundaries,
-)
+from geodata.boundaries import load_boundaries, load_boundaries_cached, read_boundaries
+from geodata.boundary_checks import validate_boundaries
+from geodata.boundary_download import download_boundaries
 from geodata.crs import to_bng_gdf
+from geodata.force import DISTRICTS, DIVISIONS, BoundaryError
 
 EXPECTED_DIVISIONS = {
     "Blackpool": "West", "Fylde": "West", "Wyre": "West", "Lancaster": "West",

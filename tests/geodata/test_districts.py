@@ -6,8 +6,8 @@ import geopandas as gpd
 import numpy as np
 import pytest
 
-from geodata.boundaries import OUTSIDE
 from geodata.districts import OUTSIDE_NAME, DistrictIndex
+from geodata.force import OUTSIDE
 
 
 @pytest.fixture

@@ -10,15 +10,10 @@ import pandas as pd
 import pytest
 
 from geodata import postcodes as pc
-from geodata.boundaries import OUTSIDE
 from geodata.districts import DistrictIndex
-from geodata.postcodes import (
-    INDEX_FILE,
-    PostcodeIndex,
-    PostcodeIndexError,
-    normalise_postcodes,
-    postcode_index_status,
-)
+from geodata.force import OUTSIDE
+from geodata.postcode_text import normalise_postcodes
+from geodata.postcodes import INDEX_FILE, PostcodeIndex, PostcodeIndexError, postcode_index_status
 
 # --- normalising -------------------------------------------------------------------------
 
