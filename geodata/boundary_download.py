@@ -115,7 +115,8 @@ def download_boundaries(
     logger.info("downloading district boundaries from %s", url)
     data = _fetch(full_url, timeout, max_bytes)
     valid = _validated_answer(data, url, code_field)
-    _write_atomically(valid, Path(dest))
+    dest = Path(dest)
+    _write_atomically(valid, dest)
     logger.info("saved %d district boundaries to %s", len(valid), dest)
     return dest
 

@@ -15,7 +15,6 @@ import geopandas as gpd
 
 from config import Config
 from geodata.boundaries import load_boundaries_cached
-from geodata.boundary_download import DEFAULT_ONS_URL
 from geodata.districts import DistrictIndex
 from geodata.postcodes import PostcodeIndex
 from layers.core.db import Database
@@ -35,11 +34,16 @@ class Services:
 
     @cached_property
     def boundaries(self) -> gpd.GeoDataFrame:
-        """The 14 validated district boundaries (EPSG:4326)."""
+        """The 14 validated district boundaries (WGS84).
+
+        Offline by default: boundaries come from ``OPSMAP_BOUNDARIES`` or the cache, and are
+        downloaded only when an administrator sets ``OPSMAP_BOUNDARIES_URL`` (for example to
+        :data:`geodata.boundary_download.DEFAULT_ONS_URL`).
+        """
         return load_boundaries_cached(
             self.config.boundaries_path,
             self.config.cache_dir,
-            self.config.boundaries_url or DEFAULT_ONS_URL,
+            self.config.boundaries_url,
         )
 
     @cached_property

@@ -122,3 +122,26 @@ def test_fnd007_summary_and_geojson_contract(services, add_locations):
     props = fc["features"][0]["properties"]
     assert {"id", "kind", "district_code", "status", "version"} <= set(props)
     assert fc["features"][0]["geometry"]["coordinates"] == pytest.approx(list(PRESTON))
+
+
+def test_sto090_no_boundary_download_unless_an_administrator_configures_one(
+    tmp_path, monkeypatch
+) -> None:
+    """Offline by default: with no file and no cache, nothing is fetched; the error says how."""
+    import socket
+
+    from config import Config
+    from geodata.force import BoundaryError
+
+    config = Config.from_env({
+        "OPSMAP_INSTANCE": str(tmp_path / "instance"),
+        "OPSMAP_CACHE_DIR": str(tmp_path / "empty-cache"),
+        "OPSMAP_SECRET_KEY": "k" * 32,
+        "OPSMAP_PHONE_KEY": "p" * 32,
+    })
+    opened: list[object] = []
+    real = socket.socket.connect
+    monkeypatch.setattr(socket.socket, "connect", lambda s, a: opened.append(a) or real(s, a))
+    with pytest.raises(BoundaryError, match="downloading is not allowed"):
+        _ = Services(config).boundaries
+    assert opened == []
