@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 
-def BLUEPRINTS() -> list[Blueprint]:
+def blueprints() -> list[Blueprint]:
     """Every API blueprint, imported when the app is built (not when the package is)."""
     from dashboard.api.briefing import briefing_blueprint
     from dashboard.api.core import api_blueprint
