@@ -30,6 +30,7 @@ run: venv
 	$(PY) app.py run
 
 test: venv
+	$(PY) -m pip check
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m bandit -q -r app.py config.py cli dashboard layers geodata

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from config import Config
 from layers import accounts
+from layers.accounts.single_sign_on import OidcSettings
 from layers.core.db import Database
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,11 @@ def _db() -> Database:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``users`` and ``tokens`` to the CLI."""
+    _register_users(sub)
+    _register_tokens(sub)
+
+
+def _register_users(sub: argparse._SubParsersAction) -> None:
     users = sub.add_parser("users", help="user accounts (add, list, disable, bootstrap, demo)")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="add a user (password from a prompt or stdin)")
@@ -37,12 +43,22 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="read the password from the first line of stdin")
     add.set_defaults(handler=cmd_users_add)
     users_sub.add_parser("list", help="list users").set_defaults(handler=cmd_users_list)
-    disable = users_sub.add_parser("disable", help="disable a user and end their sessions")
-    disable.add_argument("name")
-    disable.set_defaults(handler=cmd_users_disable)
-    enable = users_sub.add_parser("enable", help="re-enable a user and clear a lockout")
-    enable.add_argument("name")
-    enable.set_defaults(handler=cmd_users_enable)
+    by_name: tuple[tuple[str, str, Callable[[argparse.Namespace], int]], ...] = (
+        ("disable", "disable a user: end their sessions, revoke their API tokens",
+         cmd_users_disable),
+        ("enable", "re-enable a user (their old API tokens stay revoked)", cmd_users_enable),
+        ("unlock", "let a user sign in again at once after failed attempts", cmd_users_unlock),
+        ("unlink", "remove a user's single sign-on link", cmd_users_unlink),
+    )
+    for command, help_text, handler in by_name:
+        parser = users_sub.add_parser(command, help=help_text)
+        parser.add_argument("name")
+        parser.set_defaults(handler=handler)
+    link = users_sub.add_parser("link", help="link a user to a single sign-on subject (sub)")
+    link.add_argument("name")
+    link.add_argument("subject", help="the person's subject identifier (sub) at the provider")
+    link.add_argument("--issuer", default=None, help="the provider (default: OPSMAP_OIDC_ISSUER)")
+    link.set_defaults(handler=cmd_users_link)
     role = users_sub.add_parser("role", help="change a user's role")
     role.add_argument("name")
     role.add_argument("role", choices=accounts.ROLES)
@@ -59,6 +75,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "demo", help="create one demo user per role with random passwords"
     ).set_defaults(handler=cmd_users_demo)
 
+
+def _register_tokens(sub: argparse._SubParsersAction) -> None:
     tokens = sub.add_parser("tokens", help="API tokens for scripts (create, list, revoke)")
     tokens_sub = tokens.add_subparsers(dest="tokens_command", required=True)
     create = tokens_sub.add_parser("create", help="create a token (printed once)")
@@ -82,12 +100,13 @@ def _read_password(from_stdin: bool) -> str:
     return first
 
 
-def _run(action: Callable[[], object]) -> int:
+def _run(action: Callable[[], None]) -> int:
     try:
-        return int(action() or 0)
-    except accounts.AccountError as exc:
+        action()
+    except ValueError as exc:  # AccountError, or single sign-on settings that are incomplete
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    return 0
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
@@ -119,8 +138,8 @@ def cmd_users_disable(args: argparse.Namespace) -> int:
 
     def act() -> None:
         with _db().write(bump=False) as session:
-            accounts.disable_user(session, args.name, by=CLI_ACTOR)
-        print(f"user {args.name} disabled; their sessions have ended")
+            accounts.disable_user(session, args.name)
+        print(f"user {args.name} disabled; their sessions have ended and API tokens are revoked")
 
     return _run(act)
 
@@ -130,8 +149,47 @@ def cmd_users_enable(args: argparse.Namespace) -> int:
 
     def act() -> None:
         with _db().write(bump=False) as session:
-            accounts.enable_user(session, args.name, by=CLI_ACTOR)
+            accounts.enable_user(session, args.name)
         print(f"user {args.name} enabled")
+
+    return _run(act)
+
+
+def cmd_users_unlock(args: argparse.Namespace) -> int:
+    """``users unlock NAME``: clear the sign-in back-off at every address."""
+
+    def act() -> None:
+        with _db().write(bump=False) as session:
+            cleared = accounts.unlock_user(session, args.name)
+        print(f"user {args.name} may sign in again ({cleared} address(es) were waiting)")
+
+    return _run(act)
+
+
+def cmd_users_link(args: argparse.Namespace) -> int:
+    """``users link NAME SUBJECT [--issuer URL]``: bind the account to a provider identity."""
+
+    def act() -> None:
+        issuer = args.issuer
+        if issuer is None:
+            settings = OidcSettings.from_env()
+            if settings is None:
+                raise accounts.AccountError("single sign-on is not configured: give --issuer")
+            issuer = settings.issuer
+        with _db().write(bump=False) as session:
+            accounts.link_subject(session, args.name, issuer, args.subject)
+        print(f"user {args.name} linked to single sign-on subject {args.subject} of {issuer}")
+
+    return _run(act)
+
+
+def cmd_users_unlink(args: argparse.Namespace) -> int:
+    """``users unlink NAME``."""
+
+    def act() -> None:
+        with _db().write(bump=False) as session:
+            accounts.unlink_subject(session, args.name)
+        print(f"user {args.name} is no longer linked to single sign-on")
 
     return _run(act)
 
@@ -141,19 +199,19 @@ def cmd_users_role(args: argparse.Namespace) -> int:
 
     def act() -> None:
         with _db().write(bump=False) as session:
-            accounts.set_role(session, args.name, args.role, by=CLI_ACTOR)
+            accounts.set_role(session, args.name, args.role)
         print(f"user {args.name} now has role {args.role}")
 
     return _run(act)
 
 
 def cmd_users_password(args: argparse.Namespace) -> int:
-    """``users password NAME [--password-stdin]``: also clears a lockout."""
+    """``users password NAME [--password-stdin]``: also clears the sign-in back-off."""
 
     def act() -> None:
         password = _read_password(args.password_stdin)
         with _db().write(bump=False) as session:
-            accounts.set_password(session, args.name, password, by=CLI_ACTOR)
+            accounts.set_password(session, args.name, password)
         print(f"password of {args.name} changed; their sessions have ended")
 
     return _run(act)
@@ -166,7 +224,7 @@ def cmd_users_bootstrap(_args: argparse.Namespace) -> int:
             logger.info("users exist already; nothing to bootstrap")
             return 0
         password = accounts.generate_password()
-        accounts.create_user(session, "admin", accounts.ROLES[0], password, created_by=CLI_ACTOR)
+        accounts.create_user(session, "admin", accounts.ADMIN, password, created_by=CLI_ACTOR)
     print("=" * 64)
     print("First run: created the administrator account. Shown only this once:")
     print("  username: admin")
@@ -225,7 +283,7 @@ def cmd_tokens_revoke(args: argparse.Namespace) -> int:
 
     def act() -> None:
         with _db().write(bump=False) as session:
-            accounts.revoke_token(session, args.id, by=CLI_ACTOR)
+            accounts.revoke_token(session, args.id)
         print(f"token {args.id} revoked")
 
     return _run(act)

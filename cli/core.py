@@ -47,6 +47,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Serve the app with gunicorn (the same server as production)."""
     from gunicorn.app.base import BaseApplication
 
+    from dashboard.serving import post_worker_init
+
     config = Config.from_env()
 
     class _Server(BaseApplication):
@@ -56,6 +58,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             self.cfg.set("threads", 4)
             self.cfg.set("timeout", 120)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("post_worker_init", post_worker_init)
 
         def load(self) -> Flask:
             from app import create_app

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 ADMIN = "admin"
@@ -27,6 +27,13 @@ OPERATIONAL: tuple[str, ...] = (ADMIN, COMMANDER, ANALYST)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+FOREIGN_SITES = frozenset({"cross-site", "same-site"})
+"""``Sec-Fetch-Site`` values of a request another site's page made the browser send.
+
+``same-site`` (a sibling host under the same domain) counts as foreign, as it does for the
+CSRF check on POSTs in :mod:`dashboard.security`.
+"""
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,26 @@ def require(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         return wrapper
 
     return decorate
+
+
+def same_origin_only(view: Callable[P, R]) -> Callable[P, R]:
+    """Decorator for GET downloads logged as disclosures: refuse them when another site asks.
+
+    A foreign page can send a signed-in browser to a download link; the browser would carry the
+    session cookie (``SameSite=Lax`` allows top-level GETs) and the server would log a
+    disclosure the officer never made. Every current browser says where a request came from in
+    ``Sec-Fetch-Site``; OpsMap's own pages send ``same-origin``, a typed or bookmarked address
+    ``none``, and scripts with an API token send nothing, so only foreign pages are refused.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if request.headers.get("Sec-Fetch-Site", "").lower() in FOREIGN_SITES:
+            raise Forbidden("Downloads asked for by another site are refused; open OpsMap itself.")
+        return view(*args, **kwargs)
+
+    wrapper.opsmap_same_origin = True  # type: ignore[attr-defined]
+    return wrapper
 
 
 def page(layout: Callable[..., Any], *roles: str) -> Callable[..., Any]:

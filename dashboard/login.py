@@ -9,9 +9,11 @@ accounts exist or are locked.
 from __future__ import annotations
 
 import logging
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Response, current_app, g, make_response, redirect, request
 from markupsafe import escape
+from werkzeug.wrappers import Response as BaseResponse
 
 from dashboard.access import BRIEFING
 from dashboard.context import services
@@ -62,12 +64,30 @@ def render_error_page(code: int, name: str, message: str) -> Response:
     return _page(name, body, code)
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths, so the sign-in page cannot be an open redirect."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+def _has_control(text: str) -> bool:
+    return any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in text)
+
+
+def safe_next(target: str | None) -> str:
+    r"""``target`` when it is a path on this site, otherwise ``"/"`` (no open redirect).
+
+    Browsers drop tabs and newlines inside a URL, read ``\`` as ``/`` and a leading ``//`` as
+    another host, so ``/\t/evil.example`` would leave as ``//evil.example``. The target is
+    judged as a browser would read it: a control character or a backslash refuses it, and so
+    does a scheme, a host or a leading ``//``, in the target as given or percent-decoded
+    (``/%2f/evil.example``).
+    """
+    if not target:
         return "/"
-    if any(ch in target for ch in "\r\n\\"):
-        return "/"
+    decoded = target
+    for _ in range(3):  # %252f decodes twice; a real path never needs deeper encoding
+        decoded = unquote(decoded)
+    for form in (target, decoded):
+        parts = urlsplit(form)
+        if _has_control(form) or "\\" in form or parts.scheme or parts.netloc:
+            return "/"
+        if not form.startswith("/") or form.startswith("//"):
+            return "/"
     return target
 
 
@@ -102,7 +122,7 @@ def _source() -> str | None:
     return request.remote_addr
 
 
-def set_session_cookie(response: Response, token: str) -> None:
+def set_session_cookie(response: BaseResponse, token: str) -> None:
     """The session cookie: HttpOnly, SameSite=Lax, Secure over TLS, no client-side expiry."""
     response.set_cookie(
         SESSION_COOKIE,
@@ -120,9 +140,9 @@ def home_for(role: str, next_url: str) -> str:
 
 
 @login_blueprint.get("/login")
-def login_form() -> Response:
+def login_form() -> BaseResponse:
     """The sign-in form (already signed-in callers go straight on)."""
-    next_url = _safe_next(request.args.get("next"))
+    next_url = safe_next(request.args.get("next"))
     principal = g.get("principal")
     if principal is not None:
         return redirect(home_for(principal.role, next_url), code=303)
@@ -130,11 +150,11 @@ def login_form() -> Response:
 
 
 @login_blueprint.post("/login")
-def login_submit() -> Response:
+def login_submit() -> BaseResponse:
     """Check the credentials; on success open a new server-side session (never reuse one)."""
     username = request.form.get("username", "")
     password = request.form.get("password", "")
-    next_url = _safe_next(request.form.get("next"))
+    next_url = safe_next(request.form.get("next"))
     svc = services()
     with svc.db.write(bump=False) as session:
         identity = accounts.authenticate(session, username, password, source=_source())
@@ -155,9 +175,27 @@ def login_submit() -> Response:
     return response
 
 
-@login_blueprint.route("/logout", methods=["GET", "POST"])
-def logout() -> Response:
-    """End the server-side session (a copy of the cookie stops working too)."""
+def _sign_out_form() -> str:
+    return (
+        "<form method='post' action='/logout'>"
+        "<button type='submit' id='sign-out'>Sign out</button></form>"
+    )
+
+
+@login_blueprint.get("/logout")
+def logout_form() -> Response:
+    """Ask before signing out: a GET changes nothing, so another site cannot sign anyone out."""
+    if g.get("principal") is None:
+        return _page("Signed out", "<h1>You are signed out</h1><p><a href='/login'>Sign in</a></p>")
+    return _page("Sign out", "<h1>Sign out of OpsMap?</h1>" + _sign_out_form())
+
+
+@login_blueprint.post("/logout")
+def logout() -> BaseResponse:
+    """End the server-side session (a copy of the cookie stops working too).
+
+    Only by POST, which :mod:`dashboard.security` refuses from other sites.
+    """
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         with services().db.write(bump=False) as session:

@@ -1,63 +1,33 @@
 """Optional single sign-on through OpenID Connect, for forces whose identity provider offers it.
 
 Configured only by the environment (``OPSMAP_OIDC_ISSUER``, ``OPSMAP_OIDC_CLIENT_ID``,
-``OPSMAP_OIDC_CLIENT_SECRET``; optionally ``OPSMAP_OIDC_USERNAME_CLAIM``, default
-``preferred_username``). Without them nothing here is active and local accounts are the only
-way in; with them local accounts keep working beside single sign-on.
+``OPSMAP_OIDC_CLIENT_SECRET``; optionally ``OPSMAP_OIDC_USERNAME_CLAIM``, see
+:class:`~layers.accounts.single_sign_on.OidcSettings`). Without them nothing here is active and
+local accounts are the only way in; with them local accounts keep working beside single sign-on.
 
-The identity provider proves *who* someone is; OpsMap still decides *what they may do*. Only
-people an administrator has added (same username) may sign in, with the role OpsMap holds for
-them; on the first single sign-on the account is bound to the provider's subject identifier, so
-a later change of username at the provider cannot take over another account.
+The identity provider proves *who* someone is; OpsMap still decides *what they may do*. Only an
+account bound to the provider's (issuer, ``sub``) opens, with the role OpsMap holds for it; how
+accounts get bound is :mod:`layers.accounts.single_sign_on`'s business.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Blueprint, Flask, Response, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from dashboard.context import services
 from dashboard.login import FAILED_MESSAGE, login_failed_page, set_session_cookie
 from layers import accounts
+from layers.accounts import OidcSettings
 
 logger = logging.getLogger(__name__)
 
 EXTENSION = "opsmap_oidc"
 oidc_blueprint = Blueprint("oidc", __name__)
-
-
-@dataclass(frozen=True)
-class OidcSettings:
-    """Where the identity provider is and how OpsMap is registered with it."""
-
-    issuer: str
-    client_id: str
-    client_secret: str = field(repr=False)
-    username_claim: str = "preferred_username"
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> OidcSettings | None:
-        """The settings, or ``None`` when single sign-on is not configured."""
-        env = os.environ if env is None else env
-        issuer = env.get("OPSMAP_OIDC_ISSUER", "").strip().rstrip("/")
-        client_id = env.get("OPSMAP_OIDC_CLIENT_ID", "").strip()
-        secret = env.get("OPSMAP_OIDC_CLIENT_SECRET", "").strip()
-        if not issuer:
-            return None
-        if not client_id or not secret:
-            raise ValueError(
-                "OPSMAP_OIDC_ISSUER is set: also set OPSMAP_OIDC_CLIENT_ID and "
-                "OPSMAP_OIDC_CLIENT_SECRET (or unset the issuer to use local accounts only)"
-            )
-        claim = env.get("OPSMAP_OIDC_USERNAME_CLAIM", "").strip() or "preferred_username"
-        return cls(issuer, client_id, secret, claim)
-
 
 def init_oidc(server: Flask, settings: OidcSettings | None = None) -> bool:
     """Register the single sign-on routes when configured; returns whether it is enabled."""
@@ -78,20 +48,21 @@ def init_oidc(server: Flask, settings: OidcSettings | None = None) -> bool:
     return True
 
 
-def enabled() -> bool:
-    """Whether this application offers single sign-on (the login page shows a button)."""
-    return EXTENSION in current_app.extensions
+def configured_issuer() -> str | None:
+    """The issuer accounts are linked to (the admin page's "link" needs it), if configured."""
+    entry = current_app.extensions.get(EXTENSION)
+    return entry[1].issuer if entry else None
 
 
 @oidc_blueprint.get("/login/oidc")
-def start() -> Response:
+def start() -> BaseResponse:
     """Send the browser to the identity provider (state and nonce kept in a signed cookie)."""
     oauth, _settings = current_app.extensions[EXTENSION]
     return oauth.idp.authorize_redirect(url_for("oidc.callback", _external=True))
 
 
 @oidc_blueprint.get("/login/oidc/callback")
-def callback() -> Response:
+def callback() -> BaseResponse:
     """Check the provider's answer (state, nonce, ID token signature) and open a session."""
     oauth, settings = current_app.extensions[EXTENSION]
     try:
@@ -100,18 +71,19 @@ def callback() -> Response:
         logger.warning("single sign-on refused: %s", exc)
         return login_failed_page(FAILED_MESSAGE)
     claims = token.get("userinfo") or {}
-    subject = f"{settings.issuer}|{claims.get('sub', '')}"
-    username = str(claims.get(settings.username_claim) or "")
+    sub = str(claims.get("sub") or "")
+    link_value = str(claims.get(settings.link_claim) or "") if settings.link_claim else None
     with services().db.write(bump=False) as session:
-        identity = accounts.oidc_identity(session, subject, username)
+        identity = accounts.sso_identity(session, settings.issuer, sub,
+                                         linked_username=link_value or None)
         cookie = (
             accounts.create_session(session, identity.user_id, source=request.remote_addr)
             if identity is not None
             else None
         )
     if identity is None or cookie is None:
-        logger.warning("single sign-on for %r (%s) has no enabled OpsMap account",
-                       username, subject)
+        logger.warning("single sign-on subject %r of %s has no enabled OpsMap account "
+                       "(an admin can link it)", sub, settings.issuer)
         return login_failed_page(FAILED_MESSAGE)
     logger.info("%s signed in by single sign-on (%s)", identity.username, identity.role)
     response = redirect("/", code=303)

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 from flask import Flask, Response, g, jsonify, redirect, request
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response as BaseResponse
 
 from dashboard.access import Principal
 from dashboard.context import services
@@ -141,7 +142,7 @@ def _unknown_machine_path() -> Response | None:
     return None
 
 
-def _authenticate() -> Response | None:
+def _authenticate() -> BaseResponse | None:
     """``before_request``: put the caller on ``g.principal`` or refuse the request."""
     g.principal = None
     g.auth_method = None
@@ -216,7 +217,6 @@ def _headers(response: Response) -> Response:
     if not request.path.startswith(CACHEABLE_PREFIXES):
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
-    headers.pop("Server", None)
     return response
 
 

@@ -14,6 +14,7 @@ from flask import g
 
 from config import Config
 from dashboard.access import ADMIN, ANALYST, BRIEFING, COMMANDER, Principal
+from dashboard.components.sign_out import sign_out_button
 
 NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Operations map", "/", (ADMIN, COMMANDER, ANALYST)),
@@ -57,7 +58,7 @@ def shell_layout(config: Config) -> Callable[[], html.Div]:
         user = (
             [
                 html.Span(f"{principal.username} ({principal.role})", className="nav-user"),
-                html.A("Sign out", href="/logout", className="nav-link"),
+                sign_out_button("nav-link"),
             ]
             if principal
             else []

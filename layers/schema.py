@@ -3,7 +3,7 @@
 Alembic's environment and the tests import this one module instead of knowing every model file.
 """
 
-from layers import accounts  # noqa: F401
+from layers.accounts import tables as accounts_tables  # noqa: F401
 from layers.audit import processing_log  # noqa: F401
 from layers.core import models  # noqa: F401
 from layers.planning import models as planning_models  # noqa: F401

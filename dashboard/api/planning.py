@@ -13,7 +13,14 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, current_principal, require
+from dashboard.access import (
+    ADMIN,
+    COMMANDER,
+    OPERATIONAL,
+    current_principal,
+    require,
+    same_origin_only,
+)
 from dashboard.api.errors import domain_errors, json_error
 from dashboard.context import services
 from layers.audit import processing_log
@@ -283,6 +290,7 @@ def get_runsheet(team_id: int, day: str, fmt: str) -> Response | tuple[Response,
 
 @planning_api.get("/api/history.csv")
 @require(*OPERATIONAL)
+@same_origin_only
 def get_history_csv() -> Response | tuple[Response, int]:
     """The plan and status history as CSV (``?location=ID`` for one location)."""
     raw = request.args.get("location")

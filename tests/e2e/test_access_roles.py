@@ -52,7 +52,8 @@ def test_e2e_sec001_role_sees_only_its_pages(live_app, browser, role: str) -> No
         wait_for(browser, "#ops-map .js-plotly-plot canvas")
         assert not _csp_violations(browser), "the map needs something the CSP forbids"
 
-    browser.get(live_app.url + "/logout")
+    # Sign out with the shell's button (a POST form: a GET to /logout changes nothing).
+    wait_for(browser, ".nav-right form.sign-out button").click()
     until(lambda: "/login" in browser.current_url)
     browser.get(live_app.url + "/admin")
     until(lambda: "/login" in browser.current_url)

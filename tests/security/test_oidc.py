@@ -14,8 +14,10 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
 
+import app as app_module
 from dashboard.oidc import OidcSettings
 from layers import accounts
+from layers.accounts.admin import AccountAction, AccountForm, AdminContext, apply_account_action
 from layers.services import Services
 
 CLIENT_ID = "opsmap-test"
@@ -81,18 +83,33 @@ def idp() -> Iterator[FakeIdp]:
     fake.server.shutdown()
 
 
-@pytest.fixture
-def sso_app(
-    idp: FakeIdp, sqlite_services: Services, monkeypatch: pytest.MonkeyPatch
+def _make_sso_app(
+    idp: FakeIdp, services: Services, monkeypatch: pytest.MonkeyPatch, link_claim: str = ""
 ) -> Flask:
     monkeypatch.setenv("OPSMAP_OIDC_ISSUER", idp.issuer)
     monkeypatch.setenv("OPSMAP_OIDC_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("OPSMAP_OIDC_CLIENT_SECRET", "test-only-secret")
+    monkeypatch.setenv("OPSMAP_OIDC_USERNAME_CLAIM", link_claim)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     from app import create_app
 
-    return create_app(sqlite_services.config)
+    return create_app(services.config)
+
+
+@pytest.fixture
+def sso_app(
+    idp: FakeIdp, sqlite_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> Flask:
+    return _make_sso_app(idp, sqlite_services, monkeypatch)
+
+
+@pytest.fixture
+def mapped_sso_app(
+    idp: FakeIdp, sqlite_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> Flask:
+    """Single sign-on where the admin mapped the provider's ``employee_id`` claim to usernames."""
+    return _make_sso_app(idp, sqlite_services, monkeypatch, link_claim="employee_id")
 
 
 def _sso_sign_in(app: Flask) -> tuple[object, object]:
@@ -115,6 +132,7 @@ def test_sec120_settings_only_from_environment() -> None:
     })
     assert settings is not None and settings.issuer == "https://idp.example"
     assert "hush-hush" not in repr(settings)
+    assert settings.link_claim is None  # no claim links accounts unless the admin says so
 
 
 def test_sec121_not_offered_unless_configured(app: Flask) -> None:
@@ -130,10 +148,11 @@ def test_sec122_sso_signs_in_known_user_with_local_role(
     db = sso_app.extensions["opsmap"].db
     with db.write(bump=False) as session:
         accounts.create_user(session, "sso-user", "commander", "a local password too")
+        accounts.link_subject(session, "sso-user", idp.issuer, "s-1", by="an-admin")
     client, done = _sso_sign_in(sso_app)
     assert done.status_code == 303, done.data[:300]
     assert client.get("/_dash-layout").status_code == 200
-    # The account is now bound to the provider's subject: another subject claiming the same
+    # The account is bound to the provider's subject: another subject claiming the same
     # username is refused.
     idp.user = {"sub": "s-2", "preferred_username": "sso-user"}
     _client, refused = _sso_sign_in(sso_app)
@@ -156,3 +175,82 @@ def test_sec123_sso_refuses_unknown_and_disabled_users(sso_app: Flask, idp: Fake
     _client, refused = _sso_sign_in(sso_app)
     assert refused.status_code == 401
 
+
+
+def _bound_subject(app: Flask, username: str) -> str | None:
+    with app.extensions["opsmap"].db.read() as session:
+        user = accounts.get_user(session, username)
+        assert user is not None
+        return user.oidc_subject
+
+
+def test_sec124_preferred_username_never_takes_over_a_local_account(
+    sso_app: Flask, idp: FakeIdp
+) -> None:
+    """Issue 10 item 13: whoever presents a matching display name is not bound to the account."""
+    with sso_app.extensions["opsmap"].db.write(bump=False) as session:
+        accounts.create_user(session, "sso-user", "admin", "a local password too")
+    idp.user = {"sub": "attacker-1", "preferred_username": "sso-user"}
+    client, refused = _sso_sign_in(sso_app)
+    assert refused.status_code == 401
+    assert client.get("/_dash-layout").status_code == 401
+    assert _bound_subject(sso_app, "sso-user") is None
+
+
+def test_sec125_admin_configured_claim_links_an_unbound_account_once(
+    mapped_sso_app: Flask, idp: FakeIdp
+) -> None:
+    with mapped_sso_app.extensions["opsmap"].db.write(bump=False) as session:
+        accounts.create_user(session, "pc-1234", "analyst", "a local password too")
+    # The display name alone still opens nothing.
+    idp.user = {"sub": "s-7", "preferred_username": "pc-1234"}
+    _client, refused = _sso_sign_in(mapped_sso_app)
+    assert refused.status_code == 401
+    idp.user = {"sub": "s-8", "preferred_username": "someone", "employee_id": "pc-1234"}
+    client, done = _sso_sign_in(mapped_sso_app)
+    assert done.status_code == 303
+    assert client.get("/_dash-layout").status_code == 200
+    assert _bound_subject(mapped_sso_app, "pc-1234") == f"{idp.issuer}|s-8"
+    # Bound now: another subject with the same claim value is refused.
+    idp.user = {"sub": "s-9", "employee_id": "pc-1234"}
+    _client, refused = _sso_sign_in(mapped_sso_app)
+    assert refused.status_code == 401
+
+
+def test_sec126_link_and_unlink_by_admin_action_and_cli(
+    services: Services, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    issuer = "https://idp.example"
+    ctx = AdminContext("boss", issuer)
+    with services.db.write(bump=False) as session:
+        accounts.create_user(session, "boss", "admin", "a local password too")
+        accounts.create_user(session, "officer", "analyst", "a local password too")
+        accounts.create_user(session, "other", "analyst", "a local password too")
+        form = AccountForm(user="officer", subject="abc-123")
+        message = apply_account_action(session, AccountAction.LINK, form, ctx)
+        assert "linked" in message
+        with pytest.raises(accounts.AccountError, match="already opens officer"):
+            accounts.link_subject(session, "other", issuer, "abc-123")
+        with pytest.raises(accounts.AccountError, match="not configured"):
+            apply_account_action(session, AccountAction.LINK, form, AdminContext("boss"))
+    with services.db.write(bump=False) as session:
+        identity = accounts.sso_identity(session, issuer, "abc-123")
+        assert identity is not None and (identity.username, identity.role) == (
+            "officer", "analyst"
+        )
+        assert accounts.sso_identity(session, "https://other.example", "abc-123") is None
+        apply_account_action(session, AccountAction.UNLINK, AccountForm(user="officer"), ctx)
+    with services.db.write(bump=False) as session:
+        assert accounts.sso_identity(session, issuer, "abc-123") is None
+
+    monkeypatch.setenv("DATABASE_URL", services.config.database_url)
+    monkeypatch.delenv("OPSMAP_OIDC_ISSUER", raising=False)
+    assert app_module.main(["users", "link", "other", "xyz"]) == 1
+    assert "not configured" in capsys.readouterr().err
+    assert app_module.main(["users", "link", "other", "xyz", "--issuer", issuer]) == 0
+    with services.db.write(bump=False) as session:
+        identity = accounts.sso_identity(session, issuer, "xyz")
+        assert identity is not None and identity.username == "other"
+    assert app_module.main(["users", "unlink", "other"]) == 0
+    with services.db.write(bump=False) as session:
+        assert accounts.sso_identity(session, issuer, "xyz") is None

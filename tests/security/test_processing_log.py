@@ -85,3 +85,38 @@ def test_sec064_csv_export_neutralises_formulas(services: Services) -> None:
     assert rows[1][7] == "'+risk"
     assert rows[1][6] == "1 2 3"
     assert rows[1][1].endswith("+00:00")
+
+
+ROW = "'2026-01-01 00:00:00', 'intruder', 'consultation', 'rewritten', '[]', 0"
+
+
+@pytest.mark.parametrize(
+    "sqlite_sql",
+    [
+        f"INSERT OR REPLACE INTO processing_log "
+        f"(id, at, username, action, detail, record_ids, record_count) VALUES (1, {ROW})",
+        f"REPLACE INTO processing_log "
+        f"(id, at, username, action, detail, record_ids, record_count) VALUES (1, {ROW})",
+        f"INSERT INTO processing_log "
+        f"(id, at, username, action, detail, record_ids, record_count) VALUES (1, {ROW}) "
+        "ON CONFLICT (id) DO UPDATE SET detail = excluded.detail",
+    ],
+    ids=["insert-or-replace", "replace-into", "upsert"],
+)
+def test_sec065_log_row_cannot_be_replaced_by_direct_sql(
+    services: Services, sqlite_sql: str
+) -> None:
+    """Issue 10 item 12: REPLACE deletes without firing the DELETE trigger; it is refused too."""
+    with services.db.write(bump=False) as session:
+        processing_log.record(session, "u", processing_log.CONSULTATION, "original", records=1)
+        first = session.scalar(select(ProcessingLog.id))
+    sql = sqlite_sql.replace("VALUES (1,", f"VALUES ({first},")
+    if services.db.dialect == "postgresql":  # no REPLACE: a plain insert and an upsert
+        sql = sql.replace("INSERT OR REPLACE", "INSERT").replace("REPLACE INTO", "INSERT INTO")
+    with pytest.raises(DBAPIError), services.db.write(bump=False) as session:
+        session.execute(text(sql))
+    with services.db.read() as session:
+        rows = list(session.scalars(select(ProcessingLog)))
+        assert [(r.id, r.detail, r.username) for r in rows] == [(first, "original", "u")]
+    with services.db.write(bump=False) as session:  # a new entry is still accepted
+        processing_log.record(session, "u", processing_log.CONSULTATION, "second", records=2)

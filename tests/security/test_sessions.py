@@ -12,6 +12,7 @@ from sqlalchemy import update
 from dashboard.login import FAILED_MESSAGE, SESSION_COOKIE
 from layers import accounts
 from layers.accounts import LoginAttempt, UserSession
+from layers.core.models import utcnow
 
 ME = "/api/summary"
 
@@ -85,7 +86,7 @@ def test_sec023_logout_ends_session_even_for_a_copied_cookie(
     thief = app.test_client()
     thief.set_cookie(SESSION_COOKIE, token)
     assert thief.get("/_dash-layout").status_code == 200
-    client.get("/logout")
+    client.post("/logout")
     assert thief.get("/_dash-layout").status_code == 401
 
 
@@ -121,7 +122,7 @@ def test_sec026_idle_and_absolute_timeouts(
     client, _ = _login(app, "sleepy", password)
     idle = dt.timedelta(minutes=config.session_idle_minutes + 1)
     with _db(app).write(bump=False) as session:
-        session.execute(update(UserSession).values(last_seen_at=accounts.utcnow() - idle))
+        session.execute(update(UserSession).values(last_seen_at=utcnow() - idle))
     assert client.get("/_dash-layout").status_code == 401
 
     client, _ = _login(app, "sleepy", password)
@@ -130,7 +131,7 @@ def test_sec026_idle_and_absolute_timeouts(
         session.execute(
             update(UserSession)
             .where(UserSession.revoked_at.is_(None))
-            .values(created_at=accounts.utcnow() - old)
+            .values(created_at=utcnow() - old)
         )
     assert client.get("/_dash-layout").status_code == 401
 

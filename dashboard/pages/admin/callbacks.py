@@ -1,7 +1,8 @@
 """Callbacks of the admin page. Every one is for admins only, checked on the server.
 
-Account changes go through :mod:`layers.accounts`; they take effect on the affected user's next
-request because :mod:`dashboard.security` re-reads the role and state every time.
+They are glue: account changes are :mod:`layers.accounts.admin` (which holds the rules, among
+them account self-protection), and take effect on the affected user's next request because
+:mod:`dashboard.security` re-reads the role and state every time.
 """
 
 from __future__ import annotations
@@ -15,206 +16,205 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.access import ADMIN, current_principal, require
 from dashboard.context import services
+from dashboard.oidc import configured_issuer
 from dashboard.pages.admin.ids import Ids
 from dashboard.pages.admin.layout import LOG_ROWS_SHOWN, log_table, tokens_table, users_table
 from layers import accounts
+from layers.accounts.admin import (
+    AccountAction,
+    AccountForm,
+    AdminContext,
+    TokenAction,
+    TokenForm,
+    apply_account_action,
+    apply_token_action,
+)
+from layers.accounts.throttling import waiting_addresses
 from layers.audit import processing_log
+from layers.core.models import utcnow
 
 logger = logging.getLogger(__name__)
 
 EXPORT_LIMIT = 1_000_000
+USER_BUTTONS: dict[str, AccountAction] = {
+    Ids.ADD: AccountAction.ADD,
+    Ids.SET_ROLE: AccountAction.SET_ROLE,
+    Ids.DISABLE: AccountAction.DISABLE,
+    Ids.ENABLE: AccountAction.ENABLE,
+    Ids.UNLOCK: AccountAction.UNLOCK,
+    Ids.LINK: AccountAction.LINK,
+    Ids.UNLINK: AccountAction.UNLINK,
+}
+TOKEN_BUTTONS: dict[str, TokenAction] = {
+    Ids.KEY_CREATE: TokenAction.CREATE,
+    Ids.KEY_REVOKE: TokenAction.REVOKE,
+}
+USER_FORM = {
+    "new_name": State(Ids.NEW_NAME, "value"),
+    "new_role": State(Ids.NEW_ROLE, "value"),
+    "new_password": State(Ids.NEW_CREDENTIAL, "value"),
+    "user": State(Ids.PICK_USER, "value"),
+    "role": State(Ids.PICK_ROLE, "value"),
+    "subject": State(Ids.SUBJECT, "value"),
+}
+TOKEN_FORM = {
+    "name": State(Ids.KEY_NAME, "value"),
+    "user": State(Ids.KEY_USER, "value"),
+    "token_id": State(Ids.KEY_REVOKE_ID, "value"),
+}
+LOG_FILTERS = {
+    "user": Ids.LOG_USER, "action": Ids.LOG_ACTION, "since": Ids.LOG_SINCE,
+    "until": Ids.LOG_UNTIL, "text": Ids.LOG_TEXT,
+}
+LOG_PROPS = {"since": "date", "until": "date"}
 
 
-def log_filter(
-    user: str | None,
-    action: str | None,
-    since: str | None,
-    until: str | None,
-    text: str | None,
-    limit: int,
-) -> processing_log.LogFilter:
+def _day(value: str | None) -> dt.datetime | None:
+    """Midnight UTC of an ISO date from a date picker; ``None`` when empty or not a date."""
+    try:
+        day = dt.date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return None
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def log_filter(values: dict[str, str | None], limit: int) -> processing_log.LogFilter:
     """A log filter from the page's controls (dates are whole UTC days, ``until`` inclusive)."""
-
-    def day(value: str | None) -> dt.datetime | None:
-        if not value:
-            return None
-        return dt.datetime.combine(dt.date.fromisoformat(value[:10]), dt.time(), tzinfo=dt.UTC)
-
-    end = day(until)
+    end = _day(values.get("until"))
+    action = values.get("action")
     return processing_log.LogFilter(
-        username=(user or "").strip() or None,
+        username=(values.get("user") or "").strip() or None,
         action=action if action in processing_log.ACTIONS else None,
-        since=day(since),
+        since=_day(values.get("since")),
         until=end + dt.timedelta(days=1) if end else None,
-        text=(text or "").strip() or None,
+        text=(values.get("text") or "").strip() or None,
         limit=limit,
     )
 
 
-def apply_user_action(trigger: str, values: dict[str, Any], actor: str) -> str:
-    """Carry out one user-management button press; returns the message to show."""
-    db = services().db
-    name = values.get("pick_user")
-    if trigger == Ids.ADD:
-        new_name = (values.get("new_name") or "").strip()
-        role = values.get("new_role")
-        if not new_name or not role:
-            raise accounts.AccountError("give a username and a role")
-        password = values.get("new_password") or accounts.generate_password()
-        with db.write(bump=False) as session:
-            accounts.create_user(session, new_name, role, password, created_by=actor)
-        if values.get("new_password"):
-            return f"Added {new_name} ({role})."
-        return f"Added {new_name} ({role}). One-time password, pass it on securely: {password}"
-    if not name:
-        raise accounts.AccountError("choose a user first")
-    if name == actor and trigger in (Ids.SET_ROLE, Ids.DISABLE):
-        raise accounts.AccountError("you cannot change or disable your own account here")
-    with db.write(bump=False) as session:
-        if trigger == Ids.SET_ROLE:
-            role = values.get("pick_role")
-            if not role:
-                raise accounts.AccountError("choose the new role")
-            accounts.set_role(session, name, role, by=actor)
-            return f"{name} now has the {role} role."
-        if trigger == Ids.DISABLE:
-            accounts.disable_user(session, name, by=actor)
-            return f"{name} is disabled; their sessions have ended."
-        accounts.enable_user(session, name, by=actor)
-        return f"{name} is enabled."
+def _log_controls(kind: type[Input] | type[State]) -> dict[str, Any]:
+    return {key: kind(ident, LOG_PROPS.get(key, "value")) for key, ident in LOG_FILTERS.items()}
+
+
+def _context() -> AdminContext:
+    return AdminContext(current_principal().username, configured_issuer())
 
 
 def register_callbacks(app: Dash) -> None:
     """Register the admin page's callbacks on ``app``."""
+    _register_accounts(app)
+    _register_tokens(app)
+    _register_log(app)
 
+
+def _register_accounts(app: Dash) -> None:
     @app.callback(
-        Output(Ids.USERS, "children"),
-        Output(Ids.PICK_USER, "options"),
-        Output(Ids.KEY_USER, "options"),
-        Output(Ids.TOKENS, "children"),
-        Input(Ids.REFRESH, "data"),
+        output={
+            "users": Output(Ids.USERS, "children"),
+            "names": Output(Ids.PICK_USER, "options"),
+            "active": Output(Ids.KEY_USER, "options"),
+            "tokens": Output(Ids.TOKENS, "children"),
+        },
+        inputs={"_refresh": Input(Ids.REFRESH, "data")},
     )
     @require(ADMIN)
-    def show_accounts(_refresh: int) -> tuple[Any, ...]:
+    def show_accounts(_refresh: int | None) -> dict[str, Any]:
         with services().db.read() as session:
             users = accounts.list_users(session)
-            tokens = accounts.list_tokens(session)
-            names = [u.username for u in users]
-            active = [u.username for u in users if u.active]
-            return users_table(users), names, active, tokens_table(tokens)
+            waiting = waiting_addresses(session, utcnow())
+            return {
+                "users": users_table(users, waiting),
+                "names": [u.username for u in users],
+                "active": [u.username for u in users if u.active],
+                "tokens": tokens_table(accounts.list_tokens(session)),
+            }
 
     @app.callback(
-        Output(Ids.USER_MESSAGE, "children"),
-        Output(Ids.REFRESH, "data"),
-        Output(Ids.NEW_CREDENTIAL, "value"),
-        Input(Ids.ADD, "n_clicks"),
-        Input(Ids.SET_ROLE, "n_clicks"),
-        Input(Ids.DISABLE, "n_clicks"),
-        Input(Ids.ENABLE, "n_clicks"),
-        State(Ids.NEW_NAME, "value"),
-        State(Ids.NEW_ROLE, "value"),
-        State(Ids.NEW_CREDENTIAL, "value"),
-        State(Ids.PICK_USER, "value"),
-        State(Ids.PICK_ROLE, "value"),
-        State(Ids.REFRESH, "data"),
+        output={
+            "message": Output(Ids.USER_MESSAGE, "children"),
+            "refresh": Output(Ids.REFRESH, "data"),
+            "password": Output(Ids.NEW_CREDENTIAL, "value"),
+        },
+        inputs={"_clicks": {key: Input(key, "n_clicks") for key in USER_BUTTONS}},
+        state={"form": USER_FORM, "refresh": State(Ids.REFRESH, "data")},
         prevent_initial_call=True,
     )
     @require(ADMIN)
     def change_users(
-        _add: int | None, _role: int | None, _disable: int | None, _enable: int | None,
-        new_name: str | None, new_role: str | None, new_password: str | None,
-        pick_user: str | None, pick_role: str | None, refresh: int | None,
-    ) -> tuple[Any, Any, Any]:
-        trigger = callback_context.triggered_id
-        if trigger not in (Ids.ADD, Ids.SET_ROLE, Ids.DISABLE, Ids.ENABLE):
+        _clicks: dict[str, int | None], form: dict[str, Any], refresh: int | None
+    ) -> dict[str, Any]:
+        action = USER_BUTTONS.get(str(callback_context.triggered_id))
+        if action is None:
             raise PreventUpdate
-        values = {
-            "new_name": new_name, "new_role": new_role, "new_password": new_password,
-            "pick_user": pick_user, "pick_role": pick_role,
-        }
+        request = AccountForm.from_values(form)
         try:
-            message = apply_user_action(trigger, values, current_principal().username)
+            with services().db.write(bump=False) as session:
+                message = apply_account_action(session, action, request, _context())
         except accounts.AccountError as exc:
-            return html.Span(str(exc), className="error"), no_update, no_update
-        return html.Span(message, className="ok"), (refresh or 0) + 1, ""
+            error = html.Span(str(exc), className="error")
+            return {"message": error, "refresh": no_update, "password": no_update}
+        done = html.Span(message, className="ok")
+        return {"message": done, "refresh": (refresh or 0) + 1, "password": ""}
 
+
+def _register_tokens(app: Dash) -> None:
     @app.callback(
-        Output(Ids.KEY_MESSAGE, "children"),
-        Output(Ids.REFRESH, "data", allow_duplicate=True),
-        Input(Ids.KEY_CREATE, "n_clicks"),
-        Input(Ids.KEY_REVOKE, "n_clicks"),
-        State(Ids.KEY_NAME, "value"),
-        State(Ids.KEY_USER, "value"),
-        State(Ids.KEY_REVOKE_ID, "value"),
-        State(Ids.REFRESH, "data"),
+        output={
+            "message": Output(Ids.KEY_MESSAGE, "children"),
+            "refresh": Output(Ids.REFRESH, "data", allow_duplicate=True),
+        },
+        inputs={"_clicks": {key: Input(key, "n_clicks") for key in TOKEN_BUTTONS}},
+        state={"form": TOKEN_FORM, "refresh": State(Ids.REFRESH, "data")},
         prevent_initial_call=True,
     )
     @require(ADMIN)
     def change_tokens(
-        _create: int | None, _revoke: int | None, name: str | None, user: str | None,
-        token_id: int | None, refresh: int | None,
-    ) -> tuple[Any, Any]:
-        actor = current_principal().username
-        trigger = callback_context.triggered_id
+        _clicks: dict[str, int | None], form: dict[str, Any], refresh: int | None
+    ) -> dict[str, Any]:
+        action = TOKEN_BUTTONS.get(str(callback_context.triggered_id))
+        if action is None:
+            raise PreventUpdate
+        request = TokenForm.from_values(form)
         try:
             with services().db.write(bump=False) as session:
-                if trigger == Ids.KEY_CREATE:
-                    if not user:
-                        raise accounts.AccountError("choose the user the token acts as")
-                    row, token = accounts.create_token(session, name or "", user,
-                                                       created_by=actor)
-                    message: Any = [
-                        f"Token {row.id} created for {user}. Copy it now, it is shown once: ",
-                        html.Code(token),
-                    ]
-                elif trigger == Ids.KEY_REVOKE and token_id:
-                    accounts.revoke_token(session, int(token_id), by=actor)
-                    message = f"Token {int(token_id)} revoked."
-                else:
-                    raise PreventUpdate
+                outcome = apply_token_action(session, action, request, _context())
         except accounts.AccountError as exc:
-            return html.Span(str(exc), className="error"), no_update
-        return html.Span(message, className="ok"), (refresh or 0) + 1
+            return {"message": html.Span(str(exc), className="error"), "refresh": no_update}
+        shown: list[Any] = [outcome.message]
+        if outcome.token:
+            shown.append(html.Code(outcome.token))
+        return {"message": html.Span(shown, className="ok"), "refresh": (refresh or 0) + 1}
 
-    filters = (
-        Input(Ids.LOG_USER, "value"),
-        Input(Ids.LOG_ACTION, "value"),
-        Input(Ids.LOG_SINCE, "date"),
-        Input(Ids.LOG_UNTIL, "date"),
-        Input(Ids.LOG_TEXT, "value"),
+
+def _register_log(app: Dash) -> None:
+    @app.callback(
+        output={"table": Output(Ids.LOG_TABLE, "children")},
+        inputs={"filters": _log_controls(Input), "_refresh": Input(Ids.REFRESH, "data")},
     )
-
-    @app.callback(Output(Ids.LOG_TABLE, "children"), *filters, Input(Ids.REFRESH, "data"))
     @require(ADMIN)
-    def show_log(
-        user: str | None, action: str | None, since: str | None, until: str | None,
-        text: str | None, _refresh: int | None,
-    ) -> html.Table:
-        flt = log_filter(user, action, since, until, text, LOG_ROWS_SHOWN)
+    def show_log(filters: dict[str, str | None], _refresh: int | None) -> dict[str, Any]:
         with services().db.read() as session:
-            return log_table(processing_log.entries(session, flt))
+            rows = processing_log.entries(session, log_filter(filters, LOG_ROWS_SHOWN))
+            return {"table": log_table(rows)}
 
     @app.callback(
-        Output(Ids.LOG_DOWNLOAD, "data"),
-        Input(Ids.LOG_EXPORT, "n_clicks"),
-        *[State(i.component_id, i.component_property) for i in filters],
+        output={"download": Output(Ids.LOG_DOWNLOAD, "data")},
+        inputs={"clicks": Input(Ids.LOG_EXPORT, "n_clicks")},
+        state={"filters": _log_controls(State)},
         prevent_initial_call=True,
     )
     @require(ADMIN)
-    def export_log(
-        clicks: int | None, user: str | None, action: str | None, since: str | None,
-        until: str | None, text: str | None,
-    ) -> dict[str, Any]:
+    def export_log(clicks: int | None, filters: dict[str, str | None]) -> dict[str, Any]:
         if not clicks:
             raise PreventUpdate
         actor = current_principal().username
-        flt = log_filter(user, action, since, until, text, EXPORT_LIMIT)
         with services().db.write(bump=False) as session:
-            rows = processing_log.entries(session, flt)
+            rows = processing_log.entries(session, log_filter(filters, EXPORT_LIMIT))
             body = processing_log.to_csv(rows)
             processing_log.record(
                 session, actor, processing_log.DISCLOSURE,
                 f"processing log exported as CSV ({len(rows)} entries)",
             )
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        return dcc.send_string(body, f"opsmap-processing-log-{stamp}.csv", type="text/csv")
+        name = f"opsmap-processing-log-{stamp}.csv"
+        return {"download": dcc.send_string(body, name, type="text/csv")}

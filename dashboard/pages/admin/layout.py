@@ -7,7 +7,7 @@ The tables are built from plain rows (tuples/dataclasses from :mod:`layers.accou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dash import dcc, html
@@ -38,20 +38,31 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], table_id: str)
     )
 
 
-def users_table(users: Iterable[User]) -> html.Table:
-    """The users: name, role, state, last sign-in."""
+def _waiting(count: int) -> str:
+    if not count:
+        return ""
+    return f"waiting at {count} address{'es' if count > 1 else ''}"
+
+
+def users_table(users: Iterable[User], waiting: Mapping[str, int]) -> html.Table:
+    """The users: name, role, state, sign-in back-off, single sign-on, last sign-in.
+
+    ``waiting`` counts, per username, the addresses that must wait after failed sign-ins.
+    """
     rows = [
         (
             u.username,
             u.role,
             "active" if u.active else "disabled",
-            "locked" if u.locked_until else "",
+            _waiting(waiting.get(u.username, 0)),
+            "linked" if u.oidc_subject else "",
             _when(u.last_login_at),
             u.created_by,
         )
         for u in users
     ]
-    return _table(("User", "Role", "State", "Lock", "Last sign-in", "Created by"), rows, "users")
+    headers = ("User", "Role", "State", "Sign-in", "Single sign-on", "Last sign-in", "Created by")
+    return _table(headers, rows, "users")
 
 
 def tokens_table(tokens: Iterable[ApiToken]) -> html.Table:
@@ -95,71 +106,85 @@ def _section(title: str, *children: Any) -> html.Section:
     return html.Section([html.H2(title), *children], className="admin-section")
 
 
-def layout(**_query: str) -> html.Div:
-    """The admin page (the page wrapper has already checked the admin role)."""
+def _form(*children: Any) -> html.Div:
+    return html.Div(list(children), className="admin-form")
+
+
+def _users_section() -> html.Section:
     role_options = [{"label": r, "value": r} for r in ROLES]
-    users = _section(
+    return _section(
         "Users",
         html.Div(id=Ids.USERS),
         html.H3("Add a user"),
-        html.Div(
-            [
-                dcc.Input(id=Ids.NEW_NAME, placeholder="username", type="text"),
-                dcc.Dropdown(id=Ids.NEW_ROLE, options=role_options, placeholder="role",
-                             clearable=False),
-                dcc.Input(id=Ids.NEW_CREDENTIAL, type="password", autoComplete="new-password",
-                          placeholder="password (blank: generate one)"),
-                html.Button("Add user", id=Ids.ADD),
-            ],
-            className="admin-form",
+        _form(
+            dcc.Input(id=Ids.NEW_NAME, placeholder="username", type="text"),
+            dcc.Dropdown(id=Ids.NEW_ROLE, options=role_options, placeholder="role",
+                         clearable=False),
+            dcc.Input(id=Ids.NEW_CREDENTIAL, type="password", autoComplete="new-password",
+                      placeholder="password (blank: generate one)"),
+            html.Button("Add user", id=Ids.ADD),
         ),
         html.H3("Change a user"),
-        html.Div(
-            [
-                dcc.Dropdown(id=Ids.PICK_USER, placeholder="user"),
-                dcc.Dropdown(id=Ids.PICK_ROLE, options=role_options, placeholder="new role"),
-                html.Button("Set role", id=Ids.SET_ROLE),
-                html.Button("Disable", id=Ids.DISABLE, className="danger"),
-                html.Button("Enable / unlock", id=Ids.ENABLE),
-            ],
-            className="admin-form",
+        _form(
+            dcc.Dropdown(id=Ids.PICK_USER, placeholder="user"),
+            dcc.Dropdown(id=Ids.PICK_ROLE, options=role_options, placeholder="new role"),
+            html.Button("Set role", id=Ids.SET_ROLE),
+            html.Button("Disable", id=Ids.DISABLE, className="danger"),
+            html.Button("Enable", id=Ids.ENABLE),
+            html.Button("Unlock sign-in", id=Ids.UNLOCK),
+        ),
+        _form(
+            dcc.Input(id=Ids.SUBJECT, type="text", maxLength=255,
+                      placeholder="single sign-on subject (sub) at the provider"),
+            html.Button("Link single sign-on", id=Ids.LINK),
+            html.Button("Unlink", id=Ids.UNLINK),
         ),
         html.Div(id=Ids.USER_MESSAGE, role="status"),
     )
-    tokens = _section(
+
+
+def _tokens_section() -> html.Section:
+    return _section(
         "API tokens",
         html.Div(id=Ids.TOKENS),
-        html.Div(
-            [
-                dcc.Input(id=Ids.KEY_NAME, placeholder="token name", type="text"),
-                dcc.Dropdown(id=Ids.KEY_USER, placeholder="for user"),
-                html.Button("Create token", id=Ids.KEY_CREATE),
-                dcc.Input(id=Ids.KEY_REVOKE_ID, placeholder="token id", type="number", min=1),
-                html.Button("Revoke token", id=Ids.KEY_REVOKE, className="danger"),
-            ],
-            className="admin-form",
+        _form(
+            dcc.Input(id=Ids.KEY_NAME, placeholder="token name", type="text"),
+            dcc.Dropdown(id=Ids.KEY_USER, placeholder="for user"),
+            html.Button("Create token", id=Ids.KEY_CREATE),
+            dcc.Input(id=Ids.KEY_REVOKE_ID, placeholder="token id", type="number", min=1),
+            html.Button("Revoke token", id=Ids.KEY_REVOKE, className="danger"),
         ),
         html.Div(id=Ids.KEY_MESSAGE, role="status"),
     )
-    log = _section(
+
+
+def _log_section() -> html.Section:
+    return _section(
         "Lawful-processing log",
-        html.Div(
-            [
-                dcc.Input(id=Ids.LOG_USER, placeholder="user", type="text", debounce=True),
-                dcc.Dropdown(id=Ids.LOG_ACTION, options=list(ACTIONS), placeholder="action"),
-                dcc.DatePickerSingle(id=Ids.LOG_SINCE, placeholder="from (UTC)"),
-                dcc.DatePickerSingle(id=Ids.LOG_UNTIL, placeholder="until (UTC)"),
-                dcc.Input(id=Ids.LOG_TEXT, placeholder="detail contains", type="text",
-                          debounce=True),
-                html.Button("Export CSV", id=Ids.LOG_EXPORT),
-                dcc.Download(id=Ids.LOG_DOWNLOAD),
-            ],
-            className="admin-form",
+        _form(
+            dcc.Input(id=Ids.LOG_USER, placeholder="user", type="text", debounce=True),
+            dcc.Dropdown(id=Ids.LOG_ACTION, options=list(ACTIONS), placeholder="action"),
+            dcc.DatePickerSingle(id=Ids.LOG_SINCE, placeholder="from (UTC)"),
+            dcc.DatePickerSingle(id=Ids.LOG_UNTIL, placeholder="until (UTC)"),
+            dcc.Input(id=Ids.LOG_TEXT, placeholder="detail contains", type="text",
+                      debounce=True),
+            html.Button("Export CSV", id=Ids.LOG_EXPORT),
+            dcc.Download(id=Ids.LOG_DOWNLOAD),
         ),
         html.P(f"The newest {LOG_ROWS_SHOWN} matching entries; the export has them all."),
         html.Div(id=Ids.LOG_TABLE),
     )
+
+
+def layout(**_query: str) -> html.Div:
+    """The admin page (the page wrapper has already checked the admin role)."""
     return html.Div(
-        [dcc.Store(id=Ids.REFRESH, data=0), html.H1("Administration"), users, tokens, log],
+        [
+            dcc.Store(id=Ids.REFRESH, data=0),
+            html.H1("Administration"),
+            _users_section(),
+            _tokens_section(),
+            _log_section(),
+        ],
         className="admin-page",
     )

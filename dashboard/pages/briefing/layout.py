@@ -14,6 +14,7 @@ from dash import dcc, html
 from flask import g
 
 from dashboard.access import BRIEFING
+from dashboard.components.sign_out import sign_out_button
 from dashboard.context import services
 from dashboard.pages.briefing.ids import PANELS, Ids, body_id, panel_id
 from layers.briefing.data import LONDON
@@ -98,9 +99,9 @@ def layout(day: str | None = None, since: str | None = None, **_query: Any) -> h
     )
 
 
-def _exit_link() -> html.A:
+def _exit_link() -> html.A | html.Form:
     """The way out: the briefing screen's own role signs out; other roles go back to the map."""
     principal = g.get("principal")
     if principal is None or principal.role == BRIEFING:
-        return html.A("Sign out", href="/logout", className="briefing-btn")
+        return sign_out_button("briefing-btn")
     return html.A("Back to OpsMap", href="/", className="briefing-btn")
