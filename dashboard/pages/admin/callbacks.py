@@ -133,7 +133,7 @@ def _register_accounts(app: Dash) -> None:
         output={
             "message": Output(Ids.USER_MESSAGE, "children"),
             "refresh": Output(Ids.REFRESH, "data"),
-            "password": Output(Ids.NEW_CREDENTIAL, "value"),
+            "new_credential": Output(Ids.NEW_CREDENTIAL, "value"),
         },
         inputs={"_clicks": {key: Input(key, "n_clicks") for key in USER_BUTTONS}},
         state={"form": USER_FORM, "refresh": State(Ids.REFRESH, "data")},
@@ -152,9 +152,9 @@ def _register_accounts(app: Dash) -> None:
                 message = apply_account_action(session, action, request, _context())
         except accounts.AccountError as exc:
             error = html.Span(str(exc), className="error")
-            return {"message": error, "refresh": no_update, "password": no_update}
+            return {"message": error, "refresh": no_update, "new_credential": no_update}
         done = html.Span(message, className="ok")
-        return {"message": done, "refresh": (refresh or 0) + 1, "password": ""}
+        return {"message": done, "refresh": (refresh or 0) + 1, "new_credential": ""}
 
 
 def _register_tokens(app: Dash) -> None:
