@@ -2,55 +2,55 @@
 
 The uploaded file stays in the browser (``dcc.Upload``'s contents) between the preview and the
 commit, so no server process keeps state between requests; a commit sends it again and runs
-the same import with ``dry_run=False``, in one transaction.
+the same import with ``dry_run=False``, in one transaction. Every rule lives in the domain:
+decoding and the upload limit (:mod:`layers.imports.upload`), mappings
+(:mod:`layers.imports.mapping`), undo (:mod:`layers.imports.undo`), layer edits and their
+processing-log entries (:mod:`layers.maplayers.store`), exports (:mod:`layers.exports.files`).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.access import ADMIN, ANALYST, current_principal, require
 from dashboard.context import services
-from dashboard.pages.imports.figures import preview_figure, report_view
+from dashboard.pages.imports.figures import (
+    custom_export_options,
+    imports_table,
+    layers_list,
+    preview_figure,
+    report_view,
+)
 from dashboard.pages.imports.ids import Ids
 from dashboard.pages.imports.layout import KIND_OPTIONS
-from layers.exports.files import ExportError, export_layer
+from layers.core.queries import Filters
+from layers.exports.files import ExportError, ExportRequest, export_layer
 from layers.imports import (
     ImportRefused,
     ImportResult,
+    Undoer,
     UndoRefused,
     import_file,
     list_imports,
-    parse_map_args,
+    parse_mapping_text,
     undo_import,
 )
 from layers.imports.report import ImportReport
-from layers.maplayers.store import (
-    LayerError,
-    list_layers,
-    remove_layer,
-    rename_layer,
-    set_style,
-    set_visible,
-)
+from layers.imports.upload import decode_upload
+from layers.maplayers.store import LayerEdit, LayerError, edit_layer, list_layers, remove_layer
 
 logger = logging.getLogger(__name__)
 
-
-def decode_upload(contents: str) -> bytes:
-    """The bytes of a ``dcc.Upload`` data URL (``data:<type>;base64,<data>``)."""
-    _header, _, data = contents.partition(",")
-    try:
-        return base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ImportRefused(f"the upload could not be decoded: {exc}") from None
+UPLOAD_STATE = {
+    "file_name": State(Ids.UPLOAD, "filename"),
+    "kind": State(Ids.KIND, "value"),
+    "name": State(Ids.NAME, "value"),
+    "mapping": State(Ids.MAPPING, "value"),
+}
 
 
 def run_upload(
@@ -58,85 +58,47 @@ def run_upload(
     file_name: str,
     kind: str,
     name: str | None,
-    mapping_text: str | None,
+    mapping: str | None,
+    *,
     dry_run: bool,
 ) -> ImportResult:
-    """Decode the upload and import it for the signed-in user."""
-    principal = current_principal()
+    """Decode the upload and import it for the signed-in user (a refusal is a report)."""
+    svc = services()
     try:
-        mapping = parse_map_args(
-            [line for line in (mapping_text or "").splitlines() if line.strip()]
-        )
-        data = decode_upload(contents)
+        data = decode_upload(contents, svc.config.max_upload_mb * 1024 * 1024)
+        columns = parse_mapping_text(mapping)
     except ImportRefused as exc:
         return ImportResult(ImportReport(file_name=file_name, kind=kind, refused=str(exc)))
-    limit = services().config.max_upload_mb * 1024 * 1024
-    if len(contents) > limit * 4 // 3 + 1024:
-        return ImportResult(
-            ImportReport(
-                file_name=file_name,
-                kind=kind,
-                refused=f"the file is larger than the upload limit of {limit // (1024 * 1024)} MB",
-            )
-        )
     return import_file(
-        services(),
+        svc,
         data,
         file_name,
         kind,
-        principal.username,
+        current_principal().username,
         name=(name or "").strip() or None,
-        mapping=mapping,
+        mapping=columns,
         dry_run=dry_run,
     )
 
 
-def imports_table(rows: list[Any]) -> html.Table | html.P:
-    """Past imports with an undo button on each committed one."""
-    if not rows:
-        return html.P("No imports yet.")
-    head = html.Tr(
-        [html.Th(h) for h in ("#", "When (UTC)", "File", "Layer", "By", "Stored", "Status", "")]
-    )
-    body = [
-        html.Tr(
-            [
-                html.Td(str(r.id)),
-                html.Td(r.created_at.replace("T", " ")[:16]),
-                html.Td(r.file_name),
-                html.Td(r.layer_name or r.kind),
-                html.Td(r.created_by),
-                html.Td(str(r.rows_stored)),
-                html.Td(r.status if r.status != "undone" else f"undone by {r.undone_by}"),
-                html.Td(
-                    html.Button(
-                        "Undo", id={"type": Ids.UNDO, "index": r.id}, className="button secondary"
-                    )
-                    if r.status == "committed"
-                    else ""
-                ),
-            ],
-            **{"data-import": str(r.id)},
-        )
-        for r in rows
-    ]
-    return html.Table([html.Thead(head), html.Tbody(body)], className="imports-table")
-
-
 def register_callbacks(app: Dash) -> None:
     """Register the page's callbacks on ``app``."""
+    _register_upload(app)
+    _register_lists(app)
+    _register_layers(app)
+    _register_export(app)
 
+
+def _register_upload(app: Dash) -> None:
     @app.callback(
-        Output(Ids.REPORT, "children"),
-        Output(Ids.PREVIEW, "figure"),
-        Output(Ids.COMMIT, "disabled"),
-        Output(Ids.STATUS, "children"),
-        Input(Ids.UPLOAD, "contents"),
-        Input(Ids.CHECK, "n_clicks"),
-        State(Ids.UPLOAD, "filename"),
-        State(Ids.KIND, "value"),
-        State(Ids.NAME, "value"),
-        State(Ids.MAPPING, "value"),
+        output={
+            "report": Output(Ids.REPORT, "children"),
+            "figure": Output(Ids.PREVIEW, "figure"),
+            "locked": Output(Ids.COMMIT, "disabled"),
+            "status": Output(Ids.STATUS, "children"),
+        },
+        inputs={"contents": Input(Ids.UPLOAD, "contents"), "_check": Input(Ids.CHECK, "n_clicks")},
+        state=UPLOAD_STATE,
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
@@ -147,157 +109,168 @@ def register_callbacks(app: Dash) -> None:
         kind: str,
         name: str | None,
         mapping: str | None,
-    ) -> tuple[Any, Any, bool, str]:
+    ) -> dict[str, Any]:
         if not contents or not file_name:
-            return "", preview_figure(None), True, ""
+            return {"report": "", "figure": preview_figure(None), "locked": True, "status": ""}
         result = run_upload(contents, file_name, kind, name, mapping, dry_run=True)
         report = result.report
-        ready = report.ok and report.accepted > 0
-        status = f"Checked {file_name}." if report.ok else f"{file_name} was refused."
-        return report_view(report), preview_figure(result.preview), not ready, status
+        return {
+            "report": report_view(report),
+            "figure": preview_figure(result.preview),
+            "locked": not (report.ok and report.accepted > 0),
+            "status": f"Checked {file_name}." if report.ok else f"{file_name} was refused.",
+        }
 
     @app.callback(
-        Output(Ids.REPORT, "children", allow_duplicate=True),
-        Output(Ids.COMMIT, "disabled", allow_duplicate=True),
-        Output(Ids.REFRESH, "data", allow_duplicate=True),
-        Output(Ids.STATUS, "children", allow_duplicate=True),
-        Input(Ids.COMMIT, "n_clicks"),
-        State(Ids.UPLOAD, "contents"),
-        State(Ids.UPLOAD, "filename"),
-        State(Ids.KIND, "value"),
-        State(Ids.NAME, "value"),
-        State(Ids.MAPPING, "value"),
-        State(Ids.REFRESH, "data"),
+        output={
+            "report": Output(Ids.REPORT, "children", allow_duplicate=True),
+            "locked": Output(Ids.COMMIT, "disabled", allow_duplicate=True),
+            "refresh": Output(Ids.REFRESH, "data", allow_duplicate=True),
+            "status": Output(Ids.STATUS, "children", allow_duplicate=True),
+        },
+        inputs={"clicks": Input(Ids.COMMIT, "n_clicks")},
+        state={
+            **UPLOAD_STATE,
+            "contents": State(Ids.UPLOAD, "contents"),
+            "refresh": State(Ids.REFRESH, "data"),
+        },
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
     def commit(
-        n: int | None,
+        clicks: int | None,
         contents: str | None,
         file_name: str | None,
         kind: str,
         name: str | None,
         mapping: str | None,
         refresh: int | None,
-    ) -> tuple[Any, bool, int, str]:
-        if not n or not contents or not file_name:
+    ) -> dict[str, Any]:
+        if not clicks or not contents or not file_name:
             raise PreventUpdate
-        result = run_upload(contents, file_name, kind, name, mapping, dry_run=False)
-        report = result.report
-        status = (
-            f"Import #{report.import_id} committed: {report.accepted} stored."
-            if report.committed
-            else ("Nothing stored." if report.ok else "Refused: nothing stored.")
-        )
-        return report_view(report), True, (refresh or 0) + 1, status
+        report = run_upload(contents, file_name, kind, name, mapping, dry_run=False).report
+        return {
+            "report": report_view(report),
+            "locked": True,
+            "refresh": (refresh or 0) + 1,
+            "status": report.outcome_sentence(),
+        }
 
     @app.callback(
-        Output(Ids.UPLOAD, "contents"),
-        Output(Ids.REPORT, "children", allow_duplicate=True),
-        Output(Ids.PREVIEW, "figure", allow_duplicate=True),
-        Output(Ids.COMMIT, "disabled", allow_duplicate=True),
-        Output(Ids.STATUS, "children", allow_duplicate=True),
-        Input(Ids.CANCEL, "n_clicks"),
+        output={
+            "contents": Output(Ids.UPLOAD, "contents"),
+            "report": Output(Ids.REPORT, "children", allow_duplicate=True),
+            "figure": Output(Ids.PREVIEW, "figure", allow_duplicate=True),
+            "locked": Output(Ids.COMMIT, "disabled", allow_duplicate=True),
+            "status": Output(Ids.STATUS, "children", allow_duplicate=True),
+        },
+        inputs={"clicks": Input(Ids.CANCEL, "n_clicks")},
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
-    def cancel(n: int | None) -> tuple[None, str, Any, bool, str]:
-        if not n:
+    def cancel(clicks: int | None) -> dict[str, Any]:
+        if not clicks:
             raise PreventUpdate
-        return None, "", preview_figure(None), True, "Cancelled: nothing stored."
+        return {
+            "contents": None,
+            "report": "",
+            "figure": preview_figure(None),
+            "locked": True,
+            "status": "Cancelled: nothing stored.",
+        }
 
+
+def _register_lists(app: Dash) -> None:
     @app.callback(
-        Output(Ids.IMPORTS, "children"),
-        Output(Ids.LAYERS, "children"),
-        Output(Ids.LAYER_PICK, "options"),
-        Output(Ids.EXPORT_KIND, "options"),
-        Input(Ids.REFRESH, "data"),
+        output={
+            "imports": Output(Ids.IMPORTS, "children"),
+            "layers": Output(Ids.LAYERS, "children"),
+            "picks": Output(Ids.LAYER_PICK, "options"),
+            "exports": Output(Ids.EXPORT_KIND, "options"),
+        },
+        inputs={"_refresh": Input(Ids.REFRESH, "data")},
     )
     @require(ANALYST, ADMIN)
-    def refresh_lists(
-        _refresh: int | None,
-    ) -> tuple[Any, Any, list[dict[str, Any]], list[dict[str, Any]]]:
+    def refresh_lists(_refresh: int | None) -> dict[str, Any]:
         with services().db.read() as session:
             rows = list_imports(session)
             layers = list_layers(session)
-        layer_items = (
-            html.Ul(
-                [
-                    html.Li(
-                        f"{layer.name}: {layer.features} {layer.geometry_type.lower()} features, "
-                        f"{'visible' if layer.visible else 'hidden'}, "
-                        f"colour {layer.style.get('colour')}"
-                    )
-                    for layer in layers
-                ]
-            )
-            if layers
-            else html.P("No custom layers.")
-        )
-        picks = [{"label": layer.name, "value": layer.id} for layer in layers]
-        export_options = KIND_OPTIONS[:3] + [
-            {"label": f"Custom: {layer.name}", "value": f"custom:{layer.id}"} for layer in layers
-        ]
-        return imports_table(rows), layer_items, picks, export_options
+        return {
+            "imports": imports_table(rows),
+            "layers": layers_list(layers),
+            "picks": [{"label": layer.name, "value": layer.id} for layer in layers],
+            "exports": KIND_OPTIONS[:3] + custom_export_options(layers),
+        }
 
     @app.callback(
-        Output(Ids.REFRESH, "data", allow_duplicate=True),
-        Output(Ids.STATUS, "children", allow_duplicate=True),
-        Input({"type": Ids.UNDO, "index": ALL}, "n_clicks"),
-        State(Ids.REFRESH, "data"),
+        output={
+            "refresh": Output(Ids.REFRESH, "data", allow_duplicate=True),
+            "status": Output(Ids.STATUS, "children", allow_duplicate=True),
+        },
+        inputs={"clicks": Input({"type": Ids.UNDO, "index": ALL}, "n_clicks")},
+        state={"refresh": State(Ids.REFRESH, "data")},
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
-    def undo(clicks: list[int | None], refresh: int | None) -> tuple[int, str]:
+    def undo(clicks: list[int | None], refresh: int | None) -> dict[str, Any]:
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or not any(clicks):
             raise PreventUpdate
-        import_id = int(trigger["index"])
+        principal = current_principal()
+        undoer = Undoer(principal.username, admin=principal.role == ADMIN)
         try:
-            removed = undo_import(services().db, import_id, current_principal().username)
+            outcome = undo_import(services().db, int(trigger["index"]), undoer)
         except UndoRefused as exc:
-            return no_update, str(exc)
-        return (refresh or 0) + 1, f"Import #{import_id} undone: {removed} records removed."
+            return {"refresh": no_update, "status": f"Not undone: {exc}."}
+        return {"refresh": (refresh or 0) + 1, "status": outcome.message()}
 
+
+def _register_layers(app: Dash) -> None:
     @app.callback(
-        Output(Ids.LAYER_NAME, "value"),
-        Output(Ids.LAYER_COLOUR, "value"),
-        Output(Ids.LAYER_OPACITY, "value"),
-        Output(Ids.LAYER_VISIBLE, "value"),
-        Input(Ids.LAYER_PICK, "value"),
+        output={
+            "name": Output(Ids.LAYER_NAME, "value"),
+            "colour": Output(Ids.LAYER_COLOUR, "value"),
+            "opacity": Output(Ids.LAYER_OPACITY, "value"),
+            "visible": Output(Ids.LAYER_VISIBLE, "value"),
+        },
+        inputs={"layer_id": Input(Ids.LAYER_PICK, "value")},
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
-    def pick_layer(layer_id: int | None) -> tuple[str, str, float, list[str]]:
-        if layer_id is None:
-            raise PreventUpdate
+    def pick_layer(layer_id: int | None) -> dict[str, Any]:
         with services().db.read() as session:
             found = [layer for layer in list_layers(session) if layer.id == layer_id]
         if not found:
             raise PreventUpdate
         layer = found[0]
-        return (
-            layer.name,
-            str(layer.style.get("colour", "")),
-            float(layer.style.get("opacity", 0.8)),
-            ["on"] if layer.visible else [],
-        )
+        return {
+            "name": layer.name,
+            "colour": str(layer.style.get("colour", "")),
+            "opacity": float(layer.style.get("opacity", 0.8)),
+            "visible": ["on"] if layer.visible else [],
+        }
 
     @app.callback(
-        Output(Ids.LAYER_MESSAGE, "children"),
-        Output(Ids.REFRESH, "data", allow_duplicate=True),
-        Input(Ids.LAYER_SAVE, "n_clicks"),
-        Input(Ids.LAYER_REMOVE, "n_clicks"),
-        State(Ids.LAYER_PICK, "value"),
-        State(Ids.LAYER_NAME, "value"),
-        State(Ids.LAYER_COLOUR, "value"),
-        State(Ids.LAYER_OPACITY, "value"),
-        State(Ids.LAYER_VISIBLE, "value"),
-        State(Ids.REFRESH, "data"),
+        output={
+            "message": Output(Ids.LAYER_MESSAGE, "children"),
+            "refresh": Output(Ids.REFRESH, "data", allow_duplicate=True),
+        },
+        inputs={
+            "_save": Input(Ids.LAYER_SAVE, "n_clicks"),
+            "_remove": Input(Ids.LAYER_REMOVE, "n_clicks"),
+        },
+        state={
+            "layer_id": State(Ids.LAYER_PICK, "value"),
+            "name": State(Ids.LAYER_NAME, "value"),
+            "colour": State(Ids.LAYER_COLOUR, "value"),
+            "opacity": State(Ids.LAYER_OPACITY, "value"),
+            "visible": State(Ids.LAYER_VISIBLE, "value"),
+            "refresh": State(Ids.REFRESH, "data"),
+        },
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
-    def edit_layer(
+    def change_layer(
         _save: int | None,
         _remove: int | None,
         layer_id: int | None,
@@ -306,51 +279,58 @@ def register_callbacks(app: Dash) -> None:
         opacity: float | None,
         visible: list[str] | None,
         refresh: int | None,
-    ) -> tuple[str, Any]:
+    ) -> dict[str, Any]:
         if layer_id is None:
-            return "Choose a layer first.", no_update
+            return {"message": "Choose a layer first.", "refresh": no_update}
+        username = current_principal().username
         try:
             with services().db.write() as session:
                 if ctx.triggered_id == Ids.LAYER_REMOVE:
-                    gone = remove_layer(session, layer_id)
+                    gone = remove_layer(session, layer_id, username=username)
                     message = f"Layer removed ({gone} features)."
                 else:
-                    layer = rename_layer(session, layer_id, name or "")
-                    style = json.loads(layer.style or "{}")
-                    style.update(
-                        {
-                            "colour": colour or style.get("colour"),
-                            "opacity": opacity if opacity is not None else style.get("opacity"),
-                        }
-                    )
-                    if style.get("fill"):
-                        style["fill"] = style["colour"]
-                    set_style(session, layer_id, style)
-                    set_visible(session, layer_id, bool(visible))
+                    edit = LayerEdit(name or "", colour, opacity, bool(visible))
+                    layer = edit_layer(session, layer_id, edit, username=username)
                     message = f"Layer '{layer.name}' saved."
         except LayerError as exc:
-            return f"Not saved: {exc}", no_update
-        return message, (refresh or 0) + 1
+            return {"message": f"Not saved: {exc}", "refresh": no_update}
+        return {"message": message, "refresh": (refresh or 0) + 1}
 
+
+def _register_export(app: Dash) -> None:
     @app.callback(
-        Output(Ids.EXPORT_DOWNLOAD, "data"),
-        Output(Ids.EXPORT_MESSAGE, "children"),
-        Input(Ids.EXPORT_BUTTON, "n_clicks"),
-        State(Ids.EXPORT_KIND, "value"),
-        State(Ids.EXPORT_FORMAT, "value"),
+        output={
+            "download": Output(Ids.EXPORT_DOWNLOAD, "data"),
+            "message": Output(Ids.EXPORT_MESSAGE, "children"),
+        },
+        inputs={"clicks": Input(Ids.EXPORT_BUTTON, "n_clicks")},
+        state={
+            "choice": State(Ids.EXPORT_KIND, "value"),
+            "fmt": State(Ids.EXPORT_FORMAT, "value"),
+            "districts": State(Ids.EXPORT_DISTRICTS, "value"),
+            "statuses": State(Ids.EXPORT_STATUSES, "value"),
+            "clean": State(Ids.EXPORT_CLEAN, "value"),
+        },
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
-    def export(n: int | None, kind: str, fmt: str) -> tuple[Any, str]:
-        if not n:
+    def export(
+        clicks: int | None,
+        choice: str,
+        fmt: str,
+        districts: list[str] | None,
+        statuses: list[str] | None,
+        clean: list[str] | None,
+    ) -> dict[str, Any]:
+        if not clicks:
             raise PreventUpdate
-        layer = None
-        if kind.startswith("custom:"):
-            kind, layer = "custom", kind.split(":", 1)[1]
+        filters = Filters(districts=tuple(districts or ()), statuses=tuple(statuses or ()))
+        wanted = ExportRequest.from_choice(choice, fmt, filters, clean=bool(clean))
         try:
-            result = export_layer(
-                services().db, kind, fmt, current_principal().username, layer=layer
-            )
+            result = export_layer(services(), wanted, current_principal().username)
         except ExportError as exc:
-            return no_update, f"Export failed: {exc}"
-        return dcc.send_bytes(result.data, result.file_name), f"Exported {result.rows} rows."
+            return {"download": no_update, "message": f"Export failed: {exc}"}
+        return {
+            "download": dcc.send_bytes(result.data, result.file_name),
+            "message": f"Exported {result.rows} rows as {result.file_name}.",
+        }

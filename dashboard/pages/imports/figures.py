@@ -10,14 +10,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import dash_ag_grid as dag
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import shapely
-from dash import dash_table, html
+from dash import html
 
 from dashboard.components.maps import map_style
-from layers.imports.report import ImportReport
+from dashboard.pages.imports.ids import Ids
+from layers.imports.batches import ImportSummary
+from layers.imports.report import ImportReport, unfamiliar_lines
+from layers.maplayers.store import LayerInfo
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +114,11 @@ def preview_figure(
     return _base(traces, districts)
 
 
+def _count(label: str, n: int) -> html.Strong:
+    attributes = {"data-count": label.lower()}  # the e2e tests read counts by this attribute
+    return html.Strong(str(n), **attributes)  # type: ignore[arg-type]
+
+
 def report_view(report: ImportReport) -> html.Div:
     """The report: counts, hints, and the rows to fix (row, column, reason)."""
     if report.refused:
@@ -134,18 +143,16 @@ def report_view(report: ImportReport) -> html.Div:
     items: list[Any] = [
         html.H3(title),
         html.Ul(
-            [
-                html.Li(
-                    [html.Span(label + ": "), html.Strong(str(n), **{"data-count": label.lower()})]
-                )
-                for label, n in counts
-            ],
+            [html.Li([html.Span(label + ": "), _count(label, n)]) for label, n in counts],
             className="import-counts",
         ),
     ]
     if report.location:
         items.append(html.P(f"Location from {report.location}."))
     items += [html.P("Hint: " + h, className="import-hint") for h in report.hints]
+    items += [
+        html.P(line, className="import-unfamiliar") for line in unfamiliar_lines(report.unfamiliar)
+    ]
     items += [html.P(n, className="import-note") for n in report.notes]
     problems = [
         {report.row_label: p.row, "column": p.column or "", "reason": p.reason}
@@ -156,12 +163,80 @@ def report_view(report: ImportReport) -> html.Div:
     ]
     if problems:
         items.append(
-            dash_table.DataTable(
-                data=problems[:2000],
-                columns=[{"name": c, "id": c} for c in (report.row_label, "column", "reason")],
-                page_size=15,
-                style_cell={"textAlign": "left", "whiteSpace": "normal"},
+            dag.AgGrid(
                 id="imp-problems",
+                rowData=problems[:2000],
+                columnDefs=[
+                    {
+                        "field": report.row_label,
+                        "headerName": report.row_label.capitalize(),
+                        "width": 90,
+                    },
+                    {"field": "column", "headerName": "Column", "width": 160},
+                    {
+                        "field": "reason",
+                        "headerName": "Reason",
+                        "flex": 1,
+                        "wrapText": True,
+                        "autoHeight": True,
+                    },
+                ],
+                defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                className="ag-theme-alpine",
+                style={"height": "320px"},
             )
         )
     return html.Div(items, className="import-report")
+
+
+def imports_table(rows: list[ImportSummary]) -> html.Table | html.P:
+    """Past imports with an undo button on each that still has something to undo."""
+    if not rows:
+        return html.P("No imports yet.")
+    head = html.Tr(
+        [html.Th(h) for h in ("#", "When (UTC)", "File", "Layer", "By", "Stored", "Status", "")]
+    )
+    body = [
+        html.Tr(
+            [
+                html.Td(str(r.id)),
+                html.Td(r.created_at.replace("T", " ")[:16]),
+                html.Td(r.file_name),
+                html.Td(r.layer_name or r.kind),
+                html.Td(r.created_by),
+                html.Td(str(r.rows_stored)),
+                html.Td(r.status if not r.undone_by else f"{r.status} by {r.undone_by}"),
+                html.Td(
+                    html.Button(
+                        "Undo", id={"type": Ids.UNDO, "index": r.id}, className="button secondary"
+                    )
+                    if r.can_undo
+                    else ""
+                ),
+            ],
+            **{"data-import": str(r.id)},  # type: ignore[arg-type]
+        )
+        for r in rows
+    ]
+    return html.Table([html.Thead(head), html.Tbody(body)], className="imports-table")
+
+
+def layers_list(layers: list[LayerInfo]) -> html.Ul | html.P:
+    """Custom layers in words: name, features, geometry, visibility and colour."""
+    if not layers:
+        return html.P("No custom layers.")
+    return html.Ul(
+        [
+            html.Li(
+                f"{layer.name}: {layer.features} {layer.geometry_type.lower()} features, "
+                f"{'visible' if layer.visible else 'hidden'}, "
+                f"colour {layer.style.get('colour')}"
+            )
+            for layer in layers
+        ]
+    )
+
+
+def custom_export_options(layers: list[LayerInfo]) -> list[dict[str, str]]:
+    """Export choices for the custom layers (``custom:<id>``)."""
+    return [{"label": f"Custom: {layer.name}", "value": f"custom:{layer.id}"} for layer in layers]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import dcc, html
 
+from dashboard.context import services
 from dashboard.pages.imports.figures import preview_figure
 from dashboard.pages.imports.ids import Ids
 from layers.core.kinds import KINDS
+from layers.core.status import STATUS_LABELS, STATUSES
 from layers.exports.files import FORMATS
 
 KIND_OPTIONS = [{"label": k.label, "value": name} for name, k in KINDS.items()] + [
@@ -80,7 +84,8 @@ def upload_panel(kind: str = "premises") -> html.Section:
             dcc.Loading(
                 [html.Div(id=Ids.STATUS, role="status"), html.Div(id=Ids.REPORT)],
                 type="default",
-                target_components={Ids.REPORT: "children"},
+                # Dash types target_components as an empty TypedDict; any id is valid at runtime.
+                target_components={str(Ids.REPORT): "children"},  # type: ignore[arg-type]
             ),
             dcc.Graph(id=Ids.PREVIEW, figure=preview_figure(None), config={"displaylogo": False}),
             dcc.Store(id=Ids.PENDING),
@@ -121,19 +126,79 @@ def layers_panel() -> html.Section:
     )
 
 
-def export_panel() -> html.Section:
-    """Export a layer to a file the analyst can open in QGIS or Excel."""
+def district_options() -> list[dict[str, str]]:
+    """The force's districts by name (their GSS codes are the values filters use)."""
+    districts = services().districts
+    pairs = zip(districts.district_names.tolist(), districts.district_codes.tolist(), strict=True)
+    return [{"label": str(name), "value": str(code)} for name, code in sorted(pairs)]
+
+
+def _labelled(label: str, target: str, control: Any) -> html.Div:
+    return html.Div([html.Label(label, htmlFor=target), control], className="filter")
+
+
+def export_panel(districts: list[dict[str, str]]) -> html.Section:
+    """Export a layer (filtered like the map) to a file the analyst can open in QGIS or Excel."""
     return html.Section(
         [
             html.H2("Export"),
-            dcc.Dropdown(
-                id=Ids.EXPORT_KIND, options=KIND_OPTIONS[:3], value="premises", clearable=False
+            html.P(
+                "Every file carries the protective marking. CSV and Excel use readable column "
+                "labels; coordinates have 6 decimals; district name and code are both included."
             ),
-            dcc.Dropdown(
-                id=Ids.EXPORT_FORMAT,
-                options=[{"label": f.upper(), "value": f} for f in FORMATS],
-                value="csv",
-                clearable=False,
+            html.Div(
+                [
+                    _labelled(
+                        "Layer",
+                        Ids.EXPORT_KIND,
+                        dcc.Dropdown(
+                            id=Ids.EXPORT_KIND,
+                            options=KIND_OPTIONS[:3],
+                            value="premises",
+                            clearable=False,
+                        ),
+                    ),
+                    _labelled(
+                        "Format",
+                        Ids.EXPORT_FORMAT,
+                        dcc.Dropdown(
+                            id=Ids.EXPORT_FORMAT,
+                            options=[{"label": f.upper(), "value": f} for f in FORMATS],
+                            value="csv",
+                            clearable=False,
+                        ),
+                    ),
+                    _labelled(
+                        "Districts (all when empty)",
+                        Ids.EXPORT_DISTRICTS,
+                        dcc.Dropdown(
+                            id=Ids.EXPORT_DISTRICTS,
+                            options=districts,
+                            multi=True,
+                        ),
+                    ),
+                    _labelled(
+                        "Statuses (all when empty)",
+                        Ids.EXPORT_STATUSES,
+                        dcc.Dropdown(
+                            id=Ids.EXPORT_STATUSES,
+                            options=[{"label": STATUS_LABELS[s], "value": s} for s in STATUSES],
+                            multi=True,
+                        ),
+                    ),
+                ],
+                className="import-options",
+            ),
+            dcc.Checklist(
+                id=Ids.EXPORT_CLEAN,
+                options=[
+                    {
+                        "label": " Machine-clean CSV (field names, no marking lines; the file name "
+                        "carries the marking)",
+                        "value": "clean",
+                    }
+                ],
+                value=[],
             ),
             html.Button("Export", id=Ids.EXPORT_BUTTON, className="button"),
             html.Div(id=Ids.EXPORT_MESSAGE, role="status"),
@@ -152,7 +217,7 @@ def layout(kind: str | None = None, **_query: str) -> html.Div:
             upload_panel(kind),
             imports_panel(),
             layers_panel(),
-            export_panel(),
+            export_panel(district_options()),
         ],
         className="imports-page",
     )
