@@ -121,7 +121,7 @@ def _frame(services: Services, request: ExportRequest) -> tuple[gpd.GeoDataFrame
     with services.db.read() as session:
         if request.kind == CUSTOM:
             if request.layer is None:
-                raise ExportError("name the custom layer to export (--layer NAME)")
+                raise ExportError("choose the custom layer to export")
             layer = find_layer(session, request.layer)
             return custom_frame(session, layer, services.districts, request.filters), layer.name
         ids = (

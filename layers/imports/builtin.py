@@ -69,6 +69,7 @@ def locate_rows(
     roles = detect_roles(table.frame, mapping.location, exclude)
     located = locate(table, roles, problems, PostcodeLookup(lambda: services.postcodes))
     report.location = located.method
+    report.location_columns = dict(located.columns)
     report.hints.extend(located.hints)
     return located
 
@@ -110,13 +111,15 @@ def _prepare(
     mapping = resolve_mapping(
         list(table.frame.columns), request.kind, request.mapping, table.identifier
     )
+    report.columns = dict(mapping.fields)
     located = locate_rows(services, table, mapping, problems, report)
     _require_points(located, kind, problems)
     validated = validate_fields(
         table.frame, kind, mapping, problems, services.config.phone_key, value_map
     )
     report.unfamiliar = validated.unfamiliar
-    report.columns = {**mapping.fields, **located.columns}
+    report.choice_values = validated.choices
+    report.columns.update(located.columns)
     unused = [c for c in mapping.unused if c not in set(located.columns.values())]
     if unused:
         report.notes.append("columns not imported: " + ", ".join(f"'{c}'" for c in unused[:30]))

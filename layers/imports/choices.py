@@ -17,8 +17,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from layers.core.kinds import Field, Kind
-from layers.imports.report import Problems, Unfamiliar
+from layers.core.kinds import KINDS, Field, Kind
+from layers.imports.report import ChoiceValues, Problems, Unfamiliar
 from layers.imports.safety import ImportRefused
 
 logger = logging.getLogger(__name__)
@@ -103,6 +103,27 @@ def _lookup(f: Field, value_map: ValueMap) -> dict[str, str]:
     lookup.update(CHOICE_SYNONYMS.get(f.name, {}))
     lookup.update({k.lower(): v for k, v in value_map.get(f.name, {}).items()})
     return lookup
+
+
+DISTINCT_SHOWN = 50
+
+
+def recognised(kind: str, field: str, value: str) -> bool:
+    """Whether ``value`` of a choice field is known without the analyst's mapping."""
+    return kind in KINDS and value.strip().lower() in _lookup(KINDS[kind].field(field), {})
+
+
+def choice_values(f: Field, text: pd.Series, column: str, value_map: ValueMap) -> ChoiceValues:
+    """The distinct values of a choice column (the commonest first) and what each becomes."""
+    lookup = _lookup(f, value_map)
+    counts = text.value_counts().head(DISTINCT_SHOWN)
+    return ChoiceValues(
+        f.name,
+        f.label,
+        column,
+        {str(k): int(v) for k, v in counts.items()},
+        {str(k): lookup.get(str(k).lower()) for k in counts.index},
+    )
 
 
 def resolve_choices(

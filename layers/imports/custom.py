@@ -47,8 +47,8 @@ def import_custom(
     with services.db.read() if request.dry_run else services.db.write() as session:
         if layer_exists(session, report.layer_name):
             raise ImportRefused(
-                f"a layer called '{report.layer_name}' already exists: choose another name "
-                "(--name) or remove it first."
+                f"a layer called '{report.layer_name}' already exists: give the layer another "
+                "name, or remove the existing layer first."
             )
         if report.accepted == 0:
             raise ImportRefused(f"no feature of '{report.file_name}' has a usable geometry.")

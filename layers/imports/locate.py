@@ -72,8 +72,9 @@ def locate(
     columns = ", ".join(f"'{c}'" for c in frame.columns[:30])
     raise ImportRefused(
         f"no usable location column{detail}: the file's columns are {columns}. Add latitude and "
-        "longitude, easting and northing, an OS grid reference, a postcode or a WKT column, or map "
-        "one explicitly (for example --map 'Lat=lat' --map 'Long=lon')."
+        "longitude, easting and northing, an OS grid reference, a postcode or a WKT column, or "
+        "choose which columns hold the location in the column mapping (for example 'Lat' as "
+        "lat and 'Long' as lon)."
     )
 
 
@@ -107,8 +108,8 @@ def _from_lonlat(frame: pd.DataFrame, lon_col: str, lat_col: str, problems: Prob
     if share(in_box(lon, lat, GB_BNG_BOX) & (lat > 1000), valid) >= 0.5:
         hints.append(
             f"'{lat_col}' and '{lon_col}' hold values like {lat[valid][0]:.0f}, which look "
-            f"like British National Grid metres, not degrees: map them as easting/northing "
-            f"(--map '{lon_col}=easting' --map '{lat_col}=northing')."
+            f"like British National Grid metres, not degrees: in the column mapping choose "
+            f"'{lon_col}' as easting and '{lat_col}' as northing."
         )
     elif share(in_box(lon, lat, MERCATOR_BOX), valid) >= 0.5:
         hints.append(
@@ -125,8 +126,8 @@ def _from_lonlat(frame: pd.DataFrame, lon_col: str, lat_col: str, problems: Prob
     if lonlat_swapped(lon, lat, ok):
         hints.append(
             f"latitude and longitude look swapped: most points would be in Lancashire "
-            f"with '{lat_col}' as longitude and '{lon_col}' as latitude. Map them explicitly: "
-            f"--map '{lat_col}=lon' --map '{lon_col}=lat'."
+            f"with '{lat_col}' as longitude and '{lon_col}' as latitude. In the column mapping "
+            f"choose '{lat_col}' as lon and '{lon_col}' as lat."
         )
     return Located(
         np.where(ok, lon, np.nan),
@@ -144,8 +145,8 @@ def _from_bng(frame: pd.DataFrame, e_col: str, n_col: str, problems: Problems) -
     if share((np.abs(east) <= 180) & (np.abs(north) <= 90), valid) >= 0.5:
         hints.append(
             f"'{e_col}' and '{n_col}' hold values like {east[valid][0]:g}, which look "
-            f"like degrees, not metres: map them as longitude/latitude "
-            f"(--map '{e_col}=lon' --map '{n_col}=lat')."
+            f"like degrees, not metres: in the column mapping choose '{e_col}' as lon and "
+            f"'{n_col}' as lat."
         )
     outside_gb = valid & ~in_box(east, north, GB_BNG_BOX)
     problems.add(
@@ -158,8 +159,8 @@ def _from_bng(frame: pd.DataFrame, e_col: str, n_col: str, problems: Problems) -
     if looks_swapped(east, north, ok, FORCE_BNG_BOX):
         hints.append(
             "easting and northing look swapped: most points would be in Lancashire the "
-            f"other way round. Map them explicitly: --map '{e_col}=northing' "
-            f"--map '{n_col}=easting'."
+            f"other way round. In the column mapping choose '{e_col}' as northing and "
+            f"'{n_col}' as easting."
         )
     lon, lat = to_wgs84(np.where(ok, east, np.nan), np.where(ok, north, np.nan))
     return Located(

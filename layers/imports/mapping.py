@@ -102,11 +102,11 @@ def parse_map_args(items: list[str] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in items or []:
         if "=" not in item:
-            raise ImportRefused(f"--map needs COLUMN=FIELD, got {item!r}")
+            raise ImportRefused(f"a column mapping needs COLUMN=FIELD, not {item!r}")
         column, _, target = item.rpartition("=")
         column, target = column.strip(), target.strip()
         if not column or not target:
-            raise ImportRefused(f"--map needs COLUMN=FIELD, got {item!r}")
+            raise ImportRefused(f"a column mapping needs COLUMN=FIELD, not {item!r}")
         out[column] = target
     return out
 
@@ -157,20 +157,27 @@ def _apply_explicit(
         if actual is None:
             shown = ", ".join(f"'{c}'" for c in columns[:30])
             raise ImportRefused(
-                f"--map names column '{column}', which is not in the file (columns: {shown})."
+                f"the column mapping names column '{column}', which is not in the file "
+                f"(columns: {shown})."
             )
         target = target.lower()
         if target not in allowed:
             raise ImportRefused(
-                f"--map '{column}={target}': {kind_name} have no field '{target}'; use one of "
-                f"{', '.join(allowed)}."
+                f"the column mapping sends '{column}' to '{target}', but {kind_name} have no "
+                f"field '{target}'; choose one of {', '.join(allowed)}."
             )
         taken.add(actual)
         if target in LOCATION_ROLES:
             mapping.location[actual] = target
+            if target in _schema(kind_name):
+                mapping.fields[target] = actual  # a premises postcode both locates and is kept
         elif target != IGNORE:
             mapping.fields[target] = actual
     return taken
+
+
+def _schema(kind_name: str) -> set[str]:
+    return set() if kind_name == CUSTOM else {f.name for f in KINDS[kind_name].fields}
 
 
 def _guess_fields(

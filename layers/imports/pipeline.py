@@ -14,6 +14,8 @@ import logging
 from pathlib import Path
 from typing import IO
 
+import pandas as pd
+
 from layers.core.kinds import ADVERTS, PREMISES, TIPOFFS
 from layers.imports.builtin import import_kind
 from layers.imports.choices import ValueMap
@@ -24,6 +26,7 @@ from layers.imports.readers import read_table
 from layers.imports.report import ImportReport
 from layers.imports.request import ImportRequest
 from layers.imports.safety import ImportRefused, safe_file_name, staged_upload
+from layers.imports.text import cell_text
 from layers.services import Services
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,19 @@ def import_file(
     return run_import(services, source, file_name, request)
 
 
+SAMPLES = 3
+SAMPLED_COLUMNS = 200
+
+
+def column_samples(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """A few distinct non-empty values of each column (for choosing what a column holds)."""
+    out: dict[str, list[str]] = {}
+    for column in list(frame.columns)[:SAMPLED_COLUMNS]:
+        values = cell_text(frame[column].head(500)).dropna().unique()[:SAMPLES]
+        out[str(column)] = [str(v)[:40] for v in values]
+    return out
+
+
 def run_import(
     services: Services, source: bytes | IO[bytes] | Path, file_name: str, request: ImportRequest
 ) -> ImportResult:
@@ -69,6 +85,7 @@ def run_import(
         report.row_label = table.row_label
         report.notes.extend(table.notes)
         report.read = len(table.frame)
+        report.column_samples = column_samples(table.frame)
         if request.kind == CUSTOM:
             return import_custom(services, table, report, request)
         return import_kind(services, table, report, request)

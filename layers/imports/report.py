@@ -91,6 +91,19 @@ class Unfamiliar:
 
 
 @dataclass
+class ChoiceValues:
+    """The distinct values of one choice field's column, and the known value each became."""
+
+    name: str
+    label: str
+    column: str
+    rows: dict[str, int] = field(default_factory=dict)
+    """Value as written -> how many rows have it (the commonest first, at most 50)."""
+    known: dict[str, str | None] = field(default_factory=dict)
+    """Value as written -> the known value it became (``None``: not in the list)."""
+
+
+@dataclass
 class ImportReport:
     """What happened (or would happen) to a file: counts, rows to fix, hints, provenance.
 
@@ -114,6 +127,13 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     location: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    """Field or location role -> the file's column that fed it."""
+    location_columns: dict[str, str] = field(default_factory=dict)
+    """Location role -> column (``geometry`` for the file's own geometry)."""
+    column_samples: dict[str, list[str]] = field(default_factory=dict)
+    """Each column of the file (in order) with a few of its values, for the mapping grid."""
+    choice_values: list[ChoiceValues] = field(default_factory=list)
+    """Each choice field's distinct values and the known value each became."""
     by_district: dict[str, int] = field(default_factory=dict)
     unfamiliar: list[Unfamiliar] = field(default_factory=list)
     """Choice values the vocabulary lacks, per field (their rows kept unless the field is

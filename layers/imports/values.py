@@ -18,10 +18,15 @@ import pandas as pd
 from geodata.postcode_text import normalise_postcodes
 from layers.core.kinds import ADVERTS, TIPOFFS, Field, Kind
 from layers.core.phones import hash_phones
-from layers.imports.choices import Unfamiliar, ValueMap, originals_json, resolve_choices
+from layers.imports.choices import (
+    ValueMap,
+    choice_values,
+    originals_json,
+    resolve_choices,
+)
 from layers.imports.datetimes import parse_datetimes
 from layers.imports.mapping import ColumnMapping
-from layers.imports.report import Problems
+from layers.imports.report import ChoiceValues, Problems, Unfamiliar
 from layers.imports.safety import ImportRefused
 from layers.imports.text import cell_text
 
@@ -37,6 +42,7 @@ class Validated:
 
     values: pd.DataFrame
     unfamiliar: list[Unfamiliar] = field(default_factory=list)
+    choices: list[ChoiceValues] = field(default_factory=list)
 
 
 @dataclass
@@ -47,6 +53,7 @@ class _Column:
     empty: pd.Series
     originals: pd.Series | None = None
     unfamiliar: Unfamiliar | None = None
+    choices: ChoiceValues | None = None
 
 
 def validate_fields(
@@ -69,14 +76,16 @@ def validate_fields(
         if column is None:
             if f.required and f.name not in out:
                 raise ImportRefused(
-                    f"{kind.label} need a '{f.label}' column ({f.name}) and none was found; add it "
-                    f"or map one with --map 'YOUR COLUMN={f.name}'."
+                    f"{kind.label} need a '{f.label}' column and none was found: add one to the "
+                    f"file, or choose which column holds it ({f.name}) in the column mapping."
                 )
             if f.name not in out:
                 out[f.name] = None
             continue
         converted = _convert(f, frame[column], column, problems, value_map or {})
         out[f.name] = converted.values
+        if converted.choices is not None:
+            result.choices.append(converted.choices)
         if converted.unfamiliar is not None:
             result.unfamiliar.append(converted.unfamiliar)
             if converted.originals is not None and not converted.unfamiliar.rejected:
@@ -105,7 +114,8 @@ def _convert(
     text = cell_text(values)
     if f.type == "choice":
         known, originals, unfamiliar = resolve_choices(f, text, column, problems, value_map)
-        return _Column(known, text.isna(), originals, unfamiliar)
+        seen = choice_values(f, text, column, value_map)
+        return _Column(known, text.isna(), originals, unfamiliar, seen)
     if f.name == "postcode":
         text = normalised_postcodes(text)
     if f.max_length:

@@ -1,126 +1,262 @@
-"""Callbacks of the imports page: glue between the components and :mod:`layers.imports`.
+"""Callbacks of the imports page's upload flow: glue between components and the domain.
 
 The uploaded file stays in the browser (``dcc.Upload``'s contents) between the preview and the
-commit, so no server process keeps state between requests; a commit sends it again and runs
-the same import with ``dry_run=False``, in one transaction. Every rule lives in the domain:
-decoding and the upload limit (:mod:`layers.imports.upload`), mappings
-(:mod:`layers.imports.mapping`), undo (:mod:`layers.imports.undo`), layer edits and their
-processing-log entries (:mod:`layers.maplayers.store`), exports (:mod:`layers.exports.files`).
+commit, so no server process keeps state between requests; every check and the commit send it
+again. A new file (or a new kind) is checked with the automatic guess only: the mapping belongs
+to one file. Every rule lives in the domain: decoding and the upload limit
+(:mod:`layers.imports.upload`), the grid's rows and the mappings they amount to
+(:mod:`layers.imports.grid`), presets (:mod:`layers.imports.presets`). The rest of the page's
+callbacks (past imports, undo, layers, export) are in :mod:`.manage_callbacks`.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
+from dash import ALL, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from dashboard.access import ADMIN, ANALYST, current_principal, require
 from dashboard.context import services
-from dashboard.pages.imports.figures import (
-    custom_export_options,
-    imports_table,
-    layers_list,
-    preview_figure,
-    report_view,
-)
+from dashboard.pages.imports.components import report_view
+from dashboard.pages.imports.figures import preview_area
 from dashboard.pages.imports.ids import Ids
-from dashboard.pages.imports.layout import KIND_OPTIONS
-from layers.core.queries import Filters
-from layers.exports.files import ExportError, ExportRequest, export_layer
-from layers.imports import (
-    ImportRefused,
-    ImportResult,
-    Undoer,
-    UndoRefused,
-    import_file,
-    list_imports,
-    parse_mapping_text,
-    undo_import,
-)
+from dashboard.pages.imports.manage_callbacks import register_manage_callbacks
+from dashboard.pages.imports.mapping_view import mapping_area
+from layers.imports import ImportRefused, ImportResult, import_file
+from layers.imports.choices import ValueMap
+from layers.imports.grid import explicit_mapping, preset_mapping, value_map
+from layers.imports.presets import Preset, list_presets, save_preset
 from layers.imports.report import ImportReport
 from layers.imports.upload import decode_upload
-from layers.maplayers.store import LayerEdit, LayerError, edit_layer, list_layers, remove_layer
 
 logger = logging.getLogger(__name__)
 
-UPLOAD_STATE = {
+FILE = {
+    "contents": State(Ids.UPLOAD, "contents"),
     "file_name": State(Ids.UPLOAD, "filename"),
     "kind": State(Ids.KIND, "value"),
     "name": State(Ids.NAME, "value"),
-    "mapping": State(Ids.MAPPING, "value"),
+}
+GRID = {
+    "columns": State({"type": Ids.MAP_COLUMN, "column": ALL}, "value"),
+    "column_ids": State({"type": Ids.MAP_COLUMN, "column": ALL}, "id"),
+    "values": State({"type": Ids.MAP_VALUE, "field": ALL, "value": ALL}, "value"),
+    "value_ids": State({"type": Ids.MAP_VALUE, "field": ALL, "value": ALL}, "id"),
+}
+CHECKED = {
+    "report": Output(Ids.REPORT, "children", allow_duplicate=True),
+    "preview": Output(Ids.PREVIEW_AREA, "children", allow_duplicate=True),
+    "locked": Output(Ids.COMMIT, "disabled", allow_duplicate=True),
+    "status": Output(Ids.STATUS, "children", allow_duplicate=True),
+    "mapping": Output(Ids.MAPPING_AREA, "children", allow_duplicate=True),
+    "presets": Output(Ids.PRESET, "options", allow_duplicate=True),
 }
 
 
+@dataclass(frozen=True)
+class Upload:
+    """The file in the browser and what it is to be imported as."""
+
+    contents: str | None
+    file_name: str | None
+    kind: str
+    name: str | None = None
+
+    @property
+    def present(self) -> bool:
+        """Whether a file has been uploaded."""
+        return bool(self.contents and self.file_name)
+
+
 def run_upload(
-    contents: str,
-    file_name: str,
-    kind: str,
-    name: str | None,
-    mapping: str | None,
-    *,
-    dry_run: bool,
+    upload: Upload, mapping: dict[str, str], values: ValueMap, *, dry_run: bool
 ) -> ImportResult:
     """Decode the upload and import it for the signed-in user (a refusal is a report)."""
     svc = services()
+    file_name = upload.file_name or "upload"
     try:
-        data = decode_upload(contents, svc.config.max_upload_mb * 1024 * 1024)
-        columns = parse_mapping_text(mapping)
+        data = decode_upload(upload.contents or "", svc.config.max_upload_mb * 1024 * 1024)
     except ImportRefused as exc:
-        return ImportResult(ImportReport(file_name=file_name, kind=kind, refused=str(exc)))
+        return ImportResult(ImportReport(file_name=file_name, kind=upload.kind, refused=str(exc)))
     return import_file(
         svc,
         data,
         file_name,
-        kind,
+        upload.kind,
         current_principal().username,
-        name=(name or "").strip() or None,
-        mapping=columns,
+        name=(upload.name or "").strip() or None,
+        mapping=mapping,
+        values=values,
         dry_run=dry_run,
     )
 
 
+def grid_choices(
+    kind: str,
+    columns: list[str],
+    column_ids: list[dict[str, str]],
+    values: list[str | None],
+    value_ids: list[dict[str, str]],
+) -> tuple[dict[str, str], ValueMap]:
+    """The column mapping and value mapping the grid's dropdowns amount to."""
+    chosen = {i["column"]: v for i, v in zip(column_ids, columns, strict=True) if v}
+    picked = [(i["field"], i["value"], v or "") for i, v in zip(value_ids, values, strict=True)]
+    return explicit_mapping(chosen, kind), value_map(picked, kind)
+
+
+def preset_options(kind: str) -> list[dict[str, str]]:
+    """The saved presets for ``kind``."""
+    with services().db.read() as session:
+        return [{"label": p.name, "value": p.name} for p in list_presets(session, kind)]
+
+
+def checked(upload: Upload, result: ImportResult | None) -> dict[str, Any]:
+    """Every output of a check: report, map, grid, commit button, status, presets."""
+    boundaries = services().boundaries
+    if result is None:
+        return {
+            "report": "",
+            "preview": preview_area(None, boundaries),
+            "locked": True,
+            "status": "",
+            "mapping": "",
+            "presets": preset_options(upload.kind),
+        }
+    report = result.report
+    return {
+        "report": report_view(report),
+        "preview": preview_area(result.preview, boundaries, refused=not report.ok),
+        "locked": not (report.ok and report.accepted > 0),
+        "status": f"Checked {report.file_name}."
+        if report.ok
+        else f"{report.file_name} was refused: see below.",
+        "mapping": mapping_area(report),
+        "presets": preset_options(upload.kind),
+    }
+
+
 def register_callbacks(app: Dash) -> None:
-    """Register the page's callbacks on ``app``."""
-    _register_upload(app)
-    _register_lists(app)
-    _register_layers(app)
-    _register_export(app)
+    """Register every callback of the page on ``app``."""
+    _new_file(app)
+    _check(app)
+    _use_preset(app)
+    _save_preset(app)
+    _commit(app)
+    _cancel(app)
+    register_manage_callbacks(app)
 
 
-def _register_upload(app: Dash) -> None:
+def _new_file(app: Dash) -> None:
     @app.callback(
-        output={
-            "report": Output(Ids.REPORT, "children"),
-            "figure": Output(Ids.PREVIEW, "figure"),
-            "locked": Output(Ids.COMMIT, "disabled"),
-            "status": Output(Ids.STATUS, "children"),
-        },
-        inputs={"contents": Input(Ids.UPLOAD, "contents"), "_check": Input(Ids.CHECK, "n_clicks")},
-        state=UPLOAD_STATE,
+        output=CHECKED,
+        inputs={"contents": Input(Ids.UPLOAD, "contents"), "kind": Input(Ids.KIND, "value")},
+        state={"file_name": State(Ids.UPLOAD, "filename"), "name": State(Ids.NAME, "value")},
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
-    def preview(
+    def new_file(
+        contents: str | None, kind: str, file_name: str | None, name: str | None
+    ) -> dict[str, Any]:
+        upload = Upload(contents, file_name, kind, name)
+        if not upload.present:
+            raise PreventUpdate  # cancelled, or a kind chosen before any file
+        return checked(upload, run_upload(upload, {}, {}, dry_run=True))
+
+
+def _check(app: Dash) -> None:
+    @app.callback(
+        output=CHECKED,
+        inputs={"clicks": Input(Ids.CHECK, "n_clicks")},
+        state={**FILE, **GRID},
+        prevent_initial_call=True,
+    )
+    @require(ANALYST, ADMIN)
+    def check(
+        clicks: int | None,
         contents: str | None,
-        _check: int | None,
         file_name: str | None,
         kind: str,
         name: str | None,
-        mapping: str | None,
+        columns: list[str],
+        column_ids: list[dict[str, str]],
+        values: list[str | None],
+        value_ids: list[dict[str, str]],
     ) -> dict[str, Any]:
-        if not contents or not file_name:
-            return {"report": "", "figure": preview_figure(None), "locked": True, "status": ""}
-        result = run_upload(contents, file_name, kind, name, mapping, dry_run=True)
-        report = result.report
-        return {
-            "report": report_view(report),
-            "figure": preview_figure(result.preview),
-            "locked": not (report.ok and report.accepted > 0),
-            "status": f"Checked {file_name}." if report.ok else f"{file_name} was refused.",
-        }
+        upload = Upload(contents, file_name, kind, name)
+        if not clicks or not upload.present:
+            raise PreventUpdate
+        mapping, value_mapping = grid_choices(kind, columns, column_ids, values, value_ids)
+        return checked(upload, run_upload(upload, mapping, value_mapping, dry_run=True))
 
+
+def _use_preset(app: Dash) -> None:
+    @app.callback(
+        output=CHECKED,
+        inputs={"preset": Input(Ids.PRESET, "value")},
+        state={**FILE, "column_ids": GRID["column_ids"]},
+        prevent_initial_call=True,
+    )
+    @require(ANALYST, ADMIN)
+    def use_preset(
+        preset: str | None,
+        contents: str | None,
+        file_name: str | None,
+        kind: str,
+        name: str | None,
+        column_ids: list[dict[str, str]],
+    ) -> dict[str, Any]:
+        upload = Upload(contents, file_name, kind, name)
+        with services().db.read() as session:
+            found = [p for p in list_presets(session, kind) if p.name == preset]
+        if not found or not upload.present:
+            raise PreventUpdate
+        mapping = preset_mapping(found[0], [i["column"] for i in column_ids])
+        return checked(upload, run_upload(upload, mapping, found[0].values, dry_run=True))
+
+
+def _save_preset(app: Dash) -> None:
+    @app.callback(
+        output={
+            "message": Output(Ids.PRESET_MESSAGE, "children"),
+            "presets": Output(Ids.PRESET, "options", allow_duplicate=True),
+        },
+        inputs={"clicks": Input(Ids.PRESET_SAVE, "n_clicks")},
+        state={
+            "preset_name": State(Ids.PRESET_NAME, "value"),
+            "kind": State(Ids.KIND, "value"),
+            **{k: v for k, v in GRID.items()},
+        },
+        prevent_initial_call=True,
+    )
+    @require(ANALYST, ADMIN)
+    def save(
+        clicks: int | None,
+        preset_name: str | None,
+        kind: str,
+        columns: list[str],
+        column_ids: list[dict[str, str]],
+        values: list[str | None],
+        value_ids: list[dict[str, str]],
+    ) -> dict[str, Any]:
+        if not clicks:
+            raise PreventUpdate
+        mapping, value_mapping = grid_choices(kind, columns, column_ids, values, value_ids)
+        try:
+            with services().db.write(bump=False) as session:
+                saved = save_preset(
+                    session,
+                    Preset(preset_name or "", kind, mapping, value_mapping),
+                    current_principal().username,
+                )
+        except ImportRefused as exc:
+            return {"message": f"Not saved: {exc}.", "presets": preset_options(kind)}
+        return {"message": f"Saved the mapping as '{saved.name}'.", "presets": preset_options(kind)}
+
+
+def _commit(app: Dash) -> None:
     @app.callback(
         output={
             "report": Output(Ids.REPORT, "children", allow_duplicate=True),
@@ -129,11 +265,7 @@ def _register_upload(app: Dash) -> None:
             "status": Output(Ids.STATUS, "children", allow_duplicate=True),
         },
         inputs={"clicks": Input(Ids.COMMIT, "n_clicks")},
-        state={
-            **UPLOAD_STATE,
-            "contents": State(Ids.UPLOAD, "contents"),
-            "refresh": State(Ids.REFRESH, "data"),
-        },
+        state={**FILE, **GRID, "refresh": State(Ids.REFRESH, "data")},
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
@@ -143,12 +275,17 @@ def _register_upload(app: Dash) -> None:
         file_name: str | None,
         kind: str,
         name: str | None,
-        mapping: str | None,
+        columns: list[str],
+        column_ids: list[dict[str, str]],
+        values: list[str | None],
+        value_ids: list[dict[str, str]],
         refresh: int | None,
     ) -> dict[str, Any]:
-        if not clicks or not contents or not file_name:
+        upload = Upload(contents, file_name, kind, name)
+        if not clicks or not upload.present:
             raise PreventUpdate
-        report = run_upload(contents, file_name, kind, name, mapping, dry_run=False).report
+        mapping, value_mapping = grid_choices(kind, columns, column_ids, values, value_ids)
+        report = run_upload(upload, mapping, value_mapping, dry_run=False).report
         return {
             "report": report_view(report),
             "locked": True,
@@ -156,181 +293,17 @@ def _register_upload(app: Dash) -> None:
             "status": report.outcome_sentence(),
         }
 
+
+def _cancel(app: Dash) -> None:
     @app.callback(
-        output={
-            "contents": Output(Ids.UPLOAD, "contents"),
-            "report": Output(Ids.REPORT, "children", allow_duplicate=True),
-            "figure": Output(Ids.PREVIEW, "figure", allow_duplicate=True),
-            "locked": Output(Ids.COMMIT, "disabled", allow_duplicate=True),
-            "status": Output(Ids.STATUS, "children", allow_duplicate=True),
-        },
+        output={**CHECKED, "contents": Output(Ids.UPLOAD, "contents")},
         inputs={"clicks": Input(Ids.CANCEL, "n_clicks")},
+        state={"kind": State(Ids.KIND, "value")},
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
-    def cancel(clicks: int | None) -> dict[str, Any]:
+    def cancel(clicks: int | None, kind: str) -> dict[str, Any]:
         if not clicks:
             raise PreventUpdate
-        return {
-            "contents": None,
-            "report": "",
-            "figure": preview_figure(None),
-            "locked": True,
-            "status": "Cancelled: nothing stored.",
-        }
-
-
-def _register_lists(app: Dash) -> None:
-    @app.callback(
-        output={
-            "imports": Output(Ids.IMPORTS, "children"),
-            "layers": Output(Ids.LAYERS, "children"),
-            "picks": Output(Ids.LAYER_PICK, "options"),
-            "exports": Output(Ids.EXPORT_KIND, "options"),
-        },
-        inputs={"_refresh": Input(Ids.REFRESH, "data")},
-    )
-    @require(ANALYST, ADMIN)
-    def refresh_lists(_refresh: int | None) -> dict[str, Any]:
-        with services().db.read() as session:
-            rows = list_imports(session)
-            layers = list_layers(session)
-        return {
-            "imports": imports_table(rows),
-            "layers": layers_list(layers),
-            "picks": [{"label": layer.name, "value": layer.id} for layer in layers],
-            "exports": KIND_OPTIONS[:3] + custom_export_options(layers),
-        }
-
-    @app.callback(
-        output={
-            "refresh": Output(Ids.REFRESH, "data", allow_duplicate=True),
-            "status": Output(Ids.STATUS, "children", allow_duplicate=True),
-        },
-        inputs={"clicks": Input({"type": Ids.UNDO, "index": ALL}, "n_clicks")},
-        state={"refresh": State(Ids.REFRESH, "data")},
-        prevent_initial_call=True,
-    )
-    @require(ANALYST, ADMIN)
-    def undo(clicks: list[int | None], refresh: int | None) -> dict[str, Any]:
-        trigger = ctx.triggered_id
-        if not isinstance(trigger, dict) or not any(clicks):
-            raise PreventUpdate
-        principal = current_principal()
-        undoer = Undoer(principal.username, admin=principal.role == ADMIN)
-        try:
-            outcome = undo_import(services().db, int(trigger["index"]), undoer)
-        except UndoRefused as exc:
-            return {"refresh": no_update, "status": f"Not undone: {exc}."}
-        return {"refresh": (refresh or 0) + 1, "status": outcome.message()}
-
-
-def _register_layers(app: Dash) -> None:
-    @app.callback(
-        output={
-            "name": Output(Ids.LAYER_NAME, "value"),
-            "colour": Output(Ids.LAYER_COLOUR, "value"),
-            "opacity": Output(Ids.LAYER_OPACITY, "value"),
-            "visible": Output(Ids.LAYER_VISIBLE, "value"),
-        },
-        inputs={"layer_id": Input(Ids.LAYER_PICK, "value")},
-        prevent_initial_call=True,
-    )
-    @require(ANALYST, ADMIN)
-    def pick_layer(layer_id: int | None) -> dict[str, Any]:
-        with services().db.read() as session:
-            found = [layer for layer in list_layers(session) if layer.id == layer_id]
-        if not found:
-            raise PreventUpdate
-        layer = found[0]
-        return {
-            "name": layer.name,
-            "colour": str(layer.style.get("colour", "")),
-            "opacity": float(layer.style.get("opacity", 0.8)),
-            "visible": ["on"] if layer.visible else [],
-        }
-
-    @app.callback(
-        output={
-            "message": Output(Ids.LAYER_MESSAGE, "children"),
-            "refresh": Output(Ids.REFRESH, "data", allow_duplicate=True),
-        },
-        inputs={
-            "_save": Input(Ids.LAYER_SAVE, "n_clicks"),
-            "_remove": Input(Ids.LAYER_REMOVE, "n_clicks"),
-        },
-        state={
-            "layer_id": State(Ids.LAYER_PICK, "value"),
-            "name": State(Ids.LAYER_NAME, "value"),
-            "colour": State(Ids.LAYER_COLOUR, "value"),
-            "opacity": State(Ids.LAYER_OPACITY, "value"),
-            "visible": State(Ids.LAYER_VISIBLE, "value"),
-            "refresh": State(Ids.REFRESH, "data"),
-        },
-        prevent_initial_call=True,
-    )
-    @require(ANALYST, ADMIN)
-    def change_layer(
-        _save: int | None,
-        _remove: int | None,
-        layer_id: int | None,
-        name: str | None,
-        colour: str | None,
-        opacity: float | None,
-        visible: list[str] | None,
-        refresh: int | None,
-    ) -> dict[str, Any]:
-        if layer_id is None:
-            return {"message": "Choose a layer first.", "refresh": no_update}
-        username = current_principal().username
-        try:
-            with services().db.write() as session:
-                if ctx.triggered_id == Ids.LAYER_REMOVE:
-                    gone = remove_layer(session, layer_id, username=username)
-                    message = f"Layer removed ({gone} features)."
-                else:
-                    edit = LayerEdit(name or "", colour, opacity, bool(visible))
-                    layer = edit_layer(session, layer_id, edit, username=username)
-                    message = f"Layer '{layer.name}' saved."
-        except LayerError as exc:
-            return {"message": f"Not saved: {exc}", "refresh": no_update}
-        return {"message": message, "refresh": (refresh or 0) + 1}
-
-
-def _register_export(app: Dash) -> None:
-    @app.callback(
-        output={
-            "download": Output(Ids.EXPORT_DOWNLOAD, "data"),
-            "message": Output(Ids.EXPORT_MESSAGE, "children"),
-        },
-        inputs={"clicks": Input(Ids.EXPORT_BUTTON, "n_clicks")},
-        state={
-            "choice": State(Ids.EXPORT_KIND, "value"),
-            "fmt": State(Ids.EXPORT_FORMAT, "value"),
-            "districts": State(Ids.EXPORT_DISTRICTS, "value"),
-            "statuses": State(Ids.EXPORT_STATUSES, "value"),
-            "clean": State(Ids.EXPORT_CLEAN, "value"),
-        },
-        prevent_initial_call=True,
-    )
-    @require(ANALYST, ADMIN)
-    def export(
-        clicks: int | None,
-        choice: str,
-        fmt: str,
-        districts: list[str] | None,
-        statuses: list[str] | None,
-        clean: list[str] | None,
-    ) -> dict[str, Any]:
-        if not clicks:
-            raise PreventUpdate
-        filters = Filters(districts=tuple(districts or ()), statuses=tuple(statuses or ()))
-        wanted = ExportRequest.from_choice(choice, fmt, filters, clean=bool(clean))
-        try:
-            result = export_layer(services(), wanted, current_principal().username)
-        except ExportError as exc:
-            return {"download": no_update, "message": f"Export failed: {exc}"}
-        return {
-            "download": dcc.send_bytes(result.data, result.file_name),
-            "message": f"Exported {result.rows} rows as {result.file_name}.",
-        }
+        cleared = checked(Upload(None, None, kind), None)
+        return {**cleared, "contents": None, "status": "Cancelled: nothing stored."}

@@ -1,8 +1,9 @@
-"""The import preview map and the report components (pure functions of a report).
+"""The import preview map (a pure function of the preview and the district boundaries).
 
 The preview is a plotly MapLibre map on a plain background (no tiles, circle markers only, so
-the browser fetches nothing from anyone else): accepted points coloured by whether they fall in
-the force area, or a custom layer's shapes as outlines.
+the browser fetches nothing from anyone else): the district boundaries for orientation, and the
+accepted points coloured by whether they fall in the force area, or a custom layer's shapes as
+outlines. Before any upload there is no chart at all, only a line saying what will appear.
 """
 
 from __future__ import annotations
@@ -10,18 +11,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import dash_ag_grid as dag
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import shapely
-from dash import html
+from dash import dcc, html
 
-from dashboard.components.maps import map_style
+from dashboard.components.maps import boundary_lines, map_style
 from dashboard.pages.imports.ids import Ids
-from layers.imports.batches import ImportSummary
-from layers.imports.report import ImportReport, unfamiliar_lines
-from layers.maplayers.store import LayerInfo
 
 logger = logging.getLogger(__name__)
 
@@ -114,129 +112,32 @@ def preview_figure(
     return _base(traces, districts)
 
 
-def _count(label: str, n: int) -> html.Strong:
-    attributes = {"data-count": label.lower()}  # the e2e tests read counts by this attribute
-    return html.Strong(str(n), **attributes)  # type: ignore[arg-type]
-
-
-def report_view(report: ImportReport) -> html.Div:
-    """The report: counts, hints, and the rows to fix (row, column, reason)."""
-    if report.refused:
-        return html.Div(
-            [html.H3("File refused"), html.P(report.refused, className="refused-message")],
-            className="import-report refused",
-            id="imp-report-refused",
-        )
-    if report.committed:
-        title = f"Imported as import #{report.import_id}"
-    elif report.dry_run:
-        title = "Preview: nothing is stored until you commit"
-    else:
-        title = "Nothing new to store"
-    counts = [
-        ("Read", report.read),
-        ("Accepted", report.accepted),
-        ("Outside force area", report.outside_area),
-        ("Rejected", report.rejected),
-        ("Duplicates", report.duplicates),
-    ]
-    items: list[Any] = [
-        html.H3(title),
-        html.Ul(
-            [html.Li([html.Span(label + ": "), _count(label, n)]) for label, n in counts],
-            className="import-counts",
-        ),
-    ]
-    if report.location:
-        items.append(html.P(f"Location from {report.location}."))
-    items += [html.P("Hint: " + h, className="import-hint") for h in report.hints]
-    items += [
-        html.P(line, className="import-unfamiliar") for line in unfamiliar_lines(report.unfamiliar)
-    ]
-    items += [html.P(n, className="import-note") for n in report.notes]
-    problems = [
-        {report.row_label: p.row, "column": p.column or "", "reason": p.reason}
-        for p in report.rejected_rows
-    ] + [
-        {report.row_label: p.row, "column": "", "reason": "duplicate: " + p.reason}
-        for p in report.duplicate_rows
-    ]
-    if problems:
-        items.append(
-            dag.AgGrid(
-                id="imp-problems",
-                rowData=problems[:2000],
-                columnDefs=[
-                    {
-                        "field": report.row_label,
-                        "headerName": report.row_label.capitalize(),
-                        "width": 90,
-                    },
-                    {"field": "column", "headerName": "Column", "width": 160},
-                    {
-                        "field": "reason",
-                        "headerName": "Reason",
-                        "flex": 1,
-                        "wrapText": True,
-                        "autoHeight": True,
-                    },
-                ],
-                defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                className="ag-theme-alpine",
-                style={"height": "320px"},
-            )
-        )
-    return html.Div(items, className="import-report")
-
-
-def imports_table(rows: list[ImportSummary]) -> html.Table | html.P:
-    """Past imports with an undo button on each that still has something to undo."""
-    if not rows:
-        return html.P("No imports yet.")
-    head = html.Tr(
-        [html.Th(h) for h in ("#", "When (UTC)", "File", "Layer", "By", "Stored", "Status", "")]
-    )
-    body = [
-        html.Tr(
-            [
-                html.Td(str(r.id)),
-                html.Td(r.created_at.replace("T", " ")[:16]),
-                html.Td(r.file_name),
-                html.Td(r.layer_name or r.kind),
-                html.Td(r.created_by),
-                html.Td(str(r.rows_stored)),
-                html.Td(r.status if not r.undone_by else f"{r.status} by {r.undone_by}"),
-                html.Td(
-                    html.Button(
-                        "Undo", id={"type": Ids.UNDO, "index": r.id}, className="button secondary"
-                    )
-                    if r.can_undo
-                    else ""
-                ),
-            ],
-            **{"data-import": str(r.id)},  # type: ignore[arg-type]
-        )
-        for r in rows
-    ]
-    return html.Table([html.Thead(head), html.Tbody(body)], className="imports-table")
-
-
-def layers_list(layers: list[LayerInfo]) -> html.Ul | html.P:
-    """Custom layers in words: name, features, geometry, visibility and colour."""
-    if not layers:
-        return html.P("No custom layers.")
-    return html.Ul(
-        [
-            html.Li(
-                f"{layer.name}: {layer.features} {layer.geometry_type.lower()} features, "
-                f"{'visible' if layer.visible else 'hidden'}, "
-                f"colour {layer.style.get('colour')}"
-            )
-            for layer in layers
-        ]
+def district_trace(boundaries: gpd.GeoDataFrame) -> go.Scattermap:
+    """The district boundaries as one grey line trace (orientation, not data)."""
+    lons, lats = boundary_lines(boundaries)
+    return go.Scattermap(
+        lon=lons,
+        lat=lats,
+        mode="lines",
+        line={"color": "#6b6b6b", "width": 1},
+        name="District boundaries",
+        hoverinfo="skip",
     )
 
 
-def custom_export_options(layers: list[LayerInfo]) -> list[dict[str, str]]:
-    """Export choices for the custom layers (``custom:<id>``)."""
-    return [{"label": f"Custom: {layer.name}", "value": f"custom:{layer.id}"} for layer in layers]
+def preview_area(
+    preview: pd.DataFrame | None, boundaries: gpd.GeoDataFrame, refused: bool = False
+) -> Any:
+    """The preview map once a file has been checked; before that, a line of text."""
+    if preview is None:
+        text = (
+            "Nothing to show on the map: the file was refused."
+            if refused
+            else "Upload a file to see where its rows fall, over the district boundaries."
+        )
+        return html.P(text, className="muted preview-placeholder")
+    return dcc.Graph(
+        id=Ids.PREVIEW,
+        figure=preview_figure(preview, [district_trace(boundaries)]),
+        config={"displaylogo": False},
+    )
