@@ -41,8 +41,14 @@ FORMATS: dict[str, tuple[str, str]] = {
     "gpkg": ("application/geopackage+sqlite3", ".gpkg"),
 }
 
-__all__ = ["FORMATS", "ExportError", "ExportFile", "ExportNotFound", "ExportRequest",
-           "export_layer"]
+__all__ = [
+    "FORMATS",
+    "ExportError",
+    "ExportFile",
+    "ExportNotFound",
+    "ExportRequest",
+    "export_layer",
+]
 
 
 @dataclass(frozen=True)

@@ -72,8 +72,9 @@ def kind_columns(kind: str) -> list[str]:
 
 def district_names(districts: DistrictIndex, codes: pd.Series) -> pd.Series:
     """The district name for each GSS code (``Outside force area`` outside)."""
-    names = dict(zip(districts.district_codes.tolist(), districts.district_names.tolist(),
-                     strict=True))
+    names = dict(
+        zip(districts.district_codes.tolist(), districts.district_names.tolist(), strict=True)
+    )
     names[OUTSIDE] = OUTSIDE_NAME
     return codes.map(names).astype(object)
 
@@ -103,7 +104,8 @@ def kind_frame(
     frame["easting"] = frame["easting"].astype(float).round(1)
     frame["northing"] = frame["northing"].astype(float).round(1)
     frame.insert(
-        columns.index("district_code"), "district_name",
+        columns.index("district_code"),
+        "district_name",
         district_names(districts, frame["district_code"]),
     )
     geometry = gpd.points_from_xy(frame["lon"], frame["lat"], crs=WGS84)

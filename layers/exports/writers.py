@@ -73,8 +73,14 @@ def write_xlsx(
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(title=re.sub(r"[\[\]\*\?/\\:]", "_", sheet)[:31] or "layer")
     printed = marking.replace("&", "&&")  # '&' starts a header/footer code in Excel
-    for part in (ws.oddHeader, ws.evenHeader, ws.firstHeader,
-                 ws.oddFooter, ws.evenFooter, ws.firstFooter):
+    for part in (
+        ws.oddHeader,
+        ws.evenHeader,
+        ws.firstHeader,
+        ws.oddFooter,
+        ws.evenFooter,
+        ws.firstFooter,
+    ):
         part.center.text = printed
     ws.print_title_rows = "1:2"
     ws.freeze_panes = "A3"
@@ -101,8 +107,9 @@ def write_gis(gdf: gpd.GeoDataFrame, path: Path, fmt: str, marking: str, layer: 
     out = gdf.copy()
     for column in out.columns:
         if out[column].dtype == object and column != "geometry":
-            out[column] = out[column].map(lambda v: None if v is None else str(v),
-                                          na_action="ignore")
+            out[column] = out[column].map(
+                lambda v: None if v is None else str(v), na_action="ignore"
+            )
     if fmt == "geojson":
         out.to_file(
             path,

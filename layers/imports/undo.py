@@ -108,9 +108,10 @@ class UndoOutcome:
         if self.kept:
             named = ", ".join(k.describe() for k in self.kept[:LISTED])
             more = f" and {len(self.kept) - LISTED} more" if len(self.kept) > LISTED else ""
+            count = len(self.kept)
             text += (
-                f" {len(self.kept)} locations were kept because others have acted on them: "
-                f"{named}{more}."
+                f" {count} location{' was' if count == 1 else 's were'} kept because others "
+                f"have acted on {'it' if count == 1 else 'them'}: {named}{more}."
             )
         return text
 

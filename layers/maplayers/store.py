@@ -249,9 +249,7 @@ def edit_layer(session: Session, layer_id: int, edit: LayerEdit, *, username: st
 def remove_layer(session: Session, layer_id: int, *, username: str) -> int:
     """Delete a layer and its features, logged as an erasure; returns how many features went."""
     layer = _layer(session, layer_id)
-    gone = int(
-        session.scalar(select(func.count()).where(CustomFeature.layer_id == layer_id)) or 0
-    )
+    gone = int(session.scalar(select(func.count()).where(CustomFeature.layer_id == layer_id)) or 0)
     session.execute(delete(CustomFeature).where(CustomFeature.layer_id == layer_id))
     _log(
         session,

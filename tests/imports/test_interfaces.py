@@ -209,3 +209,39 @@ def test_int007_cli_value_mapping_and_clean_export(
     )
     assert out.read_text().splitlines()[0].startswith("id,kind,lon,lat")
     assert "HMO" in out.read_text()
+
+
+def test_int008_page_layout_renders_with_its_controls(app: Flask) -> None:
+    from flask import g
+
+    from dashboard.access import Principal
+    from dashboard.pages.imports.ids import Ids
+    from dashboard.pages.imports.layout import layout
+
+    with app.test_request_context("/imports"):
+        g.principal = Principal("ana", "analyst")
+        tree = layout(kind="adverts")
+    found: set[str] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list | tuple):
+            stack.extend(node)
+            continue
+        if getattr(node, "id", None) is not None:
+            found.add(str(node.id))
+        stack.append(getattr(node, "children", None) or [])
+    wanted = {
+        Ids.UPLOAD,
+        Ids.KIND,
+        Ids.PRESET,
+        Ids.PRESET_NAME,
+        Ids.CHECK,
+        Ids.COMMIT,
+        Ids.UNDO_CONFIRM,
+        Ids.EXPORT_DISTRICTS,
+        Ids.EXPORT_STATUSES,
+        Ids.EXPORT_CLEAN,
+    }
+    assert {str(i) for i in wanted} <= found
+    assert str(Ids.PREVIEW) not in found  # no chart before an upload

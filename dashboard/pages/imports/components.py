@@ -98,30 +98,32 @@ def report_view(report: ImportReport) -> html.Div:
     return html.Div([*items, grid] if grid is not None else items, className="import-report")
 
 
+def _undo_cell(row: ImportSummary) -> html.Td:
+    if not row.can_undo:
+        return html.Td("")
+    button = html.Button(
+        "Undo",
+        id={"type": Ids.UNDO, "index": row.id},
+        className="button secondary",
+        title=f"Undo import #{row.id} (asks first)",
+    )
+    return html.Td(button)
+
+
 def imports_table(rows: list[ImportSummary]) -> html.Table | html.P:
-    """Past imports with an undo button on each that still has something to undo."""
+    """Past imports, newest first, with the Undo button first so it is always on screen."""
     if not rows:
         return html.P("No imports yet.")
-    head = html.Tr(
-        [html.Th(h) for h in ("#", "When (UTC)", "File", "Layer", "By", "Stored", "Status", "")]
-    )
+    head = html.Tr([html.Th(h) for h in ("", "#", "When (UTC)", "File", "Stored", "Status")])
     body = [
         html.Tr(
             [
+                _undo_cell(r),
                 html.Td(str(r.id)),
                 html.Td(r.created_at.replace("T", " ")[:16]),
-                html.Td(r.file_name),
-                html.Td(r.layer_name or r.kind),
-                html.Td(r.created_by),
+                html.Td(f"{r.file_name} ({r.layer_name or r.kind}, by {r.created_by})"),
                 html.Td(str(r.rows_stored)),
                 html.Td(r.status if not r.undone_by else f"{r.status} by {r.undone_by}"),
-                html.Td(
-                    html.Button(
-                        "Undo", id={"type": Ids.UNDO, "index": r.id}, className="button secondary"
-                    )
-                    if r.can_undo
-                    else ""
-                ),
             ],
             **{"data-import": str(r.id)},  # type: ignore[arg-type]
         )

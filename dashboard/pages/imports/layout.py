@@ -53,14 +53,17 @@ def upload_actions() -> html.Div:
             html.Button("Check again", id=Ids.CHECK, className="button secondary"),
             html.Button("Commit import", id=Ids.COMMIT, className="button", disabled=True),
             html.Button("Cancel", id=Ids.CANCEL, className="button secondary"),
-            dcc.Input(
-                id=Ids.PRESET_NAME,
-                type="text",
-                placeholder="preset name, e.g. Licensing weekly",
-                **{"aria-label": "Name for the mapping preset"},  # type: ignore[arg-type]
+            html.Div(
+                [
+                    html.Label("Save this mapping as", htmlFor=Ids.PRESET_NAME),
+                    dcc.Input(id=Ids.PRESET_NAME, type="text", placeholder="e.g. Licensing weekly"),
+                    html.Button(
+                        "Save mapping as preset", id=Ids.PRESET_SAVE, className="button secondary"
+                    ),
+                    html.Span(id=Ids.PRESET_MESSAGE, role="status"),
+                ],
+                className="preset-save",
             ),
-            html.Button("Save mapping as preset", id=Ids.PRESET_SAVE, className="button secondary"),
-            html.Span(id=Ids.PRESET_MESSAGE, role="status"),
         ],
         className="import-actions",
     )
