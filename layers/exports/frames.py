@@ -17,9 +17,9 @@ import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.force import OUTSIDE
 from geodata.crs import WGS84
 from geodata.districts import OUTSIDE_NAME, DistrictIndex
+from geodata.force import OUTSIDE
 from layers.core.db import Database
 from layers.core.errors import NotFound
 from layers.core.kinds import ADVERTS, KIND_NAMES, KINDS
