@@ -2,6 +2,10 @@
 
 ``python app.py import PATH --kind adverts --dry-run --json`` prints the validation report
 (machine-readable with ``--json``) and exits 0 when the file was accepted, 1 when refused.
+
+Whoever runs the CLI is on the server with the database's credentials, so ``imports --undo``
+acts as an admin would: it may undo anyone's import, and like every undo it keeps what others
+have acted on and is logged under ``--user``.
 """
 
 from __future__ import annotations
@@ -17,16 +21,18 @@ from config import Config
 from layers.core.kinds import KIND_NAMES
 from layers.core.queries import Filters
 from layers.core.status import STATUSES
-from layers.exports.files import FORMATS, ExportError, export_layer
+from layers.exports.files import FORMATS, ExportError, ExportRequest, export_layer
 from layers.imports import (
     IMPORT_KINDS,
+    ImportRefused,
+    Undoer,
     UndoRefused,
     import_file,
     list_imports,
     parse_map_args,
+    parse_value_args,
     undo_import,
 )
-from layers.imports.safety import ImportRefused
 from layers.services import Services
 
 logger = logging.getLogger(__name__)
@@ -57,6 +63,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="map a column to a field or location role (lat, lon, easting, northing, gridref, "
         "postcode, wkt, ignore); repeatable",
     )
+    imp.add_argument(
+        "--value",
+        action="append",
+        default=[],
+        metavar="FIELD:VALUE=KNOWN",
+        help="map a value the vocabulary lacks to a known one, e.g. premises_type:Bedsit=HMO; "
+        "repeatable",
+    )
     imp.add_argument("--dry-run", action="store_true", help="validate and report; store nothing")
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
     imp.add_argument("--user", default=None, help="who is importing (recorded as provenance)")
@@ -71,6 +85,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--out", required=True, type=Path, help="file to write")
     exp.add_argument("--district", action="append", default=[], help="district code; repeatable")
     exp.add_argument("--status", action="append", default=[], choices=STATUSES, help="repeatable")
+    exp.add_argument(
+        "--clean",
+        action="store_true",
+        help="machine-clean CSV: field names as the header, no marking lines (the file name "
+        "still carries the marking)",
+    )
     exp.add_argument("--user", default=None)
     exp.set_defaults(handler=cmd_export)
 
@@ -86,6 +106,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     svc = Services(Config.from_env())
     try:
         mapping = parse_map_args(args.map)
+        values = parse_value_args(args.value)
     except ImportRefused as exc:
         print(f"REFUSED: {exc}", file=sys.stderr)
         return 1
@@ -100,6 +121,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         args.user or _default_user(),
         name=args.name,
         mapping=mapping,
+        values=values,
         dry_run=args.dry_run,
     )
     report = result.report
@@ -114,10 +136,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write one layer, filtered by district and status, to ``--out``."""
     svc = Services(Config.from_env())
     filters = Filters(districts=tuple(args.district), statuses=tuple(args.status))
+    request = ExportRequest(args.kind, args.fmt, args.layer, filters, clean=args.clean)
     try:
-        export = export_layer(
-            svc.db, args.kind, args.fmt, args.user or _default_user(), filters, layer=args.layer
-        )
+        export = export_layer(svc, request, args.user or _default_user())
     except ExportError as exc:
         print(f"export: {exc}", file=sys.stderr)
         return 1
@@ -131,11 +152,11 @@ def cmd_imports(args: argparse.Namespace) -> int:
     svc = Services(Config.from_env())
     if args.undo is not None:
         try:
-            removed = undo_import(svc.db, args.undo, args.user or _default_user())
+            outcome = undo_import(svc.db, args.undo, Undoer(args.user or _default_user(), True))
         except UndoRefused as exc:
             print(f"undo: {exc}", file=sys.stderr)
             return 1
-        print(f"undo: import #{args.undo} removed ({removed} records)")
+        print(f"undo: {outcome.message()}")
         return 0
     with svc.db.read() as session:
         rows = list_imports(session)

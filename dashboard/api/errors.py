@@ -2,8 +2,8 @@
 
 Every blueprint answers errors through :func:`json_error`, and runs its domain calls through
 :func:`domain_errors` (or :func:`error_response`), so a stale version is a 409 with the
-colleague's change on every route, a refused rule a 422, a missing record a 404 and malformed
-input a 400.
+colleague's change on every route, a refused rule a 422, a missing record a 404, a change the
+caller may not make a 403 and malformed input a 400.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from flask import Response, jsonify
 
-from layers.core.errors import Conflict, NotFound, RuleError
+from layers.core.errors import Conflict, NotFound, NotPermitted, RuleError
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,8 @@ def error_response(exc: Exception) -> tuple[Response, int]:
         return jsonify(exc.as_dict()), 409
     if isinstance(exc, NotFound):
         return json_error(404, str(exc) or "not found")
+    if isinstance(exc, NotPermitted):
+        return json_error(403, str(exc) or "not permitted")
     if isinstance(exc, RuleError):
         return json_error(422, str(exc))
     if isinstance(exc, ValueError):
@@ -44,7 +46,7 @@ def domain_errors(call: Callable[[], T]) -> T | tuple[Response, int]:
     """Run ``call``; a domain error becomes its HTTP answer."""
     try:
         return call()
-    except (Conflict, LookupError, ValueError) as exc:
+    except (Conflict, LookupError, NotPermitted, ValueError) as exc:
         if isinstance(exc, LookupError) and not isinstance(exc, NotFound):
             raise
         return error_response(exc)

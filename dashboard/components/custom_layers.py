@@ -47,67 +47,78 @@ def _lines(geoms: np.ndarray) -> tuple[list[float | None], list[float | None]]:
     return lons, lats
 
 
-def layer_traces(info: LayerInfo, geoms: np.ndarray, props: list[dict[str, Any]]) -> list[Any]:
-    """Traces drawing one custom layer with its style."""
+def _fill_trace(info: LayerInfo, geoms: np.ndarray, labels: list[str], name: str) -> Any:
     style = info.style
-    colour = style.get("colour", "#6a3d9a")
-    opacity = float(style.get("opacity", 0.6))
+    feats = [
+        {"type": "Feature", "id": str(i), "properties": {}, "geometry": g.__geo_interface__}
+        for i, g in enumerate(geoms)
+    ]
+    return go.Choroplethmap(
+        geojson={"type": "FeatureCollection", "features": feats},
+        locations=[f["id"] for f in feats],
+        z=np.zeros(len(feats)).tolist(),
+        colorscale=[[0, style["fill"]], [1, style["fill"]]],
+        showscale=False,
+        marker={"opacity": float(style.get("opacity", 0.6)), "line": {"width": 0}},
+        hovertext=labels,
+        hoverinfo="text",
+        name=name,
+        legendgroup=f"custom-{info.id}",
+        showlegend=True,
+    )
+
+
+def _line_trace(info: LayerInfo, geoms: np.ndarray, name: str, legend: bool) -> Any:
+    lons, lats = _lines(geoms)
+    return go.Scattermap(
+        lon=lons,
+        lat=lats,
+        mode="lines",
+        line={"color": info.style.get("colour", "#6a3d9a"), "width": 2},
+        hoverinfo="skip",
+        name=name,
+        legendgroup=f"custom-{info.id}",
+        showlegend=legend,
+    )
+
+
+def _point_trace(
+    info: LayerInfo, geoms: np.ndarray, labels: list[str], name: str, legend: bool
+) -> Any:
+    xy = shapely.get_coordinates(shapely.get_parts(geoms))
+    return go.Scattermap(
+        lon=typed(xy[:, 0]),
+        lat=typed(xy[:, 1]),
+        mode="markers",
+        marker={
+            "size": 9,
+            "color": info.style.get("colour", "#6a3d9a"),
+            "opacity": float(info.style.get("opacity", 0.6)),
+        },
+        hovertext=labels if len(labels) == len(xy) else None,
+        hoverinfo="text+name",
+        name=name,
+        legendgroup=f"custom-{info.id}",
+        showlegend=legend,
+    )
+
+
+def layer_traces(info: LayerInfo, geoms: np.ndarray, props: list[dict[str, Any]]) -> list[Any]:
+    """Traces drawing one custom layer with its style: fill, outlines or lines, points."""
     name = f"{info.name} ({info.features:,})"
     kinds = shapely.get_type_id(geoms)
     polygons = np.isin(kinds, (3, 6))
-    traces: list[Any] = []
-    if polygons.any() and style.get("fill"):
-        feats = [
-            {"type": "Feature", "id": str(i), "properties": {}, "geometry": g.__geo_interface__}
-            for i, g in enumerate(geoms[polygons])
-        ]
-        labels = [_label(p, info.name) for p, keep in zip(props, polygons, strict=True) if keep]
-        traces.append(
-            go.Choroplethmap(
-                geojson={"type": "FeatureCollection", "features": feats},
-                locations=[f["id"] for f in feats],
-                z=np.zeros(len(feats)).tolist(),
-                colorscale=[[0, style["fill"]], [1, style["fill"]]],
-                showscale=False,
-                marker={"opacity": opacity, "line": {"width": 0}},
-                hovertext=labels,
-                hoverinfo="text",
-                name=name,
-                legendgroup=f"custom-{info.id}",
-                showlegend=True,
-            )
-        )
-    if (polygons | np.isin(kinds, (1, 2, 5))).any():
-        lons, lats = _lines(geoms[polygons | np.isin(kinds, (1, 2, 5))])
-        traces.append(
-            go.Scattermap(
-                lon=lons,
-                lat=lats,
-                mode="lines",
-                line={"color": colour, "width": 2},
-                hoverinfo="skip",
-                name=name,
-                legendgroup=f"custom-{info.id}",
-                showlegend=not traces,
-            )
-        )
+    lines = polygons | np.isin(kinds, (1, 2, 5))
     points = np.isin(kinds, (0, 4))
+    traces: list[Any] = []
+    if polygons.any() and info.style.get("fill"):
+        labels = [_label(p, info.name) for p, keep in zip(props, polygons, strict=True) if keep]
+        traces.append(_fill_trace(info, geoms[polygons], labels, name))
+    if lines.any():
+        traces.append(_line_trace(info, geoms[lines], name, legend=not traces))
     if points.any():
-        xy = shapely.get_coordinates(shapely.get_parts(geoms[points]))
         labels = [_label(p, info.name) for p, keep in zip(props, points, strict=True) if keep]
-        traces.append(
-            go.Scattermap(
-                lon=typed(xy[:, 0]),
-                lat=typed(xy[:, 1]),
-                mode="markers",
-                marker={"size": 9, "color": colour, "opacity": opacity},
-                hovertext=labels if len(labels) == len(xy) else None,
-                hoverinfo="text+name",
-                name=name,
-                legendgroup=f"custom-{info.id}",
-                showlegend=not traces,
-            )
-        )
+        traces.append(_point_trace(info, geoms[points], labels, name, legend=not traces))
     return traces
 
 

@@ -3,6 +3,8 @@
 - :class:`NotFound`: the record does not exist (HTTP 404).
 - :class:`Conflict`: a change was based on a version a colleague has already changed (409); it
   says who changed what, so the user can decide.
+- :class:`NotPermitted`: the caller may not make this change, e.g. undo someone else's import
+  (403).
 - :class:`RuleError`: a change the rules refuse, e.g. a status transition or a plan change that
   cannot be made (422). A plain ``ValueError`` is input that is malformed (400).
 """
@@ -26,6 +28,10 @@ class Conflict(Exception):
     def as_dict(self) -> dict[str, Any]:
         """The conflict as a JSON body."""
         raise NotImplementedError
+
+
+class NotPermitted(Exception):
+    """The caller's role or ownership does not allow this change."""
 
 
 class RuleError(ValueError):

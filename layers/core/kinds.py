@@ -32,6 +32,13 @@ PREMISES_TYPES: tuple[str, ...] = (
     "takeaway",
     "farm",
     "factory",
+    "HMO",
+    "brothel/sauna",
+    "flat above a shop",
+    "tanning salon",
+    "barber",
+    "warehouse",
+    "agricultural",
     "other",
 )
 RISKS: tuple[str, ...] = ("high", "medium", "low")

@@ -165,6 +165,9 @@ class Location(Base):
         ForeignKey("imports.id", ondelete="CASCADE"), index=True
     )
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    original_values: Mapped[str | None] = mapped_column(Text)
+    """JSON: the file's own text of choice values the vocabulary lacked (the field holds
+    ``other`` or nothing), so an import never loses what the analyst's file said."""
 
 
 class HistoryEntry(Base):
@@ -174,8 +177,9 @@ class HistoryEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     location_id: Mapped[int] = mapped_column(
-        ForeignKey("locations.id", ondelete="CASCADE"), index=True
+        ForeignKey("locations.id", ondelete="RESTRICT"), index=True
     )
+    """RESTRICT: history is never cascaded away; a location with history cannot be deleted."""
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     username: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(16))

@@ -50,8 +50,9 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]],
-             marking: str | None = None) -> str:
+def csv_text(
+    header: Sequence[object], rows: Iterable[Sequence[object]], marking: str | None = None
+) -> str:
     """CSV text with header and rows neutralised; with ``marking``, a first and last marking line.
 
     The marking lines let a reader of the raw file see its protective marking; pass ``None`` for

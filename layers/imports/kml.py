@@ -29,10 +29,6 @@ def _local(tag: object) -> str:
     return str(tag).rsplit("}", 1)[-1]
 
 
-def _children(element: Element, name: str) -> list[Element]:
-    return [c for c in element if _local(c.tag) == name]
-
-
 def _first(element: Element, name: str) -> Element | None:
     for c in element.iter():
         if _local(c.tag) == name:

@@ -12,7 +12,6 @@ import csv
 import itertools
 import logging
 import math
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from geodata.crs import WGS84
+from layers.imports.detect import normalise_name
+from layers.imports.geojson import check_geojson_crs
 from layers.imports.kml import parse_kml
 from layers.imports.safety import (
     ImportRefused,
@@ -52,9 +53,12 @@ class RawTable:
     geometry: np.ndarray | None = None
     crs: str | None = None
     notes: list[str] = field(default_factory=list)
+    identifier: str | None = None
+    """The column that names each feature when the file has no reference column (KML's
+    ``<name>``)."""
 
 
-def zip_limits(staged: Staged, max_bytes: int) -> ZipLimits:
+def zip_limits(max_bytes: int) -> ZipLimits:
     """Limits for an uploaded archive: generous for real files, far below a bomb's size."""
     return ZipLimits(max_total=min(max(20 * max_bytes, 100 << 20), 2 << 30))
 
@@ -183,11 +187,7 @@ NUMERIC_NAMES = frozenset(
 def _text_dtypes(path: Path, sep: str, encoding: str) -> dict[str, type]:
     """``str`` for every column except coordinate-like ones, read from the header alone."""
     header = pd.read_csv(path, sep=sep, nrows=0, encoding=encoding).columns
-    return {
-        c: str
-        for c in header
-        if re.sub(r"[^a-z0-9]+", "_", str(c).lower()).strip("_") not in NUMERIC_NAMES
-    }
+    return {c: str for c in header if normalise_name(c) not in NUMERIC_NAMES}
 
 
 def _parser_message(exc: Exception) -> str:
@@ -202,7 +202,7 @@ def _read_xlsx(staged: Staged, max_bytes: int) -> RawTable:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    check_zip(staged.path, staged.file_name, zip_limits(staged, max_bytes))
+    check_zip(staged.path, staged.file_name, zip_limits(max_bytes))
     try:
         workbook = load_workbook(staged.path, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
@@ -302,11 +302,13 @@ def _read_ogr(path: Path, file_name: str) -> RawTable:
 
 
 def _read_ogr_file(staged: Staged, _max_bytes: int) -> RawTable:
+    if staged.format == "geojson":
+        check_geojson_crs(staged.path, staged.file_name)
     return _read_ogr(staged.path, staged.file_name)
 
 
 def _read_shapefile_zip(staged: Staged, max_bytes: int) -> RawTable:
-    limits = zip_limits(staged, max_bytes)
+    limits = zip_limits(max_bytes)
     members = check_zip(staged.path, staged.file_name, limits)
     shps = [m for m in members if m.filename.lower().endswith(".shp")]
     if not shps:
@@ -347,7 +349,14 @@ def _read_shapefile_zip(staged: Staged, max_bytes: int) -> RawTable:
 def _kml_table(data: bytes, file_name: str) -> RawTable:
     frame, geometry = parse_kml(data, file_name)
     rows = np.arange(1, len(frame) + 1, dtype=np.int64)
-    return RawTable(frame=frame, rows=rows, row_label="feature", geometry=geometry, crs=WGS84)
+    return RawTable(
+        frame=frame,
+        rows=rows,
+        row_label="feature",
+        geometry=geometry,
+        crs=WGS84,
+        identifier="name",
+    )
 
 
 def _read_kml(staged: Staged, _max_bytes: int) -> RawTable:
@@ -355,7 +364,7 @@ def _read_kml(staged: Staged, _max_bytes: int) -> RawTable:
 
 
 def _read_kmz(staged: Staged, max_bytes: int) -> RawTable:
-    limits = zip_limits(staged, max_bytes)
+    limits = zip_limits(max_bytes)
     members = check_zip(staged.path, staged.file_name, limits)
     kmls = [m for m in members if m.filename.lower().endswith(".kml")]
     if not kmls:

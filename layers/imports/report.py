@@ -77,6 +77,33 @@ class Problems:
 
 
 @dataclass
+class Unfamiliar:
+    """The values of one choice field that its vocabulary lacks, and what became of their rows."""
+
+    name: str
+    label: str
+    column: str
+    counts: dict[str, int] = field(default_factory=dict)
+    kept_as: str | None = None
+    """``other`` or ``None`` (left empty) when the rows were kept; rows of a required field are
+    rejected instead (``rejected`` is then true)."""
+    rejected: bool = False
+
+
+@dataclass
+class ChoiceValues:
+    """The distinct values of one choice field's column, and the known value each became."""
+
+    name: str
+    label: str
+    column: str
+    rows: dict[str, int] = field(default_factory=dict)
+    """Value as written -> how many rows have it (the commonest first, at most 50)."""
+    known: dict[str, str | None] = field(default_factory=dict)
+    """Value as written -> the known value it became (``None``: not in the list)."""
+
+
+@dataclass
 class ImportReport:
     """What happened (or would happen) to a file: counts, rows to fix, hints, provenance.
 
@@ -100,7 +127,17 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     location: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    """Field or location role -> the file's column that fed it."""
+    location_columns: dict[str, str] = field(default_factory=dict)
+    """Location role -> column (``geometry`` for the file's own geometry)."""
+    column_samples: dict[str, list[str]] = field(default_factory=dict)
+    """Each column of the file (in order) with a few of its values, for the mapping grid."""
+    choice_values: list[ChoiceValues] = field(default_factory=list)
+    """Each choice field's distinct values and the known value each became."""
     by_district: dict[str, int] = field(default_factory=dict)
+    unfamiliar: list[Unfamiliar] = field(default_factory=list)
+    """Choice values the vocabulary lacks, per field (their rows kept unless the field is
+    required)."""
     geometry_type: str | None = None
     dry_run: bool = True
     committed: bool = False
@@ -117,6 +154,12 @@ class ImportReport:
         data = asdict(self)
         data["ok"] = self.ok
         return data
+
+    def outcome_sentence(self) -> str:
+        """What a commit did, in one sentence."""
+        if self.committed:
+            return f"Import #{self.import_id} committed: {self.accepted} stored."
+        return "Nothing stored." if self.ok else "Refused: nothing stored."
 
     def lines(self) -> list[str]:
         """The report in plain words, as the CLI prints it."""
@@ -138,10 +181,9 @@ class ImportReport:
         ]
         if self.location:
             out.append(f"  location from {self.location}")
-        for hint in self.hints:
-            out.append(f"  HINT: {hint}")
-        for note in self.notes:
-            out.append(f"  note: {note}")
+        out.extend(f"  HINT: {hint}" for hint in self.hints)
+        out.extend(f"  VALUES: {line}" for line in unfamiliar_lines(self.unfamiliar))
+        out.extend(f"  note: {note}" for note in self.notes)
         for p in self.rejected_rows[:50]:
             out.append(
                 f"  {self.row_label} {p.row}: {p.column + ': ' if p.column else ''}{p.reason}"
@@ -153,3 +195,22 @@ class ImportReport:
         for p in self.duplicate_rows[:20]:
             out.append(f"  duplicate {self.row_label} {p.row}: {p.reason}")
         return out
+
+
+def unfamiliar_lines(found: list[Unfamiliar]) -> list[str]:
+    """One sentence per choice field with values its vocabulary lacks."""
+    lines = []
+    for u in found:
+        values = ", ".join(f"'{v}' ({n})" for v, n in list(u.counts.items())[:20])
+        rows = sum(u.counts.values())
+        if u.rejected:
+            fate = "rejected: map each to a known value to import them"
+        elif u.kept_as:
+            fate = f"kept as '{u.kept_as}' with the file's text stored; map them to a known value"
+        else:
+            fate = "kept with the field empty and the file's text stored; map them to a known value"
+        lines.append(
+            f"{u.label} in '{u.column}' has {rows} rows with values not in the list ({values}): "
+            f"{fate}"
+        )
+    return lines

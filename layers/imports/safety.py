@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def format_of(file_name: str) -> str:
 
 @contextmanager
 def staged_upload(
-    source: bytes | BinaryIO | Path, file_name: str, max_bytes: int
+    source: bytes | IO[bytes] | Path, file_name: str, max_bytes: int
 ) -> Iterator[Staged]:
     """Copy ``source`` into a new private temporary folder and check it; removed afterwards.
 
@@ -110,7 +110,7 @@ def staged_upload(
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _copy_limited(source: bytes | BinaryIO | Path, dest: Path, max_bytes: int, name: str) -> int:
+def _copy_limited(source: bytes | IO[bytes] | Path, dest: Path, max_bytes: int, name: str) -> int:
     too_big = ImportRefused(
         f"'{name}' is larger than the upload limit of {max_bytes // (1024 * 1024)} MB; "
         "split it into smaller files."

@@ -4,6 +4,10 @@ A custom layer keeps every attribute of its source file (as JSON per feature) an
 type. Its style is a small JSON object the map reads: ``colour`` (outline / marker), ``fill``
 (polygon fill colour or ``null`` for none), ``symbol`` (marker shape for points: the map draws
 circles only, so no icon is ever fetched), ``opacity`` (0-1).
+
+Every change is logged in the processing log in the caller's transaction, so the change and its
+log entry commit together: renaming, showing or hiding and restyling are alterations, removing
+a layer is an erasure (and its import then reads "layer removed", not "committed").
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ import shapely
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from layers.core.models import CustomFeature, CustomLayer
+from layers.audit import processing_log
+from layers.core.errors import NotFound
+from layers.core.models import CustomFeature, CustomLayer, ImportBatch, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +34,16 @@ SYMBOLS = ("circle",)
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
+LAYER_REMOVED = "layer removed"
+"""Status of an import whose custom layer an analyst removed."""
+
+
 class LayerError(ValueError):
-    """A custom layer change that cannot be made (unknown layer, bad style, name taken)."""
+    """A custom layer change that cannot be made (bad style, name taken)."""
+
+
+class LayerNotFound(LayerError, NotFound):
+    """There is no custom layer with that id."""
 
 
 @dataclass(frozen=True)
@@ -133,42 +147,126 @@ def list_layers(session: Session) -> list[LayerInfo]:
 def _layer(session: Session, layer_id: int) -> CustomLayer:
     layer = session.get(CustomLayer, layer_id)
     if layer is None:
-        raise LayerError(f"there is no custom layer {layer_id}")
+        raise LayerNotFound(f"there is no custom layer {layer_id}")
     return layer
 
 
-def rename_layer(session: Session, layer_id: int, name: str) -> CustomLayer:
-    """Give a layer a new (unique, non-empty) name."""
+def _log(
+    session: Session,
+    username: str,
+    action: str,
+    layer: CustomLayer,
+    what: str,
+    count: int | None = None,
+) -> None:
+    processing_log.record(
+        session,
+        username,
+        action,
+        f"custom layer '{layer.name}' (#{layer.id}): {what}",
+        records=[layer.id],
+        count=count,
+    )
+
+
+def rename_layer(session: Session, layer_id: int, name: str, *, username: str) -> CustomLayer:
+    """Give a layer a new (unique, non-empty) name; logged as an alteration."""
     name = name.strip()
     if not name or len(name) > 120:
         raise LayerError("a layer name must have 1 to 120 characters")
     if layer_exists(session, name, except_id=layer_id):
         raise LayerError(f"a layer called '{name}' already exists")
     layer = _layer(session, layer_id)
-    layer.name = name
+    if layer.name != name:
+        old = layer.name
+        layer.name = name
+        _log(session, username, processing_log.ALTERATION, layer, f"renamed from '{old}'")
     return layer
 
 
-def set_style(session: Session, layer_id: int, style: dict[str, Any]) -> CustomLayer:
-    """Replace a layer's style after :func:`validate_style`."""
+def merge_style(style: dict[str, Any], colour: str | None, opacity: float | None) -> dict[str, Any]:
+    """``style`` with a new colour and opacity where given; a filled layer's fill follows them.
+
+    The page's editor offers colour and opacity only, so the rest of the style (symbol, whether
+    polygons are filled) is kept as it was.
+    """
+    merged = dict(style)
+    if colour:
+        merged["colour"] = colour.strip()
+    if opacity is not None:
+        merged["opacity"] = opacity
+    if merged.get("fill"):
+        merged["fill"] = merged.get("colour")
+    return merged
+
+
+def set_style(
+    session: Session, layer_id: int, style: dict[str, Any], *, username: str
+) -> CustomLayer:
+    """Replace a layer's style after :func:`validate_style`; logged as an alteration."""
     layer = _layer(session, layer_id)
-    layer.style = json.dumps(validate_style(style))
+    new = json.dumps(validate_style(style))
+    if new != layer.style:
+        layer.style = new
+        _log(session, username, processing_log.ALTERATION, layer, f"style set to {new}")
     return layer
 
 
-def set_visible(session: Session, layer_id: int, visible: bool) -> CustomLayer:
-    """Show or hide a layer on the map."""
+def set_visible(session: Session, layer_id: int, visible: bool, *, username: str) -> CustomLayer:
+    """Show or hide a layer on the map; logged as an alteration."""
     layer = _layer(session, layer_id)
-    layer.visible = bool(visible)
+    if bool(layer.visible) != bool(visible):
+        layer.visible = bool(visible)
+        _log(
+            session,
+            username,
+            processing_log.ALTERATION,
+            layer,
+            "shown on the map" if visible else "hidden from the map",
+        )
     return layer
 
 
-def remove_layer(session: Session, layer_id: int) -> int:
-    """Delete a layer and its features; returns how many features went."""
+@dataclass(frozen=True)
+class LayerEdit:
+    """What the layer editor asks for: name, colour, opacity and visibility."""
+
+    name: str
+    colour: str | None
+    opacity: float | None
+    visible: bool
+
+
+def edit_layer(session: Session, layer_id: int, edit: LayerEdit, *, username: str) -> CustomLayer:
+    """Apply an editor's changes (each logged) in the caller's transaction."""
+    layer = rename_layer(session, layer_id, edit.name, username=username)
+    style = merge_style(json.loads(layer.style or "{}"), edit.colour, edit.opacity)
+    set_style(session, layer_id, style, username=username)
+    set_visible(session, layer_id, edit.visible, username=username)
+    return layer
+
+
+def remove_layer(session: Session, layer_id: int, *, username: str) -> int:
+    """Delete a layer and its features, logged as an erasure; returns how many features went."""
     layer = _layer(session, layer_id)
-    gone = session.execute(delete(CustomFeature).where(CustomFeature.layer_id == layer_id)).rowcount
+    gone = int(session.scalar(select(func.count()).where(CustomFeature.layer_id == layer_id)) or 0)
+    session.execute(delete(CustomFeature).where(CustomFeature.layer_id == layer_id))
+    _log(
+        session,
+        username,
+        processing_log.ERASURE,
+        layer,
+        f"removed with {gone} features",
+        count=gone,
+    )
+    if layer.import_id is not None:
+        batch = session.get(ImportBatch, layer.import_id)
+        if batch is not None:
+            batch.status = LAYER_REMOVED
+            batch.undone_by = username
+            batch.undone_at = utcnow()
     session.delete(layer)
-    return int(gone or 0)
+    return gone
 
 
 def layer_features(

@@ -114,7 +114,12 @@ def test_ops004_custom_polygon_layer_is_drawn_with_its_style(app):
     assert result.report.accepted == 302
     with svc.db.write() as session:
         (info,) = list_layers(session)
-        set_style(session, info.id, {"colour": "#009E73", "fill": "#009E73", "opacity": 0.2})
+        set_style(
+            session,
+            info.id,
+            {"colour": "#009E73", "fill": "#009E73", "opacity": 0.2},
+            username="ana",
+        )
     with app.test_request_context("/"):
         g.principal = Principal("ana", "analyst")
         fig = _figure(layout())
@@ -124,7 +129,7 @@ def test_ops004_custom_polygon_layer_is_drawn_with_its_style(app):
     assert fill["type"] == "choroplethmap" and len(fill["locations"]) == 302
     assert fill["colorscale"][0][1] == "#009E73" and fill["marker"]["opacity"] == 0.2
     with svc.db.write() as session:
-        set_visible(session, info.id, False)
+        set_visible(session, info.id, False, username="ana")
     with app.test_request_context("/"):
         g.principal = Principal("ana", "analyst")
         hidden = _figure(layout())

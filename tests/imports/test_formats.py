@@ -65,16 +65,21 @@ def test_imp003_xlsx_row_numbers(run_import: Run, tmp_path: Path, services: Serv
     ws.append(["LIC-1", "1 Fishergate", "PR1 2RH", "Nail bar", "High"])
     ws.append(["LIC-2", "2 Talbot Rd", "FY1 4BJ", "spaceship", "low"])
     ws.append(["LIC-3", "3 Any St", "BB18 5AA", "car wash", "medium"])
+    ws.append(["LIC-4", "4 Any St", "BB18 5AA", "car wash", "spaceship"])
     path = tmp_path / "licensing.xlsx"
     wb.save(path)
     result = run_import(path, path.name, "premises", dry_run=False)
     report = result.report
     # The header detection skips the title row; the analyst's row numbers are Excel's.
     _ok(result)
-    assert (report.read, report.accepted, report.rejected) == (3, 2, 1)
+    # Issue 11: an unfamiliar premises type (optional) keeps its row as "other"; an unfamiliar
+    # risk rating (required) cannot be guessed, so that row is rejected, at Excel's row 7.
+    assert (report.read, report.accepted, report.rejected) == (4, 3, 1)
     assert report.row_label == "row"
-    bad = [p for p in report.rejected_rows if p.row == 5]
-    assert bad and "spaceship" in bad[0].reason and bad[0].column == "Premises type"
+    bad = [p for p in report.rejected_rows if p.row == 7]
+    assert bad and "spaceship" in bad[0].reason and bad[0].column == "Risk rating"
+    (kept,) = [u for u in report.unfamiliar if u.name == "premises_type"]
+    assert (kept.column, kept.counts, kept.kept_as) == ("Premises type", {"spaceship": 1}, "other")
 
 
 def test_imp004_geopackage_by_gdal(run_import: Run, tmp_path: Path, services: Services) -> None:

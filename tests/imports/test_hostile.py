@@ -178,7 +178,7 @@ def test_hos010_no_location_column(run_import: Run, services: Services) -> None:
     message = _refused(
         run_import(data, "ads.csv", "adverts", dry_run=False), "no usable location column"
     )
-    assert "'notes'" in message and "--map" in message
+    assert "'notes'" in message and "column mapping" in message  # the page's words, no CLI flags
     assert stored(services) == NOTHING
 
 

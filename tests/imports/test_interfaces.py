@@ -163,3 +163,85 @@ def test_int005_wards_over_the_api(client_as: Callable[[str], FlaskClient]) -> N
     assert answer.status_code == 200 and answer.json["accepted"] == 302
     export = client.get("/api/export/custom.geojson?layer=Wards")
     assert len(export.json["features"]) == 302
+
+
+def test_int006_api_undo_roles_and_typed_errors(
+    client_as: Callable[[str], FlaskClient], app: Flask
+) -> None:
+    owner, other, admin = client_as("analyst"), client_as("analyst"), client_as("admin")
+    answer = owner.post(
+        "/api/imports",
+        data={"kind": "adverts", "file": (io.BytesIO(ADS), "ads.csv")},
+        content_type="multipart/form-data",
+    )
+    import_id = answer.json["import_id"]
+    one = owner.get(f"/api/imports/{import_id}")
+    assert one.status_code == 200 and one.json["report"]["accepted"] == 1
+    assert owner.get("/api/imports/999").status_code == 404
+    refused = other.post(f"/api/imports/{import_id}/undo")
+    assert refused.status_code == 403 and "or an admin may undo" in refused.json["error"]
+    done = admin.post(f"/api/imports/{import_id}/undo")
+    assert done.status_code == 200 and done.json["removed"] == 1 and done.json["kept"] == []
+    again = owner.post(f"/api/imports/{import_id}/undo")
+    assert again.status_code == 409 and "already undone" in again.json["error"]
+    assert owner.post("/api/imports/999/undo").status_code == 404
+    assert owner.get("/api/export/spaceships.csv").status_code == 404
+    assert owner.get("/api/export/adverts.pdf").status_code == 400
+    assert owner.get("/api/export/custom.csv?layer=nope").status_code == 404
+
+
+def test_int007_cli_value_mapping_and_clean_export(
+    cli_env: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(f"ref,risk,type,lat,lon\nP1,high,Bedsit,{PRESTON[1]},{PRESTON[0]}\n")
+    assert main(["import", str(path), "--kind", "premises", "--dry-run"]) == 0
+    assert "'Bedsit' (1)" in capsys.readouterr().out
+    args = ["import", str(path), "--kind", "premises", "--value", "premises_type:bedsit=HMO"]
+    assert main([*args, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["unfamiliar"] == []
+    assert main(["import", str(path), "--kind", "premises", "--value", "bedsit=HMO"]) == 1
+    out = tmp_path / "p.csv.out"
+    assert main(["export", "--kind", "premises", "--format", "csv", "--out", str(out)]) == 0
+    assert out.read_text().splitlines()[0].strip('"') == cli_env.config.marking
+    assert (
+        main(["export", "--kind", "premises", "--format", "csv", "--out", str(out), "--clean"]) == 0
+    )
+    assert out.read_text().splitlines()[0].startswith("id,kind,lon,lat")
+    assert "HMO" in out.read_text()
+
+
+def test_int008_page_layout_renders_with_its_controls(app: Flask) -> None:
+    from flask import g
+
+    from dashboard.access import Principal
+    from dashboard.pages.imports.ids import Ids
+    from dashboard.pages.imports.layout import layout
+
+    with app.test_request_context("/imports"):
+        g.principal = Principal("ana", "analyst")
+        tree = layout(kind="adverts")
+    found: set[str] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list | tuple):
+            stack.extend(node)
+            continue
+        if getattr(node, "id", None) is not None:
+            found.add(str(node.id))
+        stack.append(getattr(node, "children", None) or [])
+    wanted = {
+        Ids.UPLOAD,
+        Ids.KIND,
+        Ids.PRESET,
+        Ids.PRESET_NAME,
+        Ids.CHECK,
+        Ids.COMMIT,
+        Ids.UNDO_CONFIRM,
+        Ids.EXPORT_DISTRICTS,
+        Ids.EXPORT_STATUSES,
+        Ids.EXPORT_CLEAN,
+    }
+    assert {str(i) for i in wanted} <= found
+    assert str(Ids.PREVIEW) not in found  # no chart before an upload

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from layers.audit import processing_log
 from layers.core.models import Location
-from layers.imports import ImportResult, UndoRefused, list_imports, undo_import
+from layers.imports import ImportResult, Undoer, UndoRefused, list_imports, undo_import
 from layers.services import Services
 from tests.imports.conftest import BLACKPOOL, NOTHING, PRESTON, WARDS, stored
 
@@ -135,13 +135,14 @@ def test_sto005_list_and_undo_as_a_unit(run_import: Run, services: Services) -> 
     assert [i.id for i in listed] == [premises.import_id, wards.import_id, ads.import_id]
     assert [i.rows_stored for i in listed] == [1, 302, 3]
     assert listed[1].layer_name == "Wards" and listed[2].file_name == "ads.csv"
-    assert undo_import(services.db, ads.import_id, "bob") == 3
-    assert undo_import(services.db, wards.import_id, "bob") == 302
+    bob = Undoer("bob", admin=True)
+    assert undo_import(services.db, ads.import_id, bob).removed == 3
+    assert undo_import(services.db, wards.import_id, bob).removed == 302
     assert stored(services) == {"locations": 1, "imports": 3, "layers": 0, "features": 0}
     with pytest.raises(UndoRefused, match="already undone by bob"):
-        undo_import(services.db, ads.import_id, "bob")
+        undo_import(services.db, ads.import_id, bob)
     with pytest.raises(UndoRefused, match="no import"):
-        undo_import(services.db, 999, "bob")
+        undo_import(services.db, 999, bob)
     with services.db.read() as session:
         listed = {i.id: i for i in list_imports(session)}
         erasures = processing_log.entries(session, processing_log.LogFilter(action="erasure"))
@@ -177,15 +178,16 @@ def test_sto006_custom_layer_style_visibility_rename_remove(
     with services.db.write() as session:
         wards, route = list_layers(session)
         assert route.geometry_type == "LineString" and route.features == 1
-        set_style(session, wards.id, {"colour": "#112233", "fill": "#112233", "opacity": 0.2})
-        set_visible(session, wards.id, False)
-        rename_layer(session, wards.id, "Wards (2013)")
+        style = {"colour": "#112233", "fill": "#112233", "opacity": 0.2}
+        set_style(session, wards.id, style, username="ana")
+        set_visible(session, wards.id, False, username="ana")
+        rename_layer(session, wards.id, "Wards (2013)", username="ana")
         with pytest.raises(LayerError):
-            rename_layer(session, route.id, "wards (2013)")
+            rename_layer(session, route.id, "wards (2013)", username="ana")
         with pytest.raises(LayerError):
-            set_style(session, wards.id, {"colour": "red"})
+            set_style(session, wards.id, {"colour": "red"}, username="ana")
         with pytest.raises(LayerError):
-            set_style(session, wards.id, {"opacity": 3})
+            set_style(session, wards.id, {"opacity": 3}, username="ana")
     with services.db.write() as session:
         wards, route = list_layers(session)
         assert (wards.name, wards.visible, wards.style["colour"], wards.style["opacity"]) == (
@@ -194,7 +196,7 @@ def test_sto006_custom_layer_style_visibility_rename_remove(
             "#112233",
             0.2,
         )
-        assert remove_layer(session, route.id) == 1
+        assert remove_layer(session, route.id, username="ana") == 1
     assert stored(services)["layers"] == 1
 
 
@@ -202,7 +204,7 @@ def test_sto007_unique_phone_hashing_matches_hash_phones() -> None:
     import pandas as pd
 
     from layers.core.phones import hash_phones
-    from layers.imports.mapping import hash_unique_phones
+    from layers.imports.values import hash_unique_phones
 
     numbers = pd.Series(
         ["07700 900123", "+44 7700 900123", "", "123", "07700900123", "0044 7700 900999"]

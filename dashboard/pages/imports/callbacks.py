@@ -1,356 +1,309 @@
-"""Callbacks of the imports page: glue between the components and :mod:`layers.imports`.
+"""Callbacks of the imports page's upload flow: glue between components and the domain.
 
 The uploaded file stays in the browser (``dcc.Upload``'s contents) between the preview and the
-commit, so no server process keeps state between requests; a commit sends it again and runs
-the same import with ``dry_run=False``, in one transaction.
+commit, so no server process keeps state between requests; every check and the commit send it
+again. A new file (or a new kind) is checked with the automatic guess only: the mapping belongs
+to one file. Every rule lives in the domain: decoding and the upload limit
+(:mod:`layers.imports.upload`), the grid's rows and the mappings they amount to
+(:mod:`layers.imports.grid`), presets (:mod:`layers.imports.presets`). The rest of the page's
+callbacks (past imports, undo, layers, export) are in :mod:`.manage_callbacks`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from dashboard.access import ADMIN, ANALYST, current_principal, require
 from dashboard.context import services
-from dashboard.pages.imports.figures import preview_figure, report_view
+from dashboard.pages.imports.components import report_view
+from dashboard.pages.imports.figures import preview_area
 from dashboard.pages.imports.ids import Ids
-from dashboard.pages.imports.layout import KIND_OPTIONS
-from layers.exports.files import ExportError, export_layer
-from layers.imports import (
-    ImportRefused,
-    ImportResult,
-    UndoRefused,
-    import_file,
-    list_imports,
-    parse_map_args,
-    undo_import,
-)
+from dashboard.pages.imports.manage_callbacks import register_manage_callbacks
+from dashboard.pages.imports.mapping_view import mapping_area
+from layers.imports import ImportRefused, ImportResult, import_file
+from layers.imports.choices import ValueMap
+from layers.imports.grid import explicit_mapping, preset_mapping, value_map
+from layers.imports.presets import Preset, list_presets, save_preset
 from layers.imports.report import ImportReport
-from layers.maplayers.store import (
-    LayerError,
-    list_layers,
-    remove_layer,
-    rename_layer,
-    set_style,
-    set_visible,
-)
+from layers.imports.upload import decode_upload
 
 logger = logging.getLogger(__name__)
 
+FILE = {
+    "contents": State(Ids.UPLOAD, "contents"),
+    "file_name": State(Ids.UPLOAD, "filename"),
+    "kind": State(Ids.KIND, "value"),
+    "name": State(Ids.NAME, "value"),
+}
+GRID = {
+    "columns": State({"type": Ids.MAP_COLUMN, "column": ALL}, "value"),
+    "column_ids": State({"type": Ids.MAP_COLUMN, "column": ALL}, "id"),
+    "values": State({"type": Ids.MAP_VALUE, "field": ALL, "value": ALL}, "value"),
+    "value_ids": State({"type": Ids.MAP_VALUE, "field": ALL, "value": ALL}, "id"),
+}
+CHECKED = {
+    "report": Output(Ids.REPORT, "children", allow_duplicate=True),
+    "preview": Output(Ids.PREVIEW_AREA, "children", allow_duplicate=True),
+    "locked": Output(Ids.COMMIT, "disabled", allow_duplicate=True),
+    "status": Output(Ids.STATUS, "children", allow_duplicate=True),
+    "mapping": Output(Ids.MAPPING_AREA, "children", allow_duplicate=True),
+    "presets": Output(Ids.PRESET, "options", allow_duplicate=True),
+}
 
-def decode_upload(contents: str) -> bytes:
-    """The bytes of a ``dcc.Upload`` data URL (``data:<type>;base64,<data>``)."""
-    _header, _, data = contents.partition(",")
-    try:
-        return base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ImportRefused(f"the upload could not be decoded: {exc}") from None
+
+@dataclass(frozen=True)
+class Upload:
+    """The file in the browser and what it is to be imported as."""
+
+    contents: str | None
+    file_name: str | None
+    kind: str
+    name: str | None = None
+
+    @property
+    def present(self) -> bool:
+        """Whether a file has been uploaded."""
+        return bool(self.contents and self.file_name)
 
 
 def run_upload(
-    contents: str,
-    file_name: str,
-    kind: str,
-    name: str | None,
-    mapping_text: str | None,
-    dry_run: bool,
+    upload: Upload, mapping: dict[str, str], values: ValueMap, *, dry_run: bool
 ) -> ImportResult:
-    """Decode the upload and import it for the signed-in user."""
-    principal = current_principal()
+    """Decode the upload and import it for the signed-in user (a refusal is a report)."""
+    svc = services()
+    file_name = upload.file_name or "upload"
     try:
-        mapping = parse_map_args(
-            [line for line in (mapping_text or "").splitlines() if line.strip()]
-        )
-        data = decode_upload(contents)
+        data = decode_upload(upload.contents or "", svc.config.max_upload_mb * 1024 * 1024)
     except ImportRefused as exc:
-        return ImportResult(ImportReport(file_name=file_name, kind=kind, refused=str(exc)))
-    limit = services().config.max_upload_mb * 1024 * 1024
-    if len(contents) > limit * 4 // 3 + 1024:
-        return ImportResult(
-            ImportReport(
-                file_name=file_name,
-                kind=kind,
-                refused=f"the file is larger than the upload limit of {limit // (1024 * 1024)} MB",
-            )
-        )
+        return ImportResult(ImportReport(file_name=file_name, kind=upload.kind, refused=str(exc)))
     return import_file(
-        services(),
+        svc,
         data,
         file_name,
-        kind,
-        principal.username,
-        name=(name or "").strip() or None,
+        upload.kind,
+        current_principal().username,
+        name=(upload.name or "").strip() or None,
         mapping=mapping,
+        values=values,
         dry_run=dry_run,
     )
 
 
-def imports_table(rows: list[Any]) -> html.Table | html.P:
-    """Past imports with an undo button on each committed one."""
-    if not rows:
-        return html.P("No imports yet.")
-    head = html.Tr(
-        [html.Th(h) for h in ("#", "When (UTC)", "File", "Layer", "By", "Stored", "Status", "")]
-    )
-    body = [
-        html.Tr(
-            [
-                html.Td(str(r.id)),
-                html.Td(r.created_at.replace("T", " ")[:16]),
-                html.Td(r.file_name),
-                html.Td(r.layer_name or r.kind),
-                html.Td(r.created_by),
-                html.Td(str(r.rows_stored)),
-                html.Td(r.status if r.status != "undone" else f"undone by {r.undone_by}"),
-                html.Td(
-                    html.Button(
-                        "Undo", id={"type": Ids.UNDO, "index": r.id}, className="button secondary"
-                    )
-                    if r.status == "committed"
-                    else ""
-                ),
-            ],
-            **{"data-import": str(r.id)},
-        )
-        for r in rows
-    ]
-    return html.Table([html.Thead(head), html.Tbody(body)], className="imports-table")
+def grid_choices(
+    kind: str,
+    columns: list[str],
+    column_ids: list[dict[str, str]],
+    values: list[str | None],
+    value_ids: list[dict[str, str]],
+) -> tuple[dict[str, str], ValueMap]:
+    """The column mapping and value mapping the grid's dropdowns amount to."""
+    chosen = {i["column"]: v for i, v in zip(column_ids, columns, strict=True) if v}
+    picked = [(i["field"], i["value"], v or "") for i, v in zip(value_ids, values, strict=True)]
+    return explicit_mapping(chosen, kind), value_map(picked, kind)
+
+
+def preset_options(kind: str) -> list[dict[str, str]]:
+    """The saved presets for ``kind``."""
+    with services().db.read() as session:
+        return [{"label": p.name, "value": p.name} for p in list_presets(session, kind)]
+
+
+def checked(upload: Upload, result: ImportResult | None) -> dict[str, Any]:
+    """Every output of a check: report, map, grid, commit button, status, presets."""
+    boundaries = services().boundaries
+    if result is None:
+        return {
+            "report": "",
+            "preview": preview_area(None, boundaries),
+            "locked": True,
+            "status": "",
+            "mapping": "",
+            "presets": preset_options(upload.kind),
+        }
+    report = result.report
+    return {
+        "report": report_view(report),
+        "preview": preview_area(result.preview, boundaries, refused=not report.ok),
+        "locked": not (report.ok and report.accepted > 0),
+        "status": f"Checked {report.file_name}."
+        if report.ok
+        else f"{report.file_name} was refused: see below.",
+        "mapping": mapping_area(report),
+        "presets": preset_options(upload.kind),
+    }
 
 
 def register_callbacks(app: Dash) -> None:
-    """Register the page's callbacks on ``app``."""
+    """Register every callback of the page on ``app``."""
+    _new_file(app)
+    _check(app)
+    _use_preset(app)
+    _save_preset(app)
+    _commit(app)
+    _cancel(app)
+    register_manage_callbacks(app)
 
+
+def _new_file(app: Dash) -> None:
     @app.callback(
-        Output(Ids.REPORT, "children"),
-        Output(Ids.PREVIEW, "figure"),
-        Output(Ids.COMMIT, "disabled"),
-        Output(Ids.STATUS, "children"),
-        Input(Ids.UPLOAD, "contents"),
-        Input(Ids.CHECK, "n_clicks"),
-        State(Ids.UPLOAD, "filename"),
-        State(Ids.KIND, "value"),
-        State(Ids.NAME, "value"),
-        State(Ids.MAPPING, "value"),
+        output=CHECKED,
+        inputs={"contents": Input(Ids.UPLOAD, "contents"), "kind": Input(Ids.KIND, "value")},
+        state={"file_name": State(Ids.UPLOAD, "filename"), "name": State(Ids.NAME, "value")},
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
-    def preview(
+    def new_file(
+        contents: str | None, kind: str, file_name: str | None, name: str | None
+    ) -> dict[str, Any]:
+        upload = Upload(contents, file_name, kind, name)
+        if not upload.present:
+            raise PreventUpdate  # cancelled, or a kind chosen before any file
+        return checked(upload, run_upload(upload, {}, {}, dry_run=True))
+
+
+def _check(app: Dash) -> None:
+    @app.callback(
+        output=CHECKED,
+        inputs={"clicks": Input(Ids.CHECK, "n_clicks")},
+        state={**FILE, **GRID},
+        prevent_initial_call=True,
+    )
+    @require(ANALYST, ADMIN)
+    def check(
+        clicks: int | None,
         contents: str | None,
-        _check: int | None,
         file_name: str | None,
         kind: str,
         name: str | None,
-        mapping: str | None,
-    ) -> tuple[Any, Any, bool, str]:
-        if not contents or not file_name:
-            return "", preview_figure(None), True, ""
-        result = run_upload(contents, file_name, kind, name, mapping, dry_run=True)
-        report = result.report
-        ready = report.ok and report.accepted > 0
-        status = f"Checked {file_name}." if report.ok else f"{file_name} was refused."
-        return report_view(report), preview_figure(result.preview), not ready, status
+        columns: list[str],
+        column_ids: list[dict[str, str]],
+        values: list[str | None],
+        value_ids: list[dict[str, str]],
+    ) -> dict[str, Any]:
+        upload = Upload(contents, file_name, kind, name)
+        if not clicks or not upload.present:
+            raise PreventUpdate
+        mapping, value_mapping = grid_choices(kind, columns, column_ids, values, value_ids)
+        return checked(upload, run_upload(upload, mapping, value_mapping, dry_run=True))
 
+
+def _use_preset(app: Dash) -> None:
     @app.callback(
-        Output(Ids.REPORT, "children", allow_duplicate=True),
-        Output(Ids.COMMIT, "disabled", allow_duplicate=True),
-        Output(Ids.REFRESH, "data", allow_duplicate=True),
-        Output(Ids.STATUS, "children", allow_duplicate=True),
-        Input(Ids.COMMIT, "n_clicks"),
-        State(Ids.UPLOAD, "contents"),
-        State(Ids.UPLOAD, "filename"),
-        State(Ids.KIND, "value"),
-        State(Ids.NAME, "value"),
-        State(Ids.MAPPING, "value"),
-        State(Ids.REFRESH, "data"),
+        output=CHECKED,
+        inputs={"preset": Input(Ids.PRESET, "value")},
+        state={**FILE, "column_ids": GRID["column_ids"]},
+        prevent_initial_call=True,
+    )
+    @require(ANALYST, ADMIN)
+    def use_preset(
+        preset: str | None,
+        contents: str | None,
+        file_name: str | None,
+        kind: str,
+        name: str | None,
+        column_ids: list[dict[str, str]],
+    ) -> dict[str, Any]:
+        upload = Upload(contents, file_name, kind, name)
+        with services().db.read() as session:
+            found = [p for p in list_presets(session, kind) if p.name == preset]
+        if not found or not upload.present:
+            raise PreventUpdate
+        mapping = preset_mapping(found[0], [i["column"] for i in column_ids])
+        return checked(upload, run_upload(upload, mapping, found[0].values, dry_run=True))
+
+
+def _save_preset(app: Dash) -> None:
+    @app.callback(
+        output={
+            "message": Output(Ids.PRESET_MESSAGE, "children"),
+            "presets": Output(Ids.PRESET, "options", allow_duplicate=True),
+        },
+        inputs={"clicks": Input(Ids.PRESET_SAVE, "n_clicks")},
+        state={
+            "preset_name": State(Ids.PRESET_NAME, "value"),
+            "kind": State(Ids.KIND, "value"),
+            **{k: v for k, v in GRID.items()},
+        },
+        prevent_initial_call=True,
+    )
+    @require(ANALYST, ADMIN)
+    def save(
+        clicks: int | None,
+        preset_name: str | None,
+        kind: str,
+        columns: list[str],
+        column_ids: list[dict[str, str]],
+        values: list[str | None],
+        value_ids: list[dict[str, str]],
+    ) -> dict[str, Any]:
+        if not clicks:
+            raise PreventUpdate
+        mapping, value_mapping = grid_choices(kind, columns, column_ids, values, value_ids)
+        try:
+            with services().db.write(bump=False) as session:
+                saved = save_preset(
+                    session,
+                    Preset(preset_name or "", kind, mapping, value_mapping),
+                    current_principal().username,
+                )
+        except ImportRefused as exc:
+            return {"message": f"Not saved: {exc}.", "presets": preset_options(kind)}
+        return {"message": f"Saved the mapping as '{saved.name}'.", "presets": preset_options(kind)}
+
+
+def _commit(app: Dash) -> None:
+    @app.callback(
+        output={
+            "report": Output(Ids.REPORT, "children", allow_duplicate=True),
+            "locked": Output(Ids.COMMIT, "disabled", allow_duplicate=True),
+            "refresh": Output(Ids.REFRESH, "data", allow_duplicate=True),
+            "status": Output(Ids.STATUS, "children", allow_duplicate=True),
+        },
+        inputs={"clicks": Input(Ids.COMMIT, "n_clicks")},
+        state={**FILE, **GRID, "refresh": State(Ids.REFRESH, "data")},
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
     def commit(
-        n: int | None,
+        clicks: int | None,
         contents: str | None,
         file_name: str | None,
         kind: str,
         name: str | None,
-        mapping: str | None,
+        columns: list[str],
+        column_ids: list[dict[str, str]],
+        values: list[str | None],
+        value_ids: list[dict[str, str]],
         refresh: int | None,
-    ) -> tuple[Any, bool, int, str]:
-        if not n or not contents or not file_name:
+    ) -> dict[str, Any]:
+        upload = Upload(contents, file_name, kind, name)
+        if not clicks or not upload.present:
             raise PreventUpdate
-        result = run_upload(contents, file_name, kind, name, mapping, dry_run=False)
-        report = result.report
-        status = (
-            f"Import #{report.import_id} committed: {report.accepted} stored."
-            if report.committed
-            else ("Nothing stored." if report.ok else "Refused: nothing stored.")
-        )
-        return report_view(report), True, (refresh or 0) + 1, status
+        mapping, value_mapping = grid_choices(kind, columns, column_ids, values, value_ids)
+        report = run_upload(upload, mapping, value_mapping, dry_run=False).report
+        return {
+            "report": report_view(report),
+            "locked": True,
+            "refresh": (refresh or 0) + 1,
+            "status": report.outcome_sentence(),
+        }
 
+
+def _cancel(app: Dash) -> None:
     @app.callback(
-        Output(Ids.UPLOAD, "contents"),
-        Output(Ids.REPORT, "children", allow_duplicate=True),
-        Output(Ids.PREVIEW, "figure", allow_duplicate=True),
-        Output(Ids.COMMIT, "disabled", allow_duplicate=True),
-        Output(Ids.STATUS, "children", allow_duplicate=True),
-        Input(Ids.CANCEL, "n_clicks"),
+        output={**CHECKED, "contents": Output(Ids.UPLOAD, "contents")},
+        inputs={"clicks": Input(Ids.CANCEL, "n_clicks")},
+        state={"kind": State(Ids.KIND, "value")},
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
-    def cancel(n: int | None) -> tuple[None, str, Any, bool, str]:
-        if not n:
+    def cancel(clicks: int | None, kind: str) -> dict[str, Any]:
+        if not clicks:
             raise PreventUpdate
-        return None, "", preview_figure(None), True, "Cancelled: nothing stored."
-
-    @app.callback(
-        Output(Ids.IMPORTS, "children"),
-        Output(Ids.LAYERS, "children"),
-        Output(Ids.LAYER_PICK, "options"),
-        Output(Ids.EXPORT_KIND, "options"),
-        Input(Ids.REFRESH, "data"),
-    )
-    @require(ANALYST, ADMIN)
-    def refresh_lists(
-        _refresh: int | None,
-    ) -> tuple[Any, Any, list[dict[str, Any]], list[dict[str, Any]]]:
-        with services().db.read() as session:
-            rows = list_imports(session)
-            layers = list_layers(session)
-        layer_items = (
-            html.Ul(
-                [
-                    html.Li(
-                        f"{layer.name}: {layer.features} {layer.geometry_type.lower()} features, "
-                        f"{'visible' if layer.visible else 'hidden'}, "
-                        f"colour {layer.style.get('colour')}"
-                    )
-                    for layer in layers
-                ]
-            )
-            if layers
-            else html.P("No custom layers.")
-        )
-        picks = [{"label": layer.name, "value": layer.id} for layer in layers]
-        export_options = KIND_OPTIONS[:3] + [
-            {"label": f"Custom: {layer.name}", "value": f"custom:{layer.id}"} for layer in layers
-        ]
-        return imports_table(rows), layer_items, picks, export_options
-
-    @app.callback(
-        Output(Ids.REFRESH, "data", allow_duplicate=True),
-        Output(Ids.STATUS, "children", allow_duplicate=True),
-        Input({"type": Ids.UNDO, "index": ALL}, "n_clicks"),
-        State(Ids.REFRESH, "data"),
-        prevent_initial_call=True,
-    )
-    @require(ANALYST, ADMIN)
-    def undo(clicks: list[int | None], refresh: int | None) -> tuple[int, str]:
-        trigger = ctx.triggered_id
-        if not isinstance(trigger, dict) or not any(clicks):
-            raise PreventUpdate
-        import_id = int(trigger["index"])
-        try:
-            removed = undo_import(services().db, import_id, current_principal().username)
-        except UndoRefused as exc:
-            return no_update, str(exc)
-        return (refresh or 0) + 1, f"Import #{import_id} undone: {removed} records removed."
-
-    @app.callback(
-        Output(Ids.LAYER_NAME, "value"),
-        Output(Ids.LAYER_COLOUR, "value"),
-        Output(Ids.LAYER_OPACITY, "value"),
-        Output(Ids.LAYER_VISIBLE, "value"),
-        Input(Ids.LAYER_PICK, "value"),
-        prevent_initial_call=True,
-    )
-    @require(ANALYST, ADMIN)
-    def pick_layer(layer_id: int | None) -> tuple[str, str, float, list[str]]:
-        if layer_id is None:
-            raise PreventUpdate
-        with services().db.read() as session:
-            found = [layer for layer in list_layers(session) if layer.id == layer_id]
-        if not found:
-            raise PreventUpdate
-        layer = found[0]
-        return (
-            layer.name,
-            str(layer.style.get("colour", "")),
-            float(layer.style.get("opacity", 0.8)),
-            ["on"] if layer.visible else [],
-        )
-
-    @app.callback(
-        Output(Ids.LAYER_MESSAGE, "children"),
-        Output(Ids.REFRESH, "data", allow_duplicate=True),
-        Input(Ids.LAYER_SAVE, "n_clicks"),
-        Input(Ids.LAYER_REMOVE, "n_clicks"),
-        State(Ids.LAYER_PICK, "value"),
-        State(Ids.LAYER_NAME, "value"),
-        State(Ids.LAYER_COLOUR, "value"),
-        State(Ids.LAYER_OPACITY, "value"),
-        State(Ids.LAYER_VISIBLE, "value"),
-        State(Ids.REFRESH, "data"),
-        prevent_initial_call=True,
-    )
-    @require(ANALYST, ADMIN)
-    def edit_layer(
-        _save: int | None,
-        _remove: int | None,
-        layer_id: int | None,
-        name: str | None,
-        colour: str | None,
-        opacity: float | None,
-        visible: list[str] | None,
-        refresh: int | None,
-    ) -> tuple[str, Any]:
-        if layer_id is None:
-            return "Choose a layer first.", no_update
-        try:
-            with services().db.write() as session:
-                if ctx.triggered_id == Ids.LAYER_REMOVE:
-                    gone = remove_layer(session, layer_id)
-                    message = f"Layer removed ({gone} features)."
-                else:
-                    layer = rename_layer(session, layer_id, name or "")
-                    style = json.loads(layer.style or "{}")
-                    style.update(
-                        {
-                            "colour": colour or style.get("colour"),
-                            "opacity": opacity if opacity is not None else style.get("opacity"),
-                        }
-                    )
-                    if style.get("fill"):
-                        style["fill"] = style["colour"]
-                    set_style(session, layer_id, style)
-                    set_visible(session, layer_id, bool(visible))
-                    message = f"Layer '{layer.name}' saved."
-        except LayerError as exc:
-            return f"Not saved: {exc}", no_update
-        return message, (refresh or 0) + 1
-
-    @app.callback(
-        Output(Ids.EXPORT_DOWNLOAD, "data"),
-        Output(Ids.EXPORT_MESSAGE, "children"),
-        Input(Ids.EXPORT_BUTTON, "n_clicks"),
-        State(Ids.EXPORT_KIND, "value"),
-        State(Ids.EXPORT_FORMAT, "value"),
-        prevent_initial_call=True,
-    )
-    @require(ANALYST, ADMIN)
-    def export(n: int | None, kind: str, fmt: str) -> tuple[Any, str]:
-        if not n:
-            raise PreventUpdate
-        layer = None
-        if kind.startswith("custom:"):
-            kind, layer = "custom", kind.split(":", 1)[1]
-        try:
-            result = export_layer(
-                services().db, kind, fmt, current_principal().username, layer=layer
-            )
-        except ExportError as exc:
-            return no_update, f"Export failed: {exc}"
-        return dcc.send_bytes(result.data, result.file_name), f"Exported {result.rows} rows."
+        cleared = checked(Upload(None, None, kind), None)
+        return {**cleared, "contents": None, "status": "Cancelled: nothing stored."}

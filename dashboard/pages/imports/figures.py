@@ -1,8 +1,9 @@
-"""The import preview map and the report components (pure functions of a report).
+"""The import preview map (a pure function of the preview and the district boundaries).
 
 The preview is a plotly MapLibre map on a plain background (no tiles, circle markers only, so
-the browser fetches nothing from anyone else): accepted points coloured by whether they fall in
-the force area, or a custom layer's shapes as outlines.
+the browser fetches nothing from anyone else): the district boundaries for orientation, and the
+accepted points coloured by whether they fall in the force area, or a custom layer's shapes as
+outlines. Before any upload there is no chart at all, only a line saying what will appear.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import shapely
-from dash import dash_table, html
+from dash import dcc, html
 
-from dashboard.components.maps import map_style
-from layers.imports.report import ImportReport
+from dashboard.components.maps import boundary_lines, map_style
+from dashboard.pages.imports.ids import Ids
 
 logger = logging.getLogger(__name__)
 
@@ -110,58 +112,32 @@ def preview_figure(
     return _base(traces, districts)
 
 
-def report_view(report: ImportReport) -> html.Div:
-    """The report: counts, hints, and the rows to fix (row, column, reason)."""
-    if report.refused:
-        return html.Div(
-            [html.H3("File refused"), html.P(report.refused, className="refused-message")],
-            className="import-report refused",
-            id="imp-report-refused",
+def district_trace(boundaries: gpd.GeoDataFrame) -> go.Scattermap:
+    """The district boundaries as one grey line trace (orientation, not data)."""
+    lons, lats = boundary_lines(boundaries)
+    return go.Scattermap(
+        lon=lons,
+        lat=lats,
+        mode="lines",
+        line={"color": "#6b6b6b", "width": 1},
+        name="District boundaries",
+        hoverinfo="skip",
+    )
+
+
+def preview_area(
+    preview: pd.DataFrame | None, boundaries: gpd.GeoDataFrame, refused: bool = False
+) -> Any:
+    """The preview map once a file has been checked; before that, a line of text."""
+    if preview is None:
+        text = (
+            "Nothing to show on the map: the file was refused."
+            if refused
+            else "Upload a file to see where its rows fall, over the district boundaries."
         )
-    if report.committed:
-        title = f"Imported as import #{report.import_id}"
-    elif report.dry_run:
-        title = "Preview: nothing is stored until you commit"
-    else:
-        title = "Nothing new to store"
-    counts = [
-        ("Read", report.read),
-        ("Accepted", report.accepted),
-        ("Outside force area", report.outside_area),
-        ("Rejected", report.rejected),
-        ("Duplicates", report.duplicates),
-    ]
-    items: list[Any] = [
-        html.H3(title),
-        html.Ul(
-            [
-                html.Li(
-                    [html.Span(label + ": "), html.Strong(str(n), **{"data-count": label.lower()})]
-                )
-                for label, n in counts
-            ],
-            className="import-counts",
-        ),
-    ]
-    if report.location:
-        items.append(html.P(f"Location from {report.location}."))
-    items += [html.P("Hint: " + h, className="import-hint") for h in report.hints]
-    items += [html.P(n, className="import-note") for n in report.notes]
-    problems = [
-        {report.row_label: p.row, "column": p.column or "", "reason": p.reason}
-        for p in report.rejected_rows
-    ] + [
-        {report.row_label: p.row, "column": "", "reason": "duplicate: " + p.reason}
-        for p in report.duplicate_rows
-    ]
-    if problems:
-        items.append(
-            dash_table.DataTable(
-                data=problems[:2000],
-                columns=[{"name": c, "id": c} for c in (report.row_label, "column", "reason")],
-                page_size=15,
-                style_cell={"textAlign": "left", "whiteSpace": "normal"},
-                id="imp-problems",
-            )
-        )
-    return html.Div(items, className="import-report")
+        return html.P(text, className="muted preview-placeholder")
+    return dcc.Graph(
+        id=Ids.PREVIEW,
+        figure=preview_figure(preview, [district_trace(boundaries)]),
+        config={"displaylogo": False},
+    )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import dcc, html
 
-from dashboard.pages.imports.figures import preview_figure
+from dashboard.context import services
+from dashboard.pages.imports.figures import preview_area
 from dashboard.pages.imports.ids import Ids
 from layers.core.kinds import KINDS
+from layers.core.status import STATUS_LABELS, STATUSES
 from layers.exports.files import FORMATS
 
 KIND_OPTIONS = [{"label": k.label, "value": name} for name, k in KINDS.items()] + [
@@ -14,8 +18,59 @@ KIND_OPTIONS = [{"label": k.label, "value": name} for name, k in KINDS.items()] 
 ]
 
 
+def _labelled(label: str, target: str, control: Any) -> html.Div:
+    return html.Div([html.Label(label, htmlFor=target), control], className="filter")
+
+
+def upload_options(kind: str) -> html.Div:
+    """What to import as, the custom layer's name, and a saved mapping preset."""
+    return html.Div(
+        [
+            _labelled(
+                "Import as",
+                Ids.KIND,
+                dcc.Dropdown(id=Ids.KIND, options=KIND_OPTIONS, value=kind, clearable=False),
+            ),
+            _labelled(
+                "Layer name (custom layers)",
+                Ids.NAME,
+                dcc.Input(id=Ids.NAME, type="text", placeholder="the file name"),
+            ),
+            _labelled(
+                "Saved mapping",
+                Ids.PRESET,
+                dcc.Dropdown(id=Ids.PRESET, placeholder="choose a preset after uploading"),
+            ),
+        ],
+        className="import-options",
+    )
+
+
+def upload_actions() -> html.Div:
+    """Check again, commit, cancel; and saving the current mapping as a named preset."""
+    return html.Div(
+        [
+            html.Button("Check again", id=Ids.CHECK, className="button secondary"),
+            html.Button("Commit import", id=Ids.COMMIT, className="button", disabled=True),
+            html.Button("Cancel", id=Ids.CANCEL, className="button secondary"),
+            html.Div(
+                [
+                    html.Label("Save this mapping as", htmlFor=Ids.PRESET_NAME),
+                    dcc.Input(id=Ids.PRESET_NAME, type="text", placeholder="e.g. Licensing weekly"),
+                    html.Button(
+                        "Save mapping as preset", id=Ids.PRESET_SAVE, className="button secondary"
+                    ),
+                    html.Span(id=Ids.PRESET_MESSAGE, role="status"),
+                ],
+                className="preset-save",
+            ),
+        ],
+        className="import-actions",
+    )
+
+
 def upload_panel(kind: str = "premises") -> html.Section:
-    """Drag and drop, kind, optional name and column mapping, the report and the preview."""
+    """Drag and drop, the column grid and value table, the report and the preview map."""
     return html.Section(
         [
             html.H2("Import a file"),
@@ -23,67 +78,25 @@ def upload_panel(kind: str = "premises") -> html.Section:
                 "CSV or TSV, Excel (.xlsx), GeoJSON, GeoPackage, zipped Shapefile, KML or KMZ. "
                 "Nothing is stored until you commit."
             ),
-            html.Div(
-                [
-                    html.Div(
-                        [
-                            html.Label("Import as", htmlFor=Ids.KIND),
-                            dcc.Dropdown(
-                                id=Ids.KIND, options=KIND_OPTIONS, value=kind, clearable=False
-                            ),
-                        ],
-                        className="filter",
-                    ),
-                    html.Div(
-                        [
-                            html.Label("Layer name (custom layers)", htmlFor=Ids.NAME),
-                            dcc.Input(id=Ids.NAME, type="text", placeholder="the file name"),
-                        ],
-                        className="filter",
-                    ),
-                    html.Div(
-                        [
-                            html.Label(
-                                "Column mapping (one COLUMN=FIELD a line)", htmlFor=Ids.MAPPING
-                            ),
-                            dcc.Textarea(
-                                id=Ids.MAPPING,
-                                placeholder="Lat=lat\nLong=lon",
-                                style={"width": "100%", "height": "3.5em"},
-                            ),
-                        ],
-                        className="filter",
-                    ),
-                ],
-                className="import-options",
-            ),
+            upload_options(kind),
             dcc.Upload(
                 id=Ids.UPLOAD,
                 children=html.Div(["Drag and drop a file here, or ", html.A("choose one")]),
                 className="upload-zone",
-                style={
-                    "border": "2px dashed #888",
-                    "padding": "1.5em",
-                    "textAlign": "center",
-                    "cursor": "pointer",
-                },
                 multiple=False,
             ),
-            html.Div(
-                [
-                    html.Button("Check again", id=Ids.CHECK, className="button secondary"),
-                    html.Button("Commit import", id=Ids.COMMIT, className="button", disabled=True),
-                    html.Button("Cancel", id=Ids.CANCEL, className="button secondary"),
-                ],
-                className="import-actions",
-            ),
+            upload_actions(),
             dcc.Loading(
-                [html.Div(id=Ids.STATUS, role="status"), html.Div(id=Ids.REPORT)],
+                [
+                    html.Div(id=Ids.STATUS, role="status"),
+                    html.Div(id=Ids.MAPPING_AREA),
+                    html.Div(id=Ids.REPORT),
+                ],
                 type="default",
-                target_components={Ids.REPORT: "children"},
+                # Dash types target_components as an empty TypedDict; any id is valid at runtime.
+                target_components={str(Ids.REPORT): "children"},  # type: ignore[arg-type]
             ),
-            dcc.Graph(id=Ids.PREVIEW, figure=preview_figure(None), config={"displaylogo": False}),
-            dcc.Store(id=Ids.PENDING),
+            html.Div(preview_area(None, services().boundaries), id=Ids.PREVIEW_AREA),
             dcc.Store(id=Ids.REFRESH, data=0),
         ],
         className="panel",
@@ -91,8 +104,22 @@ def upload_panel(kind: str = "premises") -> html.Section:
 
 
 def imports_panel() -> html.Section:
-    """The list of past imports with an undo button each."""
-    return html.Section([html.H2("Past imports"), html.Div(id=Ids.IMPORTS)], className="panel")
+    """The list of past imports with an undo button each, and the undo confirmation."""
+    return html.Section(
+        [
+            html.H2("Past imports"),
+            html.P(
+                "Undo removes what an import stored that nobody has acted on; locations a "
+                "commander has planned or visited stay, with their history.",
+                className="muted",
+            ),
+            html.Div(id=Ids.UNDO_MESSAGE, role="status", className="undo-message"),
+            html.Div(id=Ids.IMPORTS, className="table-scroll"),
+            dcc.ConfirmDialog(id=Ids.UNDO_CONFIRM),
+            dcc.Store(id=Ids.UNDO_PENDING),
+        ],
+        className="panel",
+    )
 
 
 def layers_panel() -> html.Section:
@@ -121,19 +148,76 @@ def layers_panel() -> html.Section:
     )
 
 
-def export_panel() -> html.Section:
-    """Export a layer to a file the analyst can open in QGIS or Excel."""
+def district_options() -> list[dict[str, str]]:
+    """The force's districts by name (their GSS codes are the values filters use)."""
+    districts = services().districts
+    pairs = zip(districts.district_names.tolist(), districts.district_codes.tolist(), strict=True)
+    return [{"label": str(name), "value": str(code)} for name, code in sorted(pairs)]
+
+
+def export_controls(districts: list[dict[str, str]]) -> html.Div:
+    """Which layer, which format, and the district and status filters the CLI has."""
+    return html.Div(
+        [
+            _labelled(
+                "Layer",
+                Ids.EXPORT_KIND,
+                dcc.Dropdown(
+                    id=Ids.EXPORT_KIND,
+                    options=KIND_OPTIONS[:3],
+                    value="premises",
+                    clearable=False,
+                ),
+            ),
+            _labelled(
+                "Format",
+                Ids.EXPORT_FORMAT,
+                dcc.Dropdown(
+                    id=Ids.EXPORT_FORMAT,
+                    options=[{"label": f.upper(), "value": f} for f in FORMATS],
+                    value="csv",
+                    clearable=False,
+                ),
+            ),
+            _labelled(
+                "Districts (all when empty)",
+                Ids.EXPORT_DISTRICTS,
+                dcc.Dropdown(id=Ids.EXPORT_DISTRICTS, options=districts, multi=True),
+            ),
+            _labelled(
+                "Statuses (all when empty)",
+                Ids.EXPORT_STATUSES,
+                dcc.Dropdown(
+                    id=Ids.EXPORT_STATUSES,
+                    options=[{"label": STATUS_LABELS[s], "value": s} for s in STATUSES],
+                    multi=True,
+                ),
+            ),
+        ],
+        className="import-options",
+    )
+
+
+def export_panel(districts: list[dict[str, str]]) -> html.Section:
+    """Export a layer (filtered like the map) to a file the analyst can open in QGIS or Excel."""
     return html.Section(
         [
             html.H2("Export"),
-            dcc.Dropdown(
-                id=Ids.EXPORT_KIND, options=KIND_OPTIONS[:3], value="premises", clearable=False
+            html.P(
+                "Every file carries the protective marking. CSV and Excel use readable column "
+                "labels; coordinates have 6 decimals; district name and code are both included."
             ),
-            dcc.Dropdown(
-                id=Ids.EXPORT_FORMAT,
-                options=[{"label": f.upper(), "value": f} for f in FORMATS],
-                value="csv",
-                clearable=False,
+            export_controls(districts),
+            dcc.Checklist(
+                id=Ids.EXPORT_CLEAN,
+                options=[
+                    {
+                        "label": " Machine-clean CSV (field names, no marking lines; the file "
+                        "name carries the marking)",
+                        "value": "clean",
+                    }
+                ],
+                value=[],
             ),
             html.Button("Export", id=Ids.EXPORT_BUTTON, className="button"),
             html.Div(id=Ids.EXPORT_MESSAGE, role="status"),
@@ -152,7 +236,7 @@ def layout(kind: str | None = None, **_query: str) -> html.Div:
             upload_panel(kind),
             imports_panel(),
             layers_panel(),
-            export_panel(),
+            export_panel(district_options()),
         ],
         className="imports-page",
     )
