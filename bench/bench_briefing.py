@@ -25,12 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from config import Config  # noqa: E402
-from dashboard.pages.briefing.callbacks import (  # noqa: E402
+from dashboard.pages.briefing.refresh import (  # noqa: E402
     briefing_options,
     refresh_key,
     refresh_outputs,
 )
-from layers.briefing.data import BriefingOptions  # noqa: E402
+from layers.briefing.model import BriefingOptions  # noqa: E402
 from layers.briefing.pack import build_pack  # noqa: E402
 from layers.core.demo import monday_of, seed_demo  # noqa: E402
 from layers.services import Services  # noqa: E402

@@ -13,8 +13,9 @@ import logging
 from pathlib import Path
 
 from config import Config
-from layers.briefing.data import LONDON, BriefingOptions
+from layers.briefing.model import BriefingOptions
 from layers.briefing.pack import export_pack
+from layers.core.clock import LONDON
 from layers.services import Services
 
 logger = logging.getLogger(__name__)

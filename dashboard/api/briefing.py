@@ -15,7 +15,7 @@ from flask import Blueprint, Response, request
 from dashboard.access import EVERYONE, current_principal, require
 from dashboard.api.errors import json_error
 from dashboard.context import services
-from layers.briefing.data import BriefingOptions
+from layers.briefing.model import BriefingOptions
 from layers.briefing.pack import export_pack
 from layers.core.clock import LONDON
 

@@ -20,7 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.pages.briefing.ids import PANELS, Ids, body_id, panel_id
-from layers.briefing.data import BriefingOptions, briefing_moment
+from layers.briefing.model import BriefingOptions, briefing_moment
 from layers.briefing.pack import build_pack
 from layers.core.demo import STREETS
 from tests.briefing.conftest import ARTIFACTS, BRIEFING_SECONDS, sign_in_briefing
@@ -193,7 +193,7 @@ def test_brf302_pack_opens_offline_with_maps_and_charts(
     def drawn() -> dict | None:
         state = chrome.execute_script(
             """
-            const maps = [...document.querySelectorAll(".folium-map")];
+            const maps = [...document.querySelectorAll(".pack-map")];
             return {
               maps: maps.length,
               panes: maps.filter(m => m.querySelector(".leaflet-map-pane")).length,

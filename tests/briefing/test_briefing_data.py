@@ -6,9 +6,11 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.pages.briefing.callbacks import is_paused, next_state
 from dashboard.pages.briefing.ids import PANELS, Ids
-from layers.briefing.data import UNASSIGNED_TEAM, Briefing, BriefingOptions, build_briefing
+from dashboard.pages.briefing.rotation import is_paused, next_state
+from layers.briefing.build import build_briefing
+from layers.briefing.model import Briefing, BriefingOptions
+from layers.briefing.plan import UNASSIGNED_TEAM
 from layers.planning.models import Assignment, Team
 from tests.briefing.conftest import (
     BRIEF_DAY,
@@ -139,7 +141,7 @@ def test_brf110_empty_store_gives_an_empty_briefing(tmp_path) -> None:
 def test_brf111_screen_inputs_parse_safely(small_week: SmallWeek, tmp_path) -> None:
     from types import SimpleNamespace
 
-    from dashboard.pages.briefing.callbacks import briefing_options
+    from dashboard.pages.briefing.refresh import briefing_options
 
     svc = SimpleNamespace(config=SimpleNamespace(briefing_address="town"))
     options = briefing_options("2026-11-26", "2026-11-25T07:30", svc)  # type: ignore[arg-type]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ import shapely
 
 from dashboard.components.maps import district_labels, map_style, typed
 from layers.briefing.charts import KIND_COLOURS, OKABE_ITO, SCREEN_BG
+from layers.cache import BASE_MAPS
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +48,6 @@ class BaseMap:
     geojson: dict[str, Any]
 
 
-_BASE: dict[tuple[Any, ...], BaseMap] = {}
-_BASE_LOCK = threading.Lock()
-
-
 def _source_key(boundaries: gpd.GeoDataFrame) -> tuple[Any, ...]:
     """Identifies boundaries by content (codes, extent, vertex count), not by object."""
     return (
@@ -62,13 +58,15 @@ def _source_key(boundaries: gpd.GeoDataFrame) -> tuple[Any, ...]:
 
 
 def base_map(boundaries: gpd.GeoDataFrame) -> BaseMap:
-    """Simplified districts, their outline trace, labels and GeoJSON (a read-only cache keyed
-    by the boundaries' content, so it is the same in every worker and never stale)."""
-    key = _source_key(boundaries)
-    with _BASE_LOCK:
-        cached = _BASE.get(key)
-    if cached is not None:
-        return cached
+    """Simplified districts, their outline trace, labels and GeoJSON, cached in
+    :data:`layers.cache.BASE_MAPS` by the boundaries' content, so it is the same in every worker
+    and never stale."""
+    base = BASE_MAPS.get_or_build(_source_key(boundaries), lambda: _build_base(boundaries))
+    assert isinstance(base, BaseMap)
+    return base
+
+
+def _build_base(boundaries: gpd.GeoDataFrame) -> BaseMap:
     simple = simplified(boundaries)
     geojson = {
         "type": "FeatureCollection",
@@ -78,10 +76,7 @@ def base_map(boundaries: gpd.GeoDataFrame) -> BaseMap:
             for code, geom in zip(simple["code"], simple.geometry, strict=True)
         ],
     }
-    base = BaseMap(simple, _outline(simple), district_labels(simple), geojson)
-    with _BASE_LOCK:
-        _BASE[key] = base
-    return base
+    return BaseMap(simple, _outline(simple), district_labels(simple), geojson)
 
 
 def simplified(boundaries: gpd.GeoDataFrame, tolerance: float = 0.002) -> gpd.GeoDataFrame:

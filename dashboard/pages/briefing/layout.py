@@ -16,9 +16,12 @@ from flask import g
 from dashboard.access import BRIEFING
 from dashboard.context import services
 from dashboard.pages.briefing.ids import PANELS, Ids, body_id, panel_id
-from layers.briefing.data import LONDON
+from layers.core.clock import LONDON
 
 REFRESH_MS = 30_000
+DATE_INPUT: Any = "date"
+DATETIME_INPUT: Any = "datetime-local"
+"""The browser's own date pickers: Dash 4 renders them, though its type hints list text types."""
 
 
 def _parse_day(value: str | None) -> dt.date:
@@ -48,7 +51,6 @@ def panel(key: str, title: str, marking: str, index: int) -> html.Section:
         ],
         id=panel_id(key),
         className="briefing-panel active" if index == 0 else "briefing-panel",
-        **{"data-panel": key},
     )
 
 
@@ -66,11 +68,11 @@ def layout(day: str | None = None, since: str | None = None, **_query: Any) -> h
             html.Button("Pause", id=Ids.PAUSE, title="Pause or resume (space)",
                         className="briefing-btn"),
             html.Button("▶", id=Ids.NEXT, title="Next panel (→)", className="briefing-btn"),
-            html.Label(["Day ", dcc.Input(id=Ids.DAY, type="date",
+            html.Label(["Day ", dcc.Input(id=Ids.DAY, type=DATE_INPUT,
                                           value=_parse_day(day).isoformat(), debounce=True,
                                           className="briefing-input")],
                        title="Briefing day", className="briefing-label"),
-            html.Label(["New since ", dcc.Input(id=Ids.SINCE, type="datetime-local",
+            html.Label(["New since ", dcc.Input(id=Ids.SINCE, type=DATETIME_INPUT,
                                                 value=_parse_since(since), debounce=True,
                                                 className="briefing-input")],
                        title="New intelligence since (empty: 24 hours before the briefing)",
@@ -94,7 +96,6 @@ def layout(day: str | None = None, since: str | None = None, **_query: Any) -> h
         ],
         id=Ids.ROOT,
         className="briefing-screen",
-        **{"data-seconds": str(seconds)},
     )
 
 

@@ -15,12 +15,13 @@ from dash import dcc, html
 
 from dashboard.pages.briefing import figures
 from layers.briefing import charts
-from layers.briefing.data import Briefing
+from layers.briefing.model import Briefing
 from layers.core.status import OUTCOMES, STATUS_LABELS
 
 logger = logging.getLogger(__name__)
 
-GRAPH_CONFIG: dict[str, Any] = {"displayModeBar": False, "staticPlot": False, "responsive": True}
+GRAPH_CONFIG: dcc.Graph.Config = {"displayModeBar": False, "staticPlot": False,
+                                  "responsive": True}
 MAX_ROWS = 12
 
 
