@@ -22,10 +22,11 @@ from layers.briefing import intel, plan, progress, results, sources
 from layers.briefing.model import Briefing, BriefingOptions, briefing_moment
 from layers.briefing.outstanding import outstanding
 from layers.briefing.redaction import assert_redacted
+from layers.briefing.window import Window, resolve_window
 from layers.cache import BRIEFINGS
-from layers.core.clock import LONDON, utc_bounds
+from layers.core.clock import utc_bounds
 from layers.core.db import Database
-from layers.core.operations import current_operation, operation_days
+from layers.core.operations import current_operation
 from layers.core.queries import current_frame
 
 logger = logging.getLogger(__name__)
@@ -41,32 +42,25 @@ class _Sources:
     links: pd.DataFrame
     history: pd.DataFrame
     assignments: pd.DataFrame
-    week: list[dt.date]
+    window: Window
     operation: str
 
 
-def _since(options: BriefingOptions, at: dt.datetime) -> dt.datetime:
-    since = options.since or at - dt.timedelta(hours=24)
-    if since.tzinfo is None:
-        since = since.replace(tzinfo=LONDON)
-    return since.astimezone(dt.UTC)
-
-
 def _read(db: Database, options: BriefingOptions, names: dict[str, str]) -> _Sources:
+    """Read the store for ``options``, refusing a window outside the operation first."""
     revision, frame = current_frame(db)
     with db.read() as session:
         operation = current_operation(session)
-        week = operation_days(operation, options.day)
+        window = resolve_window(operation, options)
         premises_extra, links = sources.premises_extras(session)
-        week_start, _ = utc_bounds(week[0])
-        _, week_end = utc_bounds(max(week[-1], options.day))
-        hist = sources.history(session, week_start, week_end)
-        planned = sources.assignments(session, week[0], week[-1])
+        hist = sources.history(session, utc_bounds(window.week[0])[0],
+                               utc_bounds(window.week[-1])[1])
+        planned = sources.assignments(session, window.week[0], window.week[-1])
     premises = frame.loc[frame["kind"] == "premises"].merge(premises_extra, on="id", how="left")
     premises["district"] = premises["district_code"].astype(str).map(names).fillna(
         premises["district_code"].astype(str)
     )
-    return _Sources(revision, frame, premises, links, hist, planned, week,
+    return _Sources(revision, frame, premises, links, hist, planned, window,
                     operation.name if operation else "Week of action")
 
 
@@ -85,9 +79,8 @@ def build_briefing(
     districts; without it the codes are shown.
     """
     names = _district_names(districts)
-    at = briefing_moment(options.day, options.now)
-    since = _since(options, at)
     src = _read(db, options, names)
+    at, since, week = src.window.at, src.window.since, src.window.week
     new_intel, hotspots, timeline = intel.new_intel(src.frame, names, since, at, options)
     briefing = Briefing(
         day=options.day,
@@ -96,13 +89,13 @@ def build_briefing(
         data_time=dt.datetime.now(dt.UTC),
         revision=src.revision,
         operation=src.operation,
-        week=src.week,
+        week=week,
         is_demo=bool(src.frame["is_demo"].any()) if len(src.frame) else False,
         plan=plan.todays_plan(src.premises, src.assignments, options),
         yesterday=results.yesterday(src.history, src.premises,
                                     options.day - dt.timedelta(days=1)),
         by_district=progress.by_district(src.premises, districts),
-        by_day=progress.by_day(src.history, src.frame, src.assignments, src.week),
+        by_day=progress.by_day(src.history, src.frame, src.assignments, week),
         new_intel=new_intel,
         hotspots=hotspots,
         timeline=timeline,
@@ -120,14 +113,13 @@ def cached_briefing(
     """:func:`build_briefing`, reused while its source is unchanged.
 
     The key is the data revision (which every write moves, in every worker's view), the options
-    and the briefing window to the minute, so several screens refreshing together cost one
-    build and a cached briefing is never older than the data or the minute.
+    and the briefing moment to the minute (the window follows from them and the operation, which
+    is data), so several screens refreshing together cost one build and a cached briefing is
+    never older than the data or the minute.
     """
     at = briefing_moment(options.day, options.now)
-    since = _since(options, at)
     key = (
-        db.url, db.revision(), astuple(options), since.strftime("%Y-%m-%dT%H:%M%z"),
-        at.strftime("%Y-%m-%dT%H:%M"),
+        db.url, db.revision(), astuple(options), at.strftime("%Y-%m-%dT%H:%M"),
         tuple(districts["code"]) if districts is not None and not districts.empty else (),
     )
     briefing = BRIEFINGS.get_or_build(key, lambda: build_briefing(db, options, districts))

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from layers.briefing.model import BriefingOptions
-from layers.briefing.redaction import redact_frame
+from layers.briefing.redaction import redact_frame, snap_to_grid
 
 HOTSPOT_COLUMNS = ["cell", "easting", "northing", "lon", "lat", "district", "tipoffs", "adverts",
                    "count"]
@@ -33,8 +33,8 @@ def grid_label(easting: float, northing: float) -> str:
 def new_points(
     frame: pd.DataFrame, names: dict[str, str], since: dt.datetime, at: dt.datetime
 ) -> pd.DataFrame:
-    """Tip-offs and adverts observed in ``[since, at]`` with their district's name (unredacted:
-    the caller counts them, then redacts)."""
+    """Tip-offs and adverts observed in ``[since, at]`` with their district's name (not yet
+    redacted)."""
     observed = frame["observed_at"]
     mask = (
         frame["kind"].isin(["tipoffs", "adverts"])
@@ -50,7 +50,8 @@ def new_points(
 
 
 def hotspots(points: pd.DataFrame, cell: float, top_n: int) -> pd.DataFrame:
-    """The ``top_n`` grid squares of side ``cell`` metres with the most new points."""
+    """The ``top_n`` grid squares of side ``cell`` metres with the most new points, placed at
+    the centre of the square (the redaction grid's, when the squares are larger)."""
     if not len(points):
         return pd.DataFrame(columns=HOTSPOT_COLUMNS)
     e = points["easting"].to_numpy()
@@ -60,8 +61,6 @@ def hotspots(points: pd.DataFrame, cell: float, top_n: int) -> pd.DataFrame:
     top = np.argsort(-counts, kind="stable")[:top_n]
     is_tip = (points["kind"].to_numpy() == "tipoffs").astype(np.int64)
     tips = np.bincount(inverse, weights=is_tip, minlength=len(uniq))
-    lon = np.bincount(inverse, weights=points["lon"].to_numpy(), minlength=len(uniq))
-    lat = np.bincount(inverse, weights=points["lat"].to_numpy(), minlength=len(uniq))
     districts = points["district"].to_numpy()
     rows = []
     for i in top:
@@ -70,11 +69,10 @@ def hotspots(points: pd.DataFrame, cell: float, top_n: int) -> pd.DataFrame:
         names_in = pd.Series(districts[inverse == i]).value_counts()
         rows.append({
             "cell": grid_label(cx, cy), "easting": float(cx), "northing": float(cy),
-            "lon": float(lon[i] / counts[i]), "lat": float(lat[i] / counts[i]),
-            "district": str(names_in.index[0]), "tipoffs": int(tips[i]),
+            "lon": np.nan, "lat": np.nan, "district": str(names_in.index[0]), "tipoffs": int(tips[i]),
             "adverts": int(counts[i] - tips[i]), "count": int(counts[i]),
         })
-    return pd.DataFrame(rows, columns=HOTSPOT_COLUMNS)
+    return snap_to_grid(pd.DataFrame(rows, columns=HOTSPOT_COLUMNS))
 
 
 def timeline(points: pd.DataFrame, since: dt.datetime, at: dt.datetime) -> pd.DataFrame:
@@ -93,8 +91,8 @@ def new_intel(
     frame: pd.DataFrame, names: dict[str, str], since: dt.datetime, at: dt.datetime,
     options: BriefingOptions,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Tip-offs and adverts observed in ``[since, at]``: the points, hotspot cells, timeline."""
-    points = new_points(frame, names, since, at)
-    hot = hotspots(points, options.hotspot_cell_m, options.hotspots)
-    hourly = timeline(points, since, at)
-    return redact_frame(points).reset_index(drop=True), hot, hourly
+    """Tip-offs and adverts observed in ``[since, at]``: the points (redacted first, so nothing
+    below is computed from a precise position), hotspot cells and the timeline."""
+    points = redact_frame(new_points(frame, names, since, at)).reset_index(drop=True)
+    return points, hotspots(points, options.hotspot_cell_m, options.hotspots), timeline(
+        points, since, at)

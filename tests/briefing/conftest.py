@@ -167,3 +167,37 @@ def chrome():  # type: ignore[no-untyped-def]
 def sign_in_briefing(driver, live: LiveApp, role: str = "briefing") -> None:  # type: ignore[no-untyped-def]
     """Sign in through the ``/login`` form as the user of ``role`` (the shared e2e helper)."""
     sign_in(driver, live, role)
+
+
+# --- Hostile values ------------------------------------------------------------------------------
+
+HOSTILE_TEAM = "<img src=x onerror=window.pwnedTeam=1>"
+"""A call sign that runs script if it reaches HTML unescaped (Leaflet's layer control)."""
+HOSTILE_STREET = "${document.title=window.pwnedAddress=typeof(window)} Street, Preston"
+"""An address that runs script if it reaches a JS template literal (folium's tooltips)."""
+HOSTILE_TICK = "`+(window.pwnedTick=document.title=typeof(window))+` Road, Blackpool"
+"""An address that ends a template literal early and runs script if it reaches one."""
+HOSTILE_TYPE = "<img src=x onerror=window.pwnedType=1>"
+"""A premises type (imports keep unfamiliar values as text) that runs script as HTML."""
+HOSTILE_FLAGS = ("pwnedTeam", "pwnedAddress", "pwnedTick", "pwnedType")
+
+
+@pytest.fixture
+def hostile_week(small_week: SmallWeek) -> SmallWeek:
+    """The small week with hostile text where the pack shows it: a team's call sign (two visits
+    today), the addresses and type of the outstanding high-risk premises."""
+    from layers.planning.models import Assignment, Team
+
+    with small_week.db.write() as session:
+        team = Team(call_sign=HOSTILE_TEAM, division="South", start_lon=-2.7, start_lat=53.76,
+                    start_easting=354000, start_northing=429000, created_by="x")
+        session.add(team)
+        session.flush()
+        for pos, pid in enumerate(small_week.premises[2:4]):
+            session.add(Assignment(location_id=pid, team_id=team.id, day=BRIEF_DAY,
+                                   position=pos, created_by="x"))
+        for pid, address in zip(small_week.premises[2:4], (HOSTILE_STREET, HOSTILE_TICK),
+                                strict=True):
+            session.query(Location).filter(Location.id == pid).update(
+                {"address": address, "premises_type": HOSTILE_TYPE})
+    return small_week

@@ -131,7 +131,8 @@ def test_brf301_briefing_screen_panels_rotation_network_redaction(
     for step in range(len(PANELS)):
         key, title = PANELS[(index + step) % len(PANELS)]
         until(lambda k=key: panel_rendered(chrome, k), timeout=60)
-        assert markings(chrome, key) == [MARKING, MARKING], key
+        # The panel fades in (0.4 s): its markings count as displayed once it is opaque.
+        assert until(lambda k=key: markings(chrome, k) == [MARKING, MARKING], timeout=10), key
         heading = chrome.find_element(By.CSS_SELECTOR, f"#{panel_id(key)} .panel-title")
         assert heading.text == title
         time.sleep(1.0)  # let map labels and transitions settle for the picture

@@ -138,15 +138,17 @@ def test_brf110_empty_store_gives_an_empty_briefing(tmp_path) -> None:
     db.dispose()
 
 
-def test_brf111_screen_inputs_parse_safely(small_week: SmallWeek, tmp_path) -> None:
+def test_brf111_screen_inputs_parse_safely(small_week: SmallWeek) -> None:
     from types import SimpleNamespace
 
-    from dashboard.pages.briefing.refresh import briefing_options
+    from dashboard.pages.briefing.refresh import screen_briefing
 
-    svc = SimpleNamespace(config=SimpleNamespace(briefing_address="town"))
-    options = briefing_options("2026-11-26", "2026-11-25T07:30", svc)  # type: ignore[arg-type]
-    assert options.day == BRIEF_DAY and options.address_level == "town"
+    svc = SimpleNamespace(db=small_week.db, boundaries=small_week.districts,
+                          config=SimpleNamespace(briefing_address="town"))
+    options, _, notice = screen_briefing(svc, "2026-11-26", "2026-11-25T07:30")  # type: ignore[arg-type]
+    assert options.day == BRIEF_DAY and options.address_level == "town" and notice == ""
     assert options.since is not None and options.since.utcoffset() == dt.timedelta(0)
     assert options.since.hour == 7  # Europe/London is UTC in November
-    bad = briefing_options("not a day", "nor a time", svc)  # type: ignore[arg-type]
+    bad, shown, notice = screen_briefing(svc, "not a day", "nor a time")  # type: ignore[arg-type]
     assert bad.since is None and isinstance(bad.day, dt.date)
+    assert "the day must be a date" in notice and shown is not None and shown.day == bad.day

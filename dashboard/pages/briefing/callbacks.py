@@ -10,15 +10,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from dash import Dash, Input, Output, State, callback_context, dcc
+from dash import Dash, Input, Output, State, callback_context
 from dash.exceptions import PreventUpdate
 
 from dashboard.access import EVERYONE, current_principal, require
 from dashboard.context import services
 from dashboard.pages.briefing.ids import Ids, body_id, panel_id
-from dashboard.pages.briefing.refresh import briefing_options, refresh_outputs
+from dashboard.pages.briefing.refresh import download as download_pack
+from dashboard.pages.briefing.refresh import refresh_outputs
 from dashboard.pages.briefing.rotation import KEYS, is_paused, next_state, panel_classes
-from layers.briefing.pack import export_pack
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ def register_data(app: Dash) -> None:
         output={"bodies": [Output(body_id(key), "children") for key in KEYS],
                 "data_time": Output(Ids.DATA_TIME, "children"),
                 "title": Output(Ids.TITLE, "children"),
+                "notice": Output(Ids.NOTICE, "children"),
                 "seen": Output(Ids.SEEN, "data")},
         inputs={"tick": Input(Ids.REFRESH, "n_intervals"), "day": Input(Ids.DAY, "value"),
                 "since": Input(Ids.SINCE, "value")},
@@ -79,8 +80,7 @@ def register_data(app: Dash) -> None:
     def refresh(tick: int | None, day: str | None, since: str | None,
                 seen: dict[str, Any] | None) -> dict[str, Any]:
         """Fetch the redacted briefing again; send panels only when something changed."""
-        svc = services()
-        return refresh_outputs(svc, briefing_options(day, since, svc), seen)
+        return refresh_outputs(services(), day, since, seen)
 
     @app.callback(
         output={"file": Output(Ids.DOWNLOAD, "data"),
@@ -94,9 +94,4 @@ def register_data(app: Dash) -> None:
         """Build the pack (HTML, CSV, PDF in a zip) and record the disclosure."""
         if not clicks:
             raise PreventUpdate
-        svc = services()
-        options = briefing_options(day, since, svc)
-        files = export_pack(svc.db, options, svc.boundaries, svc.config.marking,
-                            current_principal().username, "briefing screen")
-        return {"file": dcc.send_bytes(files.zip_bytes(), f"{files.stem}.zip"),
-                "message": f"Pack for {options.day:%d %b} downloaded (recorded)."}
+        return download_pack(services(), day, since, current_principal().username)

@@ -79,6 +79,7 @@ def layout(day: str | None = None, since: str | None = None, **_query: Any) -> h
                        className="briefing-label"),
             html.Button("Download pack", id=Ids.DOWNLOAD_BUTTON, className="briefing-btn"),
             html.Span(id=Ids.DOWNLOAD_MESSAGE, className="briefing-download-message"),
+            html.Span(id=Ids.NOTICE, className="briefing-notice", role="status"),
             dcc.Download(id=Ids.DOWNLOAD),
             _exit_link(),
         ],
