@@ -14,9 +14,8 @@ import sys
 from pathlib import Path
 
 from config import Config
-from layers.briefing.model import BriefingOptions
 from layers.briefing.pack import export_pack
-from layers.briefing.window import BriefingRangeError, parse_since
+from layers.briefing.window import BriefingRangeError, options_for, parse_since
 from layers.services import Services
 
 logger = logging.getLogger(__name__)
@@ -41,8 +40,7 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     """Build the pack and write its files."""
     config = Config.from_env()
     svc = Services(config)
-    options = BriefingOptions(day=args.date, since=args.since,
-                              address_level=config.briefing_address)
+    options = options_for(config, args.date, args.since)
     username = args.user or f"cli:{getpass.getuser()}"
     try:
         files = export_pack(svc.db, options, svc.boundaries, config.marking, username, "CLI")

@@ -69,8 +69,8 @@ def hotspots(points: pd.DataFrame, cell: float, top_n: int) -> pd.DataFrame:
         names_in = pd.Series(districts[inverse == i]).value_counts()
         rows.append({
             "cell": grid_label(cx, cy), "easting": float(cx), "northing": float(cy),
-            "lon": np.nan, "lat": np.nan, "district": str(names_in.index[0]), "tipoffs": int(tips[i]),
-            "adverts": int(counts[i] - tips[i]), "count": int(counts[i]),
+            "lon": np.nan, "lat": np.nan, "district": str(names_in.index[0]),
+            "tipoffs": int(tips[i]), "adverts": int(counts[i] - tips[i]), "count": int(counts[i]),
         })
     return snap_to_grid(pd.DataFrame(rows, columns=HOTSPOT_COLUMNS))
 

@@ -18,6 +18,34 @@ HOTSPOT_CELL_M = 1_000.0
 BRIEFING_HOUR = 8
 """A briefing for a past or future day is taken as given at 08:00 that morning."""
 
+OUTSTANDING_FIELDS: dict[str, tuple[str, str]] = {
+    "district": ("district", "District"),
+    "type": ("premises_type", "Type"),
+    "street": ("street", "Street"),
+    "sector": ("postcode_sector", "Sector"),
+    "risk": ("risk", "Risk"),
+    "status": ("status", "Status"),
+    "priority": ("priority", "Priority"),
+    "tipoffs": ("linked_tipoffs", "Tip-offs"),
+}
+"""What the "Outstanding premises" panel may show: setting name -> (frame column, label)."""
+DEFAULT_OUTSTANDING: tuple[str, ...] = ("district", "type")
+"""What the room sees of an outstanding premises unless the deployment decides otherwise: the
+area and the kind of place, not the door (see docs/BRIEFING.md)."""
+
+
+def outstanding_fields(names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The (frame column, label) of each configured name, in order; unknown names are refused
+    with the list to choose from (``OPSMAP_BRIEFING_OUTSTANDING``)."""
+    unknown = [n for n in names if n not in OUTSTANDING_FIELDS]
+    if unknown or not names:
+        raise ValueError(
+            "OPSMAP_BRIEFING_OUTSTANDING: "
+            + (f"unknown {', '.join(unknown)}" if unknown else "name at least one field")
+            + f"; choose from {', '.join(OUTSTANDING_FIELDS)}"
+        )
+    return [OUTSTANDING_FIELDS[n] for n in dict.fromkeys(names)]
+
 
 @dataclass(frozen=True)
 class BriefingOptions:
@@ -26,10 +54,14 @@ class BriefingOptions:
     day: dt.date
     since: dt.datetime | None = None
     address_level: str = "street"
+    outstanding_shows: tuple[str, ...] = DEFAULT_OUTSTANDING
     hotspot_cell_m: float = HOTSPOT_CELL_M
     hotspots: int = 10
     outstanding: int = 20
     now: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        outstanding_fields(self.outstanding_shows)
 
 
 @dataclass

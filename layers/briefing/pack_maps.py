@@ -19,6 +19,7 @@ import shapely
 from geodata.crs import to_wgs84
 from layers.briefing import charts
 from layers.briefing.model import Briefing
+from layers.briefing.outstanding import describe
 
 TEAM_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#D55E00", "#0072B2", "#000000",
                 "#999999")
@@ -72,7 +73,7 @@ def plan_map(b: Briefing, outlines: dict[str, Any]) -> MapSpec:
     for i, (team, rows) in enumerate(b.plan.groupby("team", sort=True)):
         colour = TEAM_COLOURS[i % len(TEAM_COLOURS)]
         layers.append({"name": str(team), "markers": [
-            marker(row.lat, row.lon, f"{team} #{row.order}: {row.street} ({row.district})",
+            marker(row.lat, row.lon, f"{team} #{row.order}: {row.district}, {row.risk} risk",
                    fill=colour)
             for row in rows.itertuples()
         ]})
@@ -109,10 +110,11 @@ def intel_map(b: Briefing, outlines: dict[str, Any], cell_m: float) -> MapSpec:
 
 def outstanding_map(b: Briefing, outlines: dict[str, Any]) -> MapSpec:
     """High-priority premises still to visit."""
+    statuses = b.outstanding.get("status", pd.Series("unplanned", index=b.outstanding.index))
     markers = [
-        marker(row.lat, row.lon, f"{row.street} ({row.district}), priority {row.priority}",
-               fill="#D55E00" if str(row.status) == "unplanned" else "#56B4E9")
-        for row in b.outstanding.itertuples()
+        marker(row.lat, row.lon, tip, fill="#D55E00" if str(status) == "unplanned" else "#56B4E9")
+        for row, tip, status in zip(b.outstanding.itertuples(), describe(b.outstanding),
+                                    statuses, strict=True)
     ]
     return _map(outlines, [{"name": None, "markers": markers}])
 

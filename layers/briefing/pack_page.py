@@ -22,9 +22,12 @@ import pandas as pd
 from layers.briefing import charts
 from layers.briefing.assets import leaflet_assets, pack_script, plotly_js
 from layers.briefing.model import Briefing
+from layers.briefing.outstanding import shown_columns
 from layers.briefing.pack_maps import pack_maps
+from layers.briefing.plan import no_plan_message
+from layers.briefing.results import CLOSED_OUTCOMES, NOT_RECORDED
 from layers.core.clock import LONDON
-from layers.core.status import OUTCOMES, STATUS_LABELS
+from layers.core.status import STATUS_LABELS
 from layers.documents.html import data_block, marked_page
 
 PACK_CSS = """
@@ -105,8 +108,9 @@ def _section(marking: str, title: str, content: str) -> str:
 def _summary(b: Briefing, page: _Page) -> str:
     y = b.yesterday
     demo = '<p class="demo">DEMO DATA: synthetic, not intelligence</p>' if b.is_demo else ""
-    closed = [("visits", y["summary"]["visits"]), ("closed", y["summary"]["closed"])]
-    outcomes = [(OUTCOMES.get(k, k), v) for k, v in y["outcomes"].items()]
+    closed = [("visits", y["summary"]["visits"]), ("visits closed", y["summary"]["closed"])]
+    outcomes = [(CLOSED_OUTCOMES[k], v) for k, v in y["outcomes"].items()
+                if k != NOT_RECORDED or v]
     return (
         f'<p class="meta">{html.escape(b.day.strftime("%A %d %B %Y"))}. Data as of '
         f"{html.escape(_when(b.data_time, '%d %b %Y %H:%M:%S %Z'))} (revision {b.revision}). "
@@ -122,13 +126,14 @@ def _summary(b: Briefing, page: _Page) -> str:
 
 
 def _plan(b: Briefing) -> str:
-    teams = b.plan["team"].nunique() if len(b.plan) else 0
+    if b.plan.empty:
+        return f"<p class='meta'>{html.escape(no_plan_message(b.day))}</p>"
+    teams = b.plan["team"].nunique()
     return (
-        f"<p class='meta'>{len(b.plan)} visits by {teams} team(s). "
-        "Addresses to street level only.</p>" + _map("plan")
-        + table(b.plan, [("team", "Team"), ("order", "#"), ("street", "Street"),
-                         ("postcode_sector", "Sector"), ("district", "District"),
-                         ("premises_type", "Type"), ("risk", "Risk"), ("status", "Status")])
+        f"<p class='meta'>{len(b.plan)} visits by {teams} team(s). Positions to the "
+        "nearest kilometre square.</p>" + _map("plan")
+        + table(b.plan, [("team", "Team"), ("order", "#"), ("district", "District"),
+                         ("risk", "Risk")])
     )
 
 
@@ -167,11 +172,8 @@ def _intel(b: Briefing, page: _Page, cell_m: float) -> str:
 
 
 def _outstanding(b: Briefing) -> str:
-    return _map("outstanding") + table(
-        b.outstanding, [("street", "Street"), ("postcode_sector", "Sector"),
-                        ("district", "District"), ("premises_type", "Type"), ("risk", "Risk"),
-                        ("status", "Status"), ("priority", "Priority"),
-                        ("linked_tipoffs", "Tip-offs")])
+    return _map("outstanding") + table(b.outstanding, shown_columns(b.outstanding),
+                                       empty="No high-priority premises outstanding.")
 
 
 def pack_html(

@@ -17,9 +17,11 @@ import pandas as pd
 from geodata.crs import BNG
 from layers.briefing import charts
 from layers.briefing.model import Briefing
+from layers.briefing.outstanding import shown_columns
 from layers.briefing.pdf_draw import RGB, bars, figures, heading, rgb, table, vector_map
+from layers.briefing.plan import no_plan_message
+from layers.briefing.results import CLOSED_OUTCOMES, NOT_RECORDED
 from layers.core.clock import LONDON
-from layers.core.status import OUTCOMES
 from layers.documents.pdf import MarkedPdf, latin1
 
 logger = logging.getLogger(__name__)
@@ -30,14 +32,14 @@ Columns = Sequence[tuple[str, str, float]]
 
 def _map_and_table(pdf: MarkedPdf, bounds: gpd.GeoDataFrame, size: tuple[float, float],
                    layers: Sequence[Layer], frame: pd.DataFrame, columns: Columns,
-                   fills: dict[str, RGB] | None = None) -> None:
+                   fills: dict[str, RGB] | None = None, empty: str = "None") -> None:
     """A map on the left and a table beside it (the table's rows may run onto new pages)."""
     top = pdf.get_y()
     vector_map(pdf, bounds, (pdf.l_margin, top, *size), layers, fills)
     left = pdf.l_margin
     pdf.set_left_margin(left + size[0] + 5)
     pdf.set_xy(left + size[0] + 5, top)
-    table(pdf, frame, columns)
+    table(pdf, frame, columns, empty)
     pdf.set_left_margin(left)
 
 
@@ -54,8 +56,9 @@ def _summary(pdf: MarkedPdf, b: Briefing, bounds: gpd.GeoDataFrame) -> None:
     pdf.ln(2)
     heading(pdf, "Yesterday")
     y = b.yesterday
-    figures(pdf, [("visits", y["summary"]["visits"]), ("closed", y["summary"]["closed"])]
-            + [(OUTCOMES[k], v) for k, v in y["outcomes"].items() if k != "postponed"])
+    figures(pdf, [("visits", y["summary"]["visits"]), ("visits closed", y["summary"]["closed"])]
+            + [(CLOSED_OUTCOMES[k], v) for k, v in y["outcomes"].items()
+               if k != NOT_RECORDED or v])
     figures(pdf, charts.results_rows(y["results"]))
     heading(pdf, "Week to date: results")
     figures(pdf, charts.results_rows(b.week_results))
@@ -64,8 +67,8 @@ def _summary(pdf: MarkedPdf, b: Briefing, bounds: gpd.GeoDataFrame) -> None:
 def _plan(pdf: MarkedPdf, b: Briefing, bounds: gpd.GeoDataFrame) -> None:
     heading(pdf, "Today's plan by team")
     _map_and_table(pdf, bounds, (110, 120), [(b.plan, rgb("#E69F00"), 1.4)], b.plan,
-                   [("team", "Team", 24), ("order", "#", 8), ("street", "Street", 60),
-                    ("district", "District", 30), ("risk", "Risk", 14), ("status", "Status", 24)])
+                   [("team", "Team", 50), ("order", "#", 10), ("district", "District", 50),
+                    ("risk", "Risk", 24)], empty=no_plan_message(b.day))
 
 
 def _districts(pdf: MarkedPdf, b: Briefing, bounds: gpd.GeoDataFrame) -> None:
@@ -107,13 +110,18 @@ def _intel(pdf: MarkedPdf, b: Briefing, bounds: gpd.GeoDataFrame) -> None:
                     ("count", "Total", 20)])
 
 
+OUTSTANDING_WIDTHS: dict[str, float] = {
+    "street": 58, "postcode_sector": 18, "district": 40, "premises_type": 40, "risk": 16,
+    "status": 24, "priority": 18, "linked_tipoffs": 18,
+}
+"""Column widths (mm) of the outstanding table, for whichever fields the room may see."""
+
+
 def _outstanding(pdf: MarkedPdf, b: Briefing, bounds: gpd.GeoDataFrame) -> None:
     heading(pdf, "Outstanding high-priority premises")
+    columns = [(key, label, OUTSTANDING_WIDTHS[key]) for key, label in shown_columns(b.outstanding)]
     _map_and_table(pdf, bounds, (100, 110), [(b.outstanding, rgb("#D55E00"), 1.4)],
-                   b.outstanding,
-                   [("street", "Street", 58), ("district", "District", 32),
-                    ("premises_type", "Type", 28), ("status", "Status", 22),
-                    ("priority", "Priority", 18), ("linked_tipoffs", "Tips", 14)])
+                   b.outstanding, columns, empty="No high-priority premises outstanding.")
 
 
 PAGES: tuple[Callable[[MarkedPdf, Briefing, gpd.GeoDataFrame], None], ...] = (

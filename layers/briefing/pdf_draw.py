@@ -13,6 +13,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from fpdf.enums import TableHeadingsDisplay, WrapMode
+from fpdf.fonts import FontFace
 
 from geodata.crs import BNG, WGS84
 from layers.core.status import STATUS_LABELS
@@ -40,30 +42,30 @@ def cell_text(value: object) -> str:
     return STATUS_LABELS.get(str(value), str(value))
 
 
-def table(pdf: MarkedPdf, frame: pd.DataFrame, columns: Sequence[tuple[str, str, float]]) -> None:
-    """A simple table; ``columns`` are (key, label, width mm). Repeats its head on new pages."""
-    def head() -> None:
-        pdf.set_font("Helvetica", "B", 9)
-        pdf.set_fill_color(230, 230, 230)
-        for _, label, width in columns:
-            pdf.cell(width, 6, latin1(label), border=1, fill=True)
-        pdf.ln()
-        pdf.set_font("Helvetica", "", 9)
-
-    head()
-    if frame.empty:
-        pdf.cell(sum(c[2] for c in columns), 6, "None", border=1, new_x="LMARGIN", new_y="NEXT")
-        return
-    for _, row in frame.iterrows():
-        if pdf.will_page_break(6):
-            pdf.add_page()
-            head()
-        for key, _, width in columns:
-            text = latin1(cell_text(row[key]))
-            while text and pdf.get_string_width(text) > width - 2:
-                text = text[:-1]
-            pdf.cell(width, 6, text, border=1)
-        pdf.ln()
+def table(pdf: MarkedPdf, frame: pd.DataFrame, columns: Sequence[tuple[str, str, float]],
+          empty: str = "None") -> None:
+    """A table from the left margin; ``columns`` are (key, label, width mm). A long value wraps
+    onto more lines of its cell (it is never cut), and the head repeats on every new page.
+    Columns wider together than the space left are narrowed in proportion."""
+    widths = [width for _, _, width in columns]
+    room = pdf.w - pdf.l_margin - pdf.r_margin
+    if sum(widths) > room:
+        widths = [width * room / sum(widths) for width in widths]
+    pdf.set_font("Helvetica", "", 9)
+    with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", text_align="LEFT",
+                   line_height=4.5, padding=(0.8, 1.0), wrapmode=WrapMode.WORD,
+                   headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230)),
+                   repeat_headings=TableHeadingsDisplay.ON_TOP_OF_EVERY_PAGE) as grid:
+        head = grid.row()
+        for _, label, _ in columns:
+            head.cell(latin1(label))
+        if frame.empty:
+            grid.row().cell(latin1(empty), colspan=len(columns))
+        for _, values in frame.iterrows():
+            row = grid.row()
+            for key, _, _ in columns:
+                row.cell(latin1(cell_text(values[key])))
+    pdf.set_x(pdf.l_margin)
 
 
 def figures(pdf: MarkedPdf, rows: list[tuple[str, int]], per_line: int = 6) -> None:

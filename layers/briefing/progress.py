@@ -1,4 +1,9 @@
-"""Week-to-date progress for the briefing: per district and per day of the operation."""
+"""Week-to-date progress for the briefing: per district and per day of the operation.
+
+The same rules as the progress board (:mod:`layers.planning.board`), so the room and the
+commanders read the same figures: a day's planned visits are its assignments; "done" is
+visited, actioned or no further action; outcomes are each location's current one.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from layers.briefing.results import closes
 from layers.core.clock import LONDON
-from layers.core.status import DONE_STATUSES, OUTCOMES, PLANNED, RESULT_FIELDS
+from layers.core.status import ACTIONED, DONE_STATUSES, NFA, OUTCOMES, RESULT_FIELDS, VISITED
 
 
 def by_district(premises: pd.DataFrame, districts: pd.DataFrame | None) -> pd.DataFrame:
@@ -48,21 +54,19 @@ def by_district(premises: pd.DataFrame, districts: pd.DataFrame | None) -> pd.Da
 
 
 def by_day(
-    hist: pd.DataFrame, frame: pd.DataFrame, assignments: pd.DataFrame, week: list[dt.date]
+    hist: pd.DataFrame, frame: pd.DataFrame, assignments: pd.DataFrame, week: list[dt.date],
+    today: dt.date,
 ) -> pd.DataFrame:
-    """Per day of the week: planned, visits, outcomes, tip-offs and adverts, and running totals."""
+    """Per day of the week: planned, visits, outcomes, tip-offs and adverts, and running totals
+    up to ``today`` (the briefing's day; none drawn into days still to come)."""
     out = pd.DataFrame({"day": week})
-    if len(assignments):
-        planned = assignments.groupby("day").size()
-    elif len(hist):
-        planned = hist.loc[hist["to_status"] == PLANNED].groupby("day")["location_id"].nunique()
-    else:
-        planned = pd.Series(dtype=int)
+    planned = assignments.groupby("day").size() if len(assignments) else pd.Series(dtype=int)
     out["planned"] = out["day"].map(planned).fillna(0).astype(int)
     if len(hist):
-        visits = hist.loc[hist["to_status"] == "visited"].groupby("day")["location_id"].nunique()
-        actioned = hist.loc[hist["to_status"] == "actioned"].groupby("day").size()
-        nfa = hist.loc[hist["to_status"] == "no_further_action"].groupby("day").size()
+        visits = hist.loc[hist["to_status"] == VISITED].groupby("day")["location_id"].nunique()
+        closed = closes(hist)
+        actioned = closed.loc[closed["to_status"] == ACTIONED].groupby("day").size()
+        nfa = closed.loc[closed["to_status"] == NFA].groupby("day").size()
     else:
         visits = actioned = nfa = pd.Series(dtype=int)
     out["visits"] = out["day"].map(visits).fillna(0).astype(int)
@@ -73,6 +77,7 @@ def by_day(
     for kind in ("tipoffs", "adverts"):
         per_day = local[kinds == kind].value_counts()
         out[kind] = [int(per_day.get(pd.Timestamp(d, tz=LONDON), 0)) for d in week]
-    out["planned_cumulative"] = out["planned"].cumsum()
-    out["visits_cumulative"] = out["visits"].cumsum()
+    future = out["day"] > today
+    for name in ("planned", "visits"):
+        out[f"{name}_cumulative"] = out[name].cumsum().astype("Int64").mask(future)
     return out

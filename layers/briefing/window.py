@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from config import Config
-from layers.briefing.model import BriefingOptions, briefing_moment
+from layers.briefing.model import DEFAULT_OUTSTANDING, BriefingOptions, briefing_moment
 from layers.core.clock import LONDON, today_local, utc_bounds
 from layers.core.db import Database
 from layers.core.models import Operation
@@ -125,5 +125,10 @@ def request_options(db: Database, config: Config, day: str | None,
     if parsed_day is None:
         with db.read() as session:
             parsed_day = default_day(session)
-    return BriefingOptions(day=parsed_day, since=parse_since(since),
-                           address_level=config.briefing_address)
+    return options_for(config, parsed_day, parse_since(since))
+
+
+def options_for(config: Config, day: dt.date, since: dt.datetime | None) -> BriefingOptions:
+    """The briefing of ``day`` with the deployment's settings of what the room may see."""
+    return BriefingOptions(day=day, since=since, address_level=config.briefing_address,
+                           outstanding_shows=config.briefing_outstanding or DEFAULT_OUTSTANDING)

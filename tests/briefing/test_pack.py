@@ -69,7 +69,8 @@ def test_brf201_neutralise_urls_keeps_namespaces() -> None:
 def test_brf202_pack_is_self_contained_redacted_and_marked(
     small_week: SmallWeek, boundaries: gpd.GeoDataFrame
 ) -> None:
-    _, files = build_pack(small_week.db, BriefingOptions(day=BRIEF_DAY), boundaries, MARKING)
+    shown = BriefingOptions(day=BRIEF_DAY, outstanding_shows=("street", "district", "type"))
+    _, files = build_pack(small_week.db, shown, boundaries, MARKING)
     page = files.html
     assert foreign_urls(page) == []
     assert "<script src" not in page and "<link" not in page

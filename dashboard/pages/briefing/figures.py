@@ -7,6 +7,7 @@ markers, district outlines and fills. District names are drawn as HTML by
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 from dataclasses import dataclass
@@ -19,7 +20,9 @@ import shapely
 
 from dashboard.components.maps import district_labels, map_style, typed
 from layers.briefing.charts import KIND_COLOURS, OKABE_ITO, SCREEN_BG
+from layers.briefing.outstanding import describe
 from layers.cache import BASE_MAPS
+from layers.core.status import STATUS_LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -129,15 +132,23 @@ def _points(rows: pd.DataFrame, name: str, marker: dict[str, Any], **extra: Any)
             "mode": "markers", "name": name, "marker": marker, **extra}
 
 
+def plotly_text(value: object) -> str:
+    """Text for a plotly label: plotly reads a few HTML tags in labels, so ``<``, ``>`` and
+    ``&`` from the store are escaped and show as themselves."""
+    return html.escape(str(value), quote=False)
+
+
 def plan_map(boundaries: gpd.GeoDataFrame, plan: pd.DataFrame) -> dict[str, Any]:
     """Today's visits, one colour per team."""
     traces = []
     for i, (team, rows) in enumerate(plan.groupby("team", sort=True)):
         traces.append(_points(
-            rows, str(team), {"size": 20, "color": TEAM_COLOURS[i % len(TEAM_COLOURS)]},
-            customdata=[[int(o), str(st)] for o, st in zip(rows["order"], rows["street"],
-                                                            strict=True)],
-            hovertemplate="%{customdata[0]}. %{customdata[1]}<extra>" + str(team) + "</extra>",
+            rows, plotly_text(team), {"size": 20, "color": TEAM_COLOURS[i % len(TEAM_COLOURS)]},
+            customdata=[[plotly_text(team), int(o), plotly_text(d), plotly_text(r)]
+                        for o, d, r in zip(rows["order"], rows["district"], rows["risk"],
+                                           strict=True)],
+            hovertemplate="%{customdata[0]} #%{customdata[1]}: %{customdata[2]}, "
+                          "%{customdata[3]} risk<extra></extra>",
         ))
     return _base(boundaries, traces, legend=True)
 
@@ -185,14 +196,16 @@ def intel_map(
 
 
 def outstanding_map(boundaries: gpd.GeoDataFrame, outstanding: pd.DataFrame) -> dict[str, Any]:
-    """High-priority premises still to visit, coloured by status."""
-    traces = []
-    for status, rows in outstanding.groupby(outstanding["status"].astype(str), sort=False):
-        traces.append(_points(
-            rows, status.replace("_", " "),
-            {"size": 22, "color": STATUS_COLOURS.get(status, "#ffffff")},
-            customdata=[[st, float(p)] for st, p in zip(rows["street"], rows["priority"],
-                                                         strict=True)],
-            hovertemplate="%{customdata[0]} (priority %{customdata[1]})<extra></extra>",
-        ))
-    return _base(boundaries, traces, legend=True)
+    """High-priority premises still to visit (coloured by status when the room sees it),
+    described on hover by the fields the room may see."""
+    shows_status = "status" in outstanding.columns
+    groups = (outstanding.groupby(outstanding["status"].astype(str), sort=False) if shows_status
+              else [("outstanding", outstanding)])
+    traces = [
+        _points(rows, STATUS_LABELS.get(status, "Outstanding"),
+                {"size": 22, "color": STATUS_COLOURS.get(status, OKABE_ITO["vermillion"])},
+                customdata=[[plotly_text(t)] for t in describe(rows)],
+                hovertemplate="%{customdata[0]}<extra></extra>")
+        for status, rows in groups
+    ]
+    return _base(boundaries, traces, legend=shows_status)
