@@ -39,6 +39,14 @@ def _secret(env: Mapping[str, str], name: str, instance_dir: Path, file_name: st
     return value
 
 
+def _names(env: Mapping[str, str], name: str) -> tuple[str, ...] | None:
+    """A comma-separated list of lower-case names (``None`` when unset: the default applies)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    return tuple(part.strip().lower() for part in raw.split(",") if part.strip())
+
+
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
@@ -70,6 +78,7 @@ class Config:
     session_absolute_hours: int = 12
     briefing_seconds: int = 20
     briefing_address: str = "street"
+    briefing_outstanding: tuple[str, ...] | None = None
     proxy_fix: bool = False
     debug: bool = False
     testing: bool = False
@@ -101,6 +110,7 @@ class Config:
             session_absolute_hours=_int(env, "OPSMAP_SESSION_ABSOLUTE_HOURS", 12),
             briefing_seconds=_int(env, "OPSMAP_BRIEFING_SECONDS", 20),
             briefing_address=env.get("OPSMAP_BRIEFING_ADDRESS", "").strip() or "street",
+            briefing_outstanding=_names(env, "OPSMAP_BRIEFING_OUTSTANDING"),
             proxy_fix=env.get("OPSMAP_PROXY_FIX", "") == "1",
             debug=env.get("OPSMAP_DEBUG", "") == "1",
         )

@@ -25,12 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from config import Config  # noqa: E402
-from dashboard.pages.briefing.callbacks import (  # noqa: E402
-    briefing_options,
+from dashboard.pages.briefing.refresh import (  # noqa: E402
     refresh_key,
     refresh_outputs,
+    screen_briefing,
 )
-from layers.briefing.data import BriefingOptions  # noqa: E402
+from layers.briefing.model import BriefingOptions  # noqa: E402
 from layers.briefing.pack import build_pack  # noqa: E402
 from layers.core.demo import monday_of, seed_demo  # noqa: E402
 from layers.services import Services  # noqa: E402
@@ -76,16 +76,16 @@ def main() -> int:
         html_only = timings(lambda: build_pack(svc.db, options, svc.boundaries,
                                                svc.config.marking, with_pdf=False), 3)
 
-        screen = briefing_options(day.isoformat(), None, svc)
-        refresh_outputs(svc, screen, None)  # warm up (imports)
+        screen, _, _ = screen_briefing(svc, day.isoformat(), None)
+        refresh_outputs(svc, day.isoformat(), None, None)  # warm up (imports)
         changed = []
         for _ in range(10):
             with svc.db.write():  # a colleague's change: a new data revision, nothing cached
                 pass
-            changed += timings(lambda: refresh_outputs(svc, screen, None), 1)
-        other_screen = timings(lambda: refresh_outputs(svc, screen, None), 10)
+            changed += timings(lambda: refresh_outputs(svc, day.isoformat(), None, None), 1)
+        other_screen = timings(lambda: refresh_outputs(svc, day.isoformat(), None, None), 10)
         seen = refresh_key(screen, svc.db.revision())
-        unchanged = timings(lambda: refresh_outputs(svc, screen, seen), 10)
+        unchanged = timings(lambda: refresh_outputs(svc, day.isoformat(), None, seen), 10)
         svc.db.dispose()
 
     pack_s = min(pack_times)

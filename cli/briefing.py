@@ -10,19 +10,15 @@ import argparse
 import datetime as dt
 import getpass
 import logging
+import sys
 from pathlib import Path
 
 from config import Config
-from layers.briefing.data import LONDON, BriefingOptions
 from layers.briefing.pack import export_pack
+from layers.briefing.window import BriefingRangeError, options_for, parse_since
 from layers.services import Services
 
 logger = logging.getLogger(__name__)
-
-
-def _since(value: str) -> dt.datetime:
-    parsed = dt.datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,9 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="the briefing day, YYYY-MM-DD")
     cmd.add_argument("--out", type=Path, required=True,
                      help="the HTML file to write (CSV and PDF beside it), or a folder")
-    cmd.add_argument("--since", type=_since, default=None,
+    cmd.add_argument("--since", type=parse_since, default=None,
                      help="new intelligence from this time (ISO, Europe/London if no zone; "
-                          "default 24 hours before the briefing)")
+                          "within the operation; default 24 hours before the briefing)")
     cmd.add_argument("--user", default=None,
                      help="who the pack is for, for the processing log (default: you)")
     cmd.set_defaults(handler=cmd_briefing)
@@ -44,10 +40,13 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     """Build the pack and write its files."""
     config = Config.from_env()
     svc = Services(config)
-    options = BriefingOptions(day=args.date, since=args.since,
-                              address_level=config.briefing_address)
+    options = options_for(config, args.date, args.since)
     username = args.user or f"cli:{getpass.getuser()}"
-    files = export_pack(svc.db, options, svc.boundaries, config.marking, username, "CLI")
+    try:
+        files = export_pack(svc.db, options, svc.boundaries, config.marking, username, "CLI")
+    except BriefingRangeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     for path in files.write(args.out):
         print(f"wrote {path}")
     return 0

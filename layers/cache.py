@@ -7,6 +7,10 @@ that another worker needs to see.
 
 - :data:`FRAMES`: the operations map frame, key ``(database url, data revision)``.
 - :data:`BRIEFINGS`: built briefings, key ``(database url, data revision, options, minute)``.
+- :data:`BASE_MAPS`: the briefing screen's simplified districts, outline, labels and GeoJSON,
+  key: the boundaries' content (codes, extent, vertex count).
+- :data:`ASSETS`: code the briefing pack inlines (Leaflet, plotly.js, its own script) with
+  their CSP hashes, key: the file (path and modification time) or package version.
 """
 
 from __future__ import annotations
@@ -67,3 +71,5 @@ class BoundedCache(Generic[K, V]):
 
 FRAMES: BoundedCache[tuple[str, int], object] = BoundedCache("map frames", maxsize=4)
 BRIEFINGS: BoundedCache[tuple[object, ...], object] = BoundedCache("briefings", maxsize=8)
+BASE_MAPS: BoundedCache[tuple[object, ...], object] = BoundedCache("briefing base maps", maxsize=4)
+ASSETS: BoundedCache[tuple[object, ...], object] = BoundedCache("pack assets", maxsize=8)

@@ -2,22 +2,22 @@
 
 For partners and teams who take the briefing away: ``format`` is ``zip`` (the default: HTML,
 CSV and PDF together), ``html``, ``csv`` or ``pdf``. The pack is redacted, so every signed-in
-role may have it; each download is recorded as a disclosure in the processing log.
+role may have it; each download is recorded as a disclosure in the processing log. The day and
+``since`` are bounded to the operation (:mod:`layers.briefing.window`): outside it, a 400 that
+says the allowed range.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from flask import Blueprint, Response, request
 
 from dashboard.access import EVERYONE, current_principal, require
-from dashboard.api.errors import json_error
+from dashboard.api.errors import domain_errors, json_error
 from dashboard.context import services
-from layers.briefing.data import BriefingOptions
-from layers.briefing.pack import export_pack
-from layers.core.clock import LONDON
+from layers.briefing.pack import PackFiles, export_pack
+from layers.briefing.window import request_options
 
 logger = logging.getLogger(__name__)
 
@@ -34,35 +34,26 @@ FORMATS: dict[str, str] = {
 @briefing_blueprint.get("/briefing/pack")
 @require(*EVERYONE)
 def briefing_pack() -> Response | tuple[Response, int]:
-    """Build and send the briefing pack for a day (default today)."""
+    """Build and send the briefing pack for a day (default today, within the operation)."""
     fmt = request.args.get("format", "zip").lower()
     if fmt not in FORMATS:
         return json_error(400, f"format must be one of {', '.join(FORMATS)}")
-    try:
-        raw_day = request.args.get("date")
-        day = dt.date.fromisoformat(raw_day) if raw_day else dt.datetime.now(LONDON).date()
-        raw_since = request.args.get("since")
-        since = dt.datetime.fromisoformat(raw_since) if raw_since else None
-    except ValueError:
-        return json_error(400, "date must be YYYY-MM-DD and since an ISO date and time")
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=LONDON)
     svc = services()
-    principal = current_principal()
-    options = BriefingOptions(day=day, since=since, address_level=svc.config.briefing_address)
-    files = export_pack(svc.db, options, svc.boundaries, svc.config.marking, principal.username,
-                        f"GET /briefing/pack ({fmt})")
-    body: bytes | str
+
+    def export() -> PackFiles:
+        options = request_options(svc.db, svc.config, request.args.get("date"),
+                                  request.args.get("since"))
+        return export_pack(svc.db, options, svc.boundaries, svc.config.marking,
+                           current_principal().username, f"GET /briefing/pack ({fmt})")
+
+    files = domain_errors(export)
+    if not isinstance(files, PackFiles):
+        return files
+    body: bytes | str | None = {"html": files.html, "csv": files.csv, "pdf": files.pdf}.get(fmt)
     if fmt == "zip":
         body = files.zip_bytes()
-    elif fmt == "html":
-        body = files.html
-    elif fmt == "csv":
-        body = files.csv
-    else:
-        if files.pdf is None:
-            return json_error(400, "the PDF could not be made")
-        body = files.pdf
+    if body is None:
+        return json_error(400, "the PDF could not be made")
     response = Response(body, mimetype=FORMATS[fmt].split(";")[0])
     response.headers["Content-Type"] = FORMATS[fmt]
     response.headers["Content-Disposition"] = f'attachment; filename="{files.stem}.{fmt}"'

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from layers.briefing.results import CLOSED_OUTCOMES, NOT_RECORDED
 from layers.core.clock import LONDON
 from layers.core.status import OUTCOMES, RESULT_FIELDS
 
@@ -34,6 +35,7 @@ OUTCOME_COLOURS: dict[str, str] = {
     "no_access": OKABE_ITO["orange"],
     "refused_entry": OKABE_ITO["vermillion"],
     "postponed": OKABE_ITO["sky"],
+    NOT_RECORDED: OKABE_ITO["yellow"],
 }
 KIND_COLOURS: dict[str, str] = {"tipoffs": OKABE_ITO["sky"], "adverts": OKABE_ITO["purple"]}
 SCREEN_BG = "#101418"
@@ -67,9 +69,23 @@ def theme_layout(theme: str, title: str) -> dict[str, Any]:
 def _figure(theme: str, title: str, **layout: Any) -> dict[str, Any]:
     """A figure as a plain dict: the screen's refresh skips plotly's (slow) validation."""
     base = theme_layout(theme, title)
-    for key in ("xaxis", "yaxis"):
+    for key in ("xaxis", "yaxis", "legend", "margin"):
         base[key] = {**base[key], **layout.pop(key, {})}
     return {"data": [], "layout": {**base, **layout}}
+
+
+def _by_district_layout(theme: str, axis_title: str) -> dict[str, Any]:
+    """Horizontal bars per district: room for the longest name ("Blackburn with Darwen") and
+    the legend below the axis title, not on it."""
+    wide = theme == "screen"
+    return {"xaxis": {"title": {"text": axis_title}, "rangemode": "tozero"},
+            "margin": {"l": 300 if wide else 150, "b": 150 if wide else 90},
+            "legend": {"y": -0.22 if wide else -0.25, "yanchor": "top"}}
+
+
+def _counts(values: Any) -> list[int | None]:
+    """Counts for a trace: missing values (days still to come) stay gaps, not zeros."""
+    return [None if pd.isna(v) else int(v) for v in values]
 
 
 def _bar(x: list[Any], y: list[Any], name: str, colour: str | list[str], **extra: Any) -> dict:
@@ -83,17 +99,17 @@ def _hbar(y: list[Any], x: list[Any], name: str, colour: str, **extra: Any) -> d
 
 
 def progress_chart(by_day: pd.DataFrame, theme: str = "screen") -> dict[str, Any]:
-    """Visits planned and made per day, with the running totals, over the week."""
+    """Visits planned and made per day, with the running totals up to the briefing's day."""
     days = [d.strftime("%a %d") for d in by_day["day"]]
     fig = _figure(theme, "Progress over the week", barmode="group",
                   yaxis={"title": {"text": "visits"}, "rangemode": "tozero"})
     fig["data"] = [
         _bar(days, by_day["planned"], "Planned", OKABE_ITO["sky"]),
         _bar(days, by_day["visits"], "Visited", OKABE_ITO["green"]),
-        {"type": "scatter", "x": days, "y": [int(v) for v in by_day["planned_cumulative"]],
+        {"type": "scatter", "x": days, "y": _counts(by_day["planned_cumulative"]),
          "name": "Planned (running total)", "mode": "lines+markers",
          "line": {"color": OKABE_ITO["sky"], "dash": "dash", "width": 4}},
-        {"type": "scatter", "x": days, "y": [int(v) for v in by_day["visits_cumulative"]],
+        {"type": "scatter", "x": days, "y": _counts(by_day["visits_cumulative"]),
          "name": "Visited (running total)", "mode": "lines+markers",
          "line": {"color": OKABE_ITO["green"], "width": 4}},
     ]
@@ -104,7 +120,7 @@ def district_progress_chart(by_district: pd.DataFrame, theme: str = "screen") ->
     """Done against planned, per district (week to date)."""
     table = by_district.iloc[::-1]
     fig = _figure(theme, "Week to date: done vs planned by district", barmode="overlay",
-                  xaxis={"title": {"text": "premises"}, "rangemode": "tozero"})
+                  **_by_district_layout(theme, "premises"))
     names = list(table["district"])
     fig["data"] = [
         _hbar(names, table["planned"], "Planned", OKABE_ITO["sky"]),
@@ -117,7 +133,7 @@ def outcomes_chart(by_district: pd.DataFrame, theme: str = "screen") -> dict[str
     """Outcomes of closed visits per district (stacked)."""
     table = by_district.iloc[::-1]
     fig = _figure(theme, "Outcomes by district", barmode="stack",
-                  xaxis={"title": {"text": "visits closed"}, "rangemode": "tozero"})
+                  **_by_district_layout(theme, "visits"))
     names = list(table["district"])
     fig["data"] = [_hbar(names, table[outcome], label, OUTCOME_COLOURS[outcome])
                    for outcome, label in OUTCOMES.items() if outcome in table.columns]
@@ -125,15 +141,14 @@ def outcomes_chart(by_district: pd.DataFrame, theme: str = "screen") -> dict[str
 
 
 def yesterday_chart(yesterday: dict[str, dict[str, int]], theme: str = "screen") -> dict[str, Any]:
-    """Yesterday's outcomes as bars (the figures are also shown as numbers)."""
+    """Yesterday's closed visits by outcome (the bars add up to the visits closed)."""
     outcomes = yesterday.get("outcomes", {})
-    values = [int(outcomes.get(k, 0)) for k in OUTCOMES]
-    fig = _figure(theme, "Yesterday's outcomes", showlegend=False,
+    keys = [k for k in CLOSED_OUTCOMES if k != NOT_RECORDED or outcomes.get(k)]
+    values = [int(outcomes.get(k, 0)) for k in keys]
+    fig = _figure(theme, "Yesterday's closed visits by outcome", showlegend=False,
                   yaxis={"rangemode": "tozero", "dtick": 1})
-    labels = [label.split(" (")[0] for label in OUTCOMES.values()]
-    fig["data"] = [_bar(labels, values, "Outcomes",
-                        [OUTCOME_COLOURS[k] for k in OUTCOMES], text=values,
-                        textposition="auto")]
+    fig["data"] = [_bar([CLOSED_OUTCOMES[k] for k in keys], values, "Outcomes",
+                        [OUTCOME_COLOURS[k] for k in keys], text=values, textposition="auto")]
     return fig
 
 

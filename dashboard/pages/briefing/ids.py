@@ -26,6 +26,7 @@ class Ids(StrEnum):
     DOWNLOAD_BUTTON = "briefing-download-button"
     DOWNLOAD = "briefing-download"
     DOWNLOAD_MESSAGE = "briefing-download-message"
+    NOTICE = "briefing-notice"
 
 
 PANELS: tuple[tuple[str, str], ...] = (

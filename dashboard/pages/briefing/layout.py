@@ -7,7 +7,6 @@ in the layout and filled by the data refresh, so the page itself carries no brie
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from dash import dcc, html
@@ -17,25 +16,32 @@ from dashboard.access import BRIEFING
 from dashboard.components.sign_out import sign_out_button
 from dashboard.context import services
 from dashboard.pages.briefing.ids import PANELS, Ids, body_id, panel_id
-from layers.briefing.data import LONDON
+from layers.briefing.window import BriefingRangeError, default_day, parse_day, parse_since
 
 REFRESH_MS = 30_000
+DATE_INPUT: Any = "date"
+DATETIME_INPUT: Any = "datetime-local"
+"""The browser's own date pickers: Dash 4 renders them, though its type hints list text types."""
 
 
-def _parse_day(value: str | None) -> dt.date:
+def _initial_day(value: str | None) -> str:
+    """The day the screen opens on: the one asked for, else today within the operation."""
     try:
-        return dt.date.fromisoformat(value) if value else dt.datetime.now(LONDON).date()
-    except ValueError:
-        return dt.datetime.now(LONDON).date()
+        day = parse_day(value)
+    except BriefingRangeError:
+        day = None
+    if day is None:
+        with services().db.read() as session:
+            day = default_day(session)
+    return day.isoformat()
 
 
-def _parse_since(value: str | None) -> str:
-    if not value:
-        return ""
+def _initial_since(value: str | None) -> str:
     try:
-        return dt.datetime.fromisoformat(value).strftime("%Y-%m-%dT%H:%M")
-    except ValueError:
+        since = parse_since(value)
+    except BriefingRangeError:
         return ""
+    return since.strftime("%Y-%m-%dT%H:%M") if since else ""
 
 
 def panel(key: str, title: str, marking: str, index: int) -> html.Section:
@@ -49,7 +55,6 @@ def panel(key: str, title: str, marking: str, index: int) -> html.Section:
         ],
         id=panel_id(key),
         className="briefing-panel active" if index == 0 else "briefing-panel",
-        **{"data-panel": key},
     )
 
 
@@ -57,32 +62,8 @@ def layout(day: str | None = None, since: str | None = None, **_query: Any) -> h
     """The briefing screen (``/briefing?day=YYYY-MM-DD&since=YYYY-MM-DDTHH:MM``)."""
     config = services().config
     seconds = max(config.briefing_seconds, 3)
-    controls = html.Div(
-        [
-            html.Span(id=Ids.TITLE, className="briefing-context"),
-            html.Span(id=Ids.DATA_TIME, className="briefing-data-time"),
-            html.Span(id=Ids.COUNTER, className="briefing-counter"),
-            html.Span(id=Ids.PAUSED, className="briefing-paused"),
-            html.Button("◀", id=Ids.PREV, title="Previous panel (←)", className="briefing-btn"),
-            html.Button("Pause", id=Ids.PAUSE, title="Pause or resume (space)",
-                        className="briefing-btn"),
-            html.Button("▶", id=Ids.NEXT, title="Next panel (→)", className="briefing-btn"),
-            html.Label(["Day ", dcc.Input(id=Ids.DAY, type="date",
-                                          value=_parse_day(day).isoformat(), debounce=True,
-                                          className="briefing-input")],
-                       title="Briefing day", className="briefing-label"),
-            html.Label(["New since ", dcc.Input(id=Ids.SINCE, type="datetime-local",
-                                                value=_parse_since(since), debounce=True,
-                                                className="briefing-input")],
-                       title="New intelligence since (empty: 24 hours before the briefing)",
-                       className="briefing-label"),
-            html.Button("Download pack", id=Ids.DOWNLOAD_BUTTON, className="briefing-btn"),
-            html.Span(id=Ids.DOWNLOAD_MESSAGE, className="briefing-download-message"),
-            dcc.Download(id=Ids.DOWNLOAD),
-            _exit_link(),
-        ],
-        className="briefing-controls",
-    )
+    controls = html.Div([_status_row(), _control_row(day, since)],
+                        className="briefing-controls")
     return html.Div(
         [
             dcc.Store(id=Ids.STATE, data={"index": 0}),
@@ -95,7 +76,45 @@ def layout(day: str | None = None, since: str | None = None, **_query: Any) -> h
         ],
         id=Ids.ROOT,
         className="briefing-screen",
-        **{"data-seconds": str(seconds)},
+    )
+
+
+def _status_row() -> html.Div:
+    """What is shown: operation, day, window, data time, panel number, pause, notices."""
+    return html.Div(
+        [
+            html.Span(id=Ids.TITLE, className="briefing-context"),
+            html.Span(id=Ids.DATA_TIME, className="briefing-data-time"),
+            html.Span(id=Ids.COUNTER, className="briefing-counter"),
+            html.Span(id=Ids.PAUSED, className="briefing-paused"),
+        ],
+        className="briefing-status",
+    )
+
+
+def _control_row(day: str | None, since: str | None) -> html.Div:
+    """The controls: panel buttons, the day and window, the pack download, the way out."""
+    return html.Div(
+        [
+            html.Button("◀", id=Ids.PREV, title="Previous panel (←)", className="briefing-btn"),
+            html.Button("Pause", id=Ids.PAUSE, title="Pause or resume (space)",
+                        className="briefing-btn"),
+            html.Button("▶", id=Ids.NEXT, title="Next panel (→)", className="briefing-btn"),
+            html.Label(["Day ", dcc.Input(id=Ids.DAY, type=DATE_INPUT, value=_initial_day(day),
+                                          debounce=True, className="briefing-input")],
+                       title="Briefing day", className="briefing-label"),
+            html.Label(["New since ", dcc.Input(id=Ids.SINCE, type=DATETIME_INPUT,
+                                                value=_initial_since(since), debounce=True,
+                                                className="briefing-input")],
+                       title="New intelligence since (empty: 24 hours before the briefing)",
+                       className="briefing-label"),
+            html.Button("Download pack", id=Ids.DOWNLOAD_BUTTON, className="briefing-btn"),
+            html.Span(id=Ids.DOWNLOAD_MESSAGE, className="briefing-download-message"),
+            html.Span(id=Ids.NOTICE, className="briefing-notice", role="status"),
+            dcc.Download(id=Ids.DOWNLOAD),
+            _exit_link(),
+        ],
+        className="briefing-control-row",
     )
 
 

@@ -15,12 +15,16 @@ from dash import dcc, html
 
 from dashboard.pages.briefing import figures
 from layers.briefing import charts
-from layers.briefing.data import Briefing
-from layers.core.status import OUTCOMES, STATUS_LABELS
+from layers.briefing.model import Briefing
+from layers.briefing.outstanding import shown_columns
+from layers.briefing.plan import no_plan_message
+from layers.briefing.results import CLOSED_OUTCOMES, NOT_RECORDED
+from layers.core.status import STATUS_LABELS
 
 logger = logging.getLogger(__name__)
 
-GRAPH_CONFIG: dict[str, Any] = {"displayModeBar": False, "staticPlot": False, "responsive": True}
+GRAPH_CONFIG: dcc.Graph.Config = {"displayModeBar": False, "staticPlot": False,
+                                  "responsive": True}
 MAX_ROWS = 12
 
 
@@ -63,7 +67,7 @@ def _empty(message: str) -> html.Div:
 def plan_body(b: Briefing, boundaries: gpd.GeoDataFrame) -> list[Any]:
     """Map of today's visits by team, and each team's load."""
     if b.plan.empty:
-        side: Any = _empty("No visits planned for today.")
+        side: Any = _empty(no_plan_message(b.day))
     else:
         teams = (
             b.plan.groupby("team", sort=True)
@@ -87,9 +91,9 @@ def yesterday_body(b: Briefing) -> list[Any]:
     """Yesterday's visits, outcomes and safeguarding figures as big numbers and a chart."""
     summary, outcomes, results = (b.yesterday["summary"], b.yesterday["outcomes"],
                                   b.yesterday["results"])
-    tiles = [_tile("visits", summary["visits"]), _tile("closed", summary["closed"])]
-    tiles += [_tile(OUTCOMES[k], outcomes.get(k, 0)) for k in ("actioned", "no_access",
-                                                                 "no_trace", "refused_entry")]
+    tiles = [_tile("visits", summary["visits"]), _tile("visits closed", summary["closed"])]
+    tiles += [_tile(label, outcomes.get(k, 0)) for k, label in CLOSED_OUTCOMES.items()
+              if k != NOT_RECORDED or outcomes.get(k)]
     result_tiles = [_tile(label, value, "result") for label, value in charts.results_rows(results)]
     return [
         html.Div([html.Div(tiles, className="tiles tiles-3"),
@@ -134,10 +138,8 @@ def intel_body(b: Briefing, boundaries: gpd.GeoDataFrame) -> list[Any]:
 
 
 def outstanding_body(b: Briefing, boundaries: gpd.GeoDataFrame) -> list[Any]:
-    """High-priority premises not yet visited: map and list."""
-    table = (_table(b.outstanding, [("street", "Street"), ("district", "District"),
-                                    ("premises_type", "Type"), ("status", "Status"),
-                                    ("priority", "Priority")], limit=8)
+    """High-priority premises not yet visited: map and list (the fields the room may see)."""
+    table = (_table(b.outstanding, shown_columns(b.outstanding), limit=8)
              if len(b.outstanding) else _empty("No high-priority premises outstanding."))
     return [
         html.Div(_graph(figures.outstanding_map(boundaries, b.outstanding), "briefing-map"),
