@@ -70,6 +70,7 @@ class Config:
     session_absolute_hours: int = 12
     briefing_seconds: int = 20
     briefing_address: str = "street"
+    public_k: int = 5
     proxy_fix: bool = False
     debug: bool = False
     testing: bool = False
@@ -101,6 +102,7 @@ class Config:
             session_absolute_hours=_int(env, "OPSMAP_SESSION_ABSOLUTE_HOURS", 12),
             briefing_seconds=_int(env, "OPSMAP_BRIEFING_SECONDS", 20),
             briefing_address=env.get("OPSMAP_BRIEFING_ADDRESS", "").strip() or "street",
+            public_k=_int(env, "OPSMAP_PUBLIC_K", 5),
             proxy_fix=env.get("OPSMAP_PROXY_FIX", "") == "1",
             debug=env.get("OPSMAP_DEBUG", "") == "1",
         )

@@ -7,3 +7,4 @@ from layers import accounts  # noqa: F401
 from layers.audit import processing_log  # noqa: F401
 from layers.core import models  # noqa: F401
 from layers.planning import models as planning_models  # noqa: F401
+from layers.public import models as public_models  # noqa: F401
