@@ -35,6 +35,7 @@ MAP_FIGURE = "visits"
 """The figure the area map shows."""
 PASSED = "passed"
 HELD = "held back"
+WARNING = "warning"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from layers.core.models import utcnow
 from layers.public.bundle import Bundle, Texts, compose, render_files
 from layers.public.figures import Period, count_period
 from layers.public.models import PublicUpdate, PublicUpdateEvent
-from layers.public.release import HELD, PASSED, Check, Release, build_release
+from layers.public.release import HELD, PASSED, WARNING, Check, Release, build_release
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,23 @@ def _event(session: Session, row: PublicUpdate, who: str, action: str, note: str
                                   note=note))
 
 
+def _overlaps(db: Database, period: Period) -> list[Check]:
+    """A warning for each approved update over some of the same days but not the same period:
+    one subtracted from the other could give a small count for the days they differ by."""
+    with db.read() as session:
+        rows = session.execute(
+            select(PublicUpdate.id, PublicUpdate.period_start, PublicUpdate.period_end).where(
+                PublicUpdate.status == APPROVED, PublicUpdate.period_start <= period.end,
+                PublicUpdate.period_end >= period.start,
+            )
+        ).all()
+    return [
+        Check("overlap", WARNING, f"Approved update #{uid} covers {start} to {end}, some of the "
+              "same days: subtracting one from the other could reveal a small count.")
+        for uid, start, end in rows if (start, end) != (period.start, period.end)
+    ]
+
+
 def draft_update(db: Database, period: Period, scope: str, actor: Actor, k: int,
                  today: dt.date | None = None) -> PublicUpdate:
     """Count the period, apply the disclosure rules, compose the texts and store the draft."""
@@ -93,6 +110,7 @@ def draft_update(db: Database, period: Period, scope: str, actor: Actor, k: int,
     if period != asked:
         extra.append(Check("future", HELD, f"The period ends today ({today.isoformat()}): later "
                            "days have not happened yet."))
+    extra += _overlaps(db, period)
     release = replace(release, checks=(*release.checks, *extra))
     texts = compose(release)
     with db.write(bump=False) as session:

@@ -79,7 +79,8 @@ def _visits() -> list[tuple[str, str, str, list[tuple], str | None, dict | None]
         (f"P{i}", PRESTON, "Acacia Avenue" if i == 1 else "South",
          [_steps("visited", _at(tue, 9 + i)),
           _steps("actioned", _at(tue, 10 + i), "actioned", {"safeguarded": 1, "arrests": 1})],
-         "actioned", {"safeguarded": 1, "arrests": 1, "note": f"{HOSTILE_STREET} {HOSTILE_POSTCODE}"})
+         "actioned",
+         {"safeguarded": 1, "arrests": 1, "note": f"{HOSTILE_STREET} {HOSTILE_POSTCODE}"})
         for i in range(1, 7)
     ]
     return [

@@ -135,7 +135,7 @@ def test_pub044_every_step_is_logged(small_week: SmallWeek) -> None:
     assert "disclosed to the public" in disclosed.detail
     assert "force-wide: 13 visits made; 12 premises visited" in disclosed.detail
     assert "South: 6 visits made" in disclosed.detail
-    assert "approved by bob: ok to post" == disclosed.justification
+    assert disclosed.justification == "approved by bob: ok to post"
     rejected = [e for e in _log(small_week) if f"public update #{other.id} rejected" in e.detail]
     assert rejected and rejected[0].justification == "too early"
     steps = [(e.action, e.username, e.note) for e in store.events(db, row.id)]
@@ -189,3 +189,15 @@ def test_pub047_days_after_today_are_cut_and_said(small_week: SmallWeek) -> None
     with pytest.raises(ValueError, match="after today"):
         store.draft_update(small_week.services.db, WEEK, "force", ALICE, 5,
                            today=dt.date(2026, 11, 20))
+
+
+def test_pub048_overlapping_approved_updates_are_warned_about(small_week: SmallWeek) -> None:
+    db = small_week.services.db
+    week = _draft(small_week)
+    store.decide(db, week.id, BOB, True)
+    same = store.as_dict(_draft(small_week))
+    assert not [c for c in same["checks"] if c["rule"] == "overlap"]
+    tuesday = store.as_dict(_draft(small_week, period=Period(TUESDAY, TUESDAY)))
+    warnings = [c for c in tuesday["checks"] if c["rule"] == "overlap"]
+    assert len(warnings) == 1 and warnings[0]["outcome"] == "warning"
+    assert f"#{week.id}" in warnings[0]["message"]

@@ -43,7 +43,7 @@ def register_callbacks(app: Dash) -> None:
 
     @app.callback(
         output=dict(message=Output(Ids.DRAFT_MESSAGE, "children"),
-                    refresh=Output(Ids.REFRESH, "data"), pick=Output(Ids.PICK, "value")),
+                    refresh=Output(Ids.REFRESH, "data"), chosen=Output(Ids.CHOSEN, "data")),
         inputs=dict(clicks=Input(Ids.DRAFT, "n_clicks")),
         state=dict(start=State(Ids.START, "date"), end=State(Ids.END, "date"),
                    scope=State(Ids.SCOPE, "value"), refresh=State(Ids.REFRESH, "data")),
@@ -60,17 +60,26 @@ def register_callbacks(app: Dash) -> None:
             row = store.draft_update(svc.db, Period.parse(start, end), scope or FORCE,
                                      current_principal(), svc.config.public_k)
         except REFUSALS as exc:
-            return dict(message=_refused(exc), refresh=no_update, pick=no_update)
+            return dict(message=_refused(exc), refresh=no_update, chosen=no_update)
         message = (f"Drafted update #{row.id}. Check it below; a second commander or admin "
                    "must approve it before it can be downloaded.")
         return dict(message=html.Span(message, className="ok"), refresh=(refresh or 0) + 1,
-                    pick=row.id)
+                    chosen=row.id)
 
-    @app.callback(Output(Ids.PICK, "options"), Input(Ids.REFRESH, "data"))
+    @app.callback(
+        output=dict(options=Output(Ids.PICK, "options"), value=Output(Ids.PICK, "value")),
+        inputs=dict(_refresh=Input(Ids.REFRESH, "data"), chosen=Input(Ids.CHOSEN, "data")),
+        state=dict(pick=State(Ids.PICK, "value")),
+    )
     @require(*PUBLISHERS)
-    def options(_refresh: int | None) -> list[dict[str, Any]]:
-        """The updates to choose from, newest first."""
-        return update_options(store.as_dict(r) for r in store.list_updates(services().db))
+    def options(_refresh: int | None, chosen: Any, pick: Any) -> dict[str, Any]:
+        """The updates to choose from, newest first, with the one just drafted (or linked)
+        chosen; options and choice go together, so the dropdown never drops the choice."""
+        rows = update_options(store.as_dict(r) for r in store.list_updates(services().db))
+        fresh = f"{Ids.CHOSEN}.data" in callback_context.triggered_prop_ids or pick is None
+        wanted = chosen if fresh and chosen is not None else pick
+        known = {row["value"] for row in rows}
+        return dict(options=rows, value=wanted if wanted in known else None)
 
     @app.callback(Output(Ids.DETAIL, "children"), Input(Ids.PICK, "value"),
                   Input(Ids.REFRESH, "data"))

@@ -13,6 +13,7 @@ class Ids(StrEnum):
     DRAFT_MESSAGE = "pub-draft-message"
     REFRESH = "pub-refresh"
     PICK = "pub-pick"
+    CHOSEN = "pub-chosen"
     DETAIL = "pub-detail"
     NOTE = "pub-note"
     APPROVE = "pub-approve"

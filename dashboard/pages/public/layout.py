@@ -117,9 +117,10 @@ def _defaults() -> tuple[dt.date, dt.date]:
     return days[0], end
 
 
-def layout(**_query: str) -> html.Div:
-    """The page (the page wrapper has already checked the role)."""
+def layout(update: str | None = None, **_query: str) -> html.Div:
+    """The page (the page wrapper has already checked the role); ``?update=N`` opens update N."""
     start, end = _defaults()
+    chosen = int(update) if update and update.isdigit() and len(update) < 10 else None
     draft = html.Section([
         html.H2("Draft an update"),
         html.P("OpsMap proposes the figures for the period and applies the disclosure rules; a "
@@ -149,5 +150,5 @@ def layout(**_query: str) -> html.Div:
         dcc.Download(id=Ids.DOWNLOAD),
         dcc.Loading(html.Div(id=Ids.DETAIL, className="pub-detail")),
     ], className="pub-section")
-    return html.Div([dcc.Store(id=Ids.REFRESH, data=0), html.H1("Public updates"), draft, review],
-                    className="pub-page")
+    stores = [dcc.Store(id=Ids.REFRESH, data=0), dcc.Store(id=Ids.CHOSEN, data=chosen)]
+    return html.Div([*stores, html.H1("Public updates"), draft, review], className="pub-page")
