@@ -2,10 +2,11 @@
 
 Visits and results are read through the briefing's history reader, which takes from each
 history entry only its location, time, new status, outcome and integer result figures: no
-note, officer name, address or other free text is ever read here. A location's district comes
-from the map frame, and its division and name from the force's fixed district table (never
-from a record's own text). Older entries (and the demo week) keep results only on the location
-itself; for those, the location's stored result figures are used, again as integers only.
+note, officer name, address or other free text is ever read here. Of the locations concerned
+only the district code and the stored result figures (as integers) are read; a district's
+division and name come from the force's fixed district table, never from a record's own text.
+Older entries (and the demo week) keep results only on the location itself; for those, the
+location's stored result figures stand for the closure.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from layers.briefing.data import _results as result_figures
 from layers.core.clock import utc_bounds
 from layers.core.db import Database
 from layers.core.models import Location
-from layers.core.queries import current_frame
 from layers.core.status import ACTIONED, VISITED
 
 logger = logging.getLogger(__name__)
@@ -115,46 +115,48 @@ def tally(events: pd.DataFrame, places: pd.Series) -> pd.DataFrame:
     return table.astype(int)
 
 
-def _stored_results(session: Session, ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """The integer result figures stored on actioned locations (for entries without any)."""
+def _places(session: Session, ids: Iterable[int]) -> pd.DataFrame:
+    """District code and stored integer results of the given locations (nothing else is read).
+
+    Indexed by location id; ``results`` holds the figures stored on an actioned location (what
+    stands for a closure whose history entry carries none).
+    """
     wanted = sorted({int(i) for i in ids})
-    found: dict[int, dict[str, int]] = {}
+    rows: list[tuple[int, str, dict[str, int]]] = []
     for start in range(0, len(wanted), _CHUNK):
-        rows = session.execute(
-            select(Location.id, Location.outcome_detail).where(
-                Location.id.in_(wanted[start : start + _CHUNK]), Location.outcome == ACTIONED
-            )
+        found = session.execute(
+            select(Location.id, Location.district_code, Location.outcome,
+                   Location.outcome_detail)
+            .where(Location.id.in_(wanted[start : start + _CHUNK]))
         ).all()
-        found.update({int(i): result_figures(detail) for i, detail in rows})
-    return found
-
-
-def period_events(session: Session, period: Period) -> pd.DataFrame:
-    """Visits and closures with results in ``period``: ``location_id, to_status, results``."""
-    start, _ = utc_bounds(period.start)
-    _, end = utc_bounds(period.end)
-    hist = history_between(session, start, end)
-    columns = ["location_id", "to_status", "results"]
-    if hist.empty:
-        return pd.DataFrame(columns=columns)
-    events = hist.loc[hist["to_status"].isin([VISITED, ACTIONED])].copy()
-    # An entry written with its outcome carries its own results (possibly none); older ones
-    # carry nothing, and then the location's stored results stand for that closure.
-    older = (events["to_status"] == ACTIONED) & events["outcome"].isna()
-    if older.any():
-        stored = _stored_results(session, events.loc[older, "location_id"])
-        events.loc[older, "results"] = pd.Series(
-            [stored.get(int(i), {}) for i in events.loc[older, "location_id"]],
-            index=events.index[older], dtype=object,
-        )
-    return events[columns].reset_index(drop=True)
+        rows += [(int(i), str(code), result_figures(detail) if outcome == ACTIONED else {})
+                 for i, code, outcome, detail in found]
+    return pd.DataFrame.from_records(
+        rows, columns=["id", "district_code", "results"], index="id"
+    )
 
 
 def count_period(db: Database, period: Period) -> tuple[pd.DataFrame, list[int]]:
-    """The period's counts by district (see :func:`tally`) and the locations they come from."""
-    _revision, frame = current_frame(db)
-    places = pd.Series(frame["district_code"].astype(str).to_numpy(), index=frame["id"].to_numpy())
+    """The period's counts by district (see :func:`tally`) and the locations they come from.
+
+    Visits and closures come from the history (``location_id, to_status, outcome, results``);
+    an entry written with its outcome carries its own results (possibly none), older ones carry
+    nothing and the location's stored results stand for that closure.
+    """
+    start, _ = utc_bounds(period.start)
+    _, end = utc_bounds(period.end)
     with db.read() as session:
-        events = period_events(session, period)
-    ids = sorted({int(i) for i in events["location_id"]}) if len(events) else []
-    return tally(events, places), ids
+        hist = history_between(session, start, end)
+        events = hist.loc[hist["to_status"].isin([VISITED, ACTIONED])] if len(hist) else hist
+        ids = sorted({int(i) for i in events["location_id"]}) if len(events) else []
+        places = _places(session, ids)
+    if not ids:
+        return tally(pd.DataFrame(columns=["location_id", "to_status", "results"]),
+                     pd.Series(dtype=object)), []
+    older = ((events["to_status"] == ACTIONED) & events["outcome"].isna()).to_numpy()
+    stored = places["results"].reindex(events["location_id"]).to_numpy()
+    results = [(s if isinstance(s, dict) else {}) if old else r
+               for r, s, old in zip(events["results"], stored, older, strict=True)]
+    counted = pd.DataFrame({"location_id": events["location_id"].to_numpy(),
+                            "to_status": events["to_status"].to_numpy(), "results": results})
+    return tally(counted, places["district_code"]), ids

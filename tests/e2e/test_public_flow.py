@@ -90,6 +90,8 @@ def test_e2e_pub001_draft_check_approve_download(live_app, browser, tmp_path: Pa
             admin.execute_script("arguments[0].scrollIntoView({block: 'center'});", card)
             card.screenshot(str(OUT / f"shown_{i + 1}_{card.get_attribute('title')}"))
         assert not foreign_requests(requested_urls(admin), live_app.host)
+        assert not [e for e in admin.get_log("browser")
+                    if "Content Security Policy" in e.get("message", "")]
     finally:
         admin.quit()
     for name in archive.namelist():
