@@ -14,8 +14,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geodata.boundaries import DISTRICT_BY_CODE
 from geodata.crs import to_bng_gdf
+from geodata.force import DISTRICT_BY_CODE
 from layers.public.cards import SQUARE_CARD, Canvas, Rendered
 from layers.public.release import DIVISION, Release
 from layers.public.wording import HASHTAGS, map_legend, map_title

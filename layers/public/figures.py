@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.boundaries import DISTRICT_BY_CODE, DISTRICTS, OUTSIDE
+from geodata.force import DISTRICT_BY_CODE, DISTRICTS, OUTSIDE
 from layers.briefing.data import _history as history_between
 from layers.briefing.data import _results as result_figures
 from layers.core.clock import utc_bounds

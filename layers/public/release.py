@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from geodata.boundaries import DISTRICT_BY_CODE, DISTRICTS, DIVISIONS
+from geodata.force import DISTRICT_BY_CODE, DISTRICTS, DIVISIONS
 from layers.public.disclosure import (
     areas_below,
     district_level_allowed,

@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from geodata.boundaries import DISTRICTS, DIVISIONS
+from geodata.force import DISTRICTS, DIVISIONS
 from layers.public.disclosure import (
     MONTHS,
     WEEKDAYS,

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from geodata.boundaries import DISTRICTS
+from geodata.force import DISTRICTS
 from layers.public.disclosure import (
     DisclosureError,
     areas_below,

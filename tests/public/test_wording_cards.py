@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from geodata.boundaries import DISTRICTS, read_boundaries
+from geodata.boundaries import read_boundaries
+from geodata.force import DISTRICTS
 from layers.public.areamap import render_map, shade_for
 from layers.public.bundle import CARD_FILES, MAP_FILE, compose, render_images
 from layers.public.cards import SQUARE_CARD, X_CARD, render_advice, render_card
