@@ -79,6 +79,7 @@ class Config:
     briefing_seconds: int = 20
     briefing_address: str = "street"
     briefing_outstanding: tuple[str, ...] | None = None
+    public_k: int = 5
     proxy_fix: bool = False
     debug: bool = False
     testing: bool = False
@@ -111,6 +112,7 @@ class Config:
             briefing_seconds=_int(env, "OPSMAP_BRIEFING_SECONDS", 20),
             briefing_address=env.get("OPSMAP_BRIEFING_ADDRESS", "").strip() or "street",
             briefing_outstanding=_names(env, "OPSMAP_BRIEFING_OUTSTANDING"),
+            public_k=_int(env, "OPSMAP_PUBLIC_K", 5),
             proxy_fix=env.get("OPSMAP_PROXY_FIX", "") == "1",
             debug=env.get("OPSMAP_DEBUG", "") == "1",
         )

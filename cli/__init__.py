@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.planning",
     "cli.briefing",
     "cli.imports",
+    "cli.public",
 )
 
 

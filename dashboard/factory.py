@@ -29,6 +29,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "dashboard.pages.board",
     "dashboard.pages.briefing",
     "dashboard.pages.imports",
+    "dashboard.pages.public",
 )
 
 

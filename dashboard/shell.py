@@ -22,6 +22,7 @@ NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Progress board", "/board", (ADMIN, COMMANDER, ANALYST)),
     ("Imports", "/imports", (ADMIN, ANALYST)),
     ("Briefing", "/briefing", (ADMIN, COMMANDER, ANALYST, BRIEFING)),
+    ("Public updates", "/public", (ADMIN, COMMANDER)),
     ("Admin", "/admin", (ADMIN,)),
 )
 

@@ -8,3 +8,4 @@ from layers.audit import processing_log  # noqa: F401
 from layers.core import models  # noqa: F401
 from layers.imports import presets  # noqa: F401
 from layers.planning import models as planning_models  # noqa: F401
+from layers.public import models as public_models  # noqa: F401

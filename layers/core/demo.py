@@ -297,9 +297,9 @@ def seed_demo(
     ).all()
     tipoffs = frames["tipoffs"]
     linked = tipoffs.pop("linked_index")
-    tipoffs["linked_premises_id"] = [
-        None if np.isnan(i) else int(ids[int(i)]) for i in linked.to_numpy()
-    ]
+    tipoffs["linked_premises_id"] = pd.array(
+        [None if np.isnan(i) else int(ids[int(i)]) for i in linked.to_numpy()], dtype="Int64"
+    )
     insert_locations(session, tipoffs)
     insert_locations(session, frames["adverts"])
     _progress(session, ids, week_start, dt.date.today())
