@@ -29,6 +29,7 @@ from layers.planning.solver import (
     Problem,
     Reason,
     Route,
+    SolveOptions,
     SpeedModel,
     Team,
     Visit,
@@ -37,7 +38,6 @@ from layers.planning.solver import (
     rest_of_day,
     solve,
 )
-from layers.planning.solver.engine import SolveOptions
 
 H = 3600
 M = 60
