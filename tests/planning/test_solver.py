@@ -312,3 +312,14 @@ def test_slv019_bad_input_in_the_users_words() -> None:
         plan([team], [Visit(1, at(1))])
     with pytest.raises(ValueError, match="not in the plan"):
         Problem((), (Visit(1, at(1), fixed=Fixed("B", 0)),))
+
+
+def test_slv020_a_visit_running_past_the_shift_end_leaves_nothing_to_plan() -> None:
+    team = Team("A", Window(8 * H, 16 * H), BASE)
+    long_one = Visit(1, at(10), duration=3 * H, fixed=Fixed("A", 14 * H))  # until 17:00
+    result = plan([team], [long_one, Visit(2, at(5), duration=30 * M)])
+    route = result.routes[0]
+    assert [(s.visit_id, s.departure) for s in route.stops] == [(1, 17 * H)]
+    assert route.back == 17 * H + 10 * M and route.shift_left == -70 * M  # overtime shows
+    assert [(u.visit_id, u.reason) for u in result.unplanned] == [(2, Reason.SHIFT)]
+    assert "0 min" in result.unplanned[0].detail

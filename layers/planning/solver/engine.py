@@ -163,7 +163,9 @@ def solve(
         elif visit.fixed is None:
             plannable.append(visit)
     teams = [t for t in problem.teams if starts[t.id].time <= t.shift.end]
-    answer: dict[str, object] = {"routes": [], "unassigned": []}
+    # With no team free to take anything, every open visit is left out (and explained).
+    answer: dict[str, object] = {"routes": [], "unassigned": [
+        {"id": n} for n in range(1, len(plannable) + 1)]}
     if teams and plannable:
         engine_input = build_input(teams, plannable, starts, places)
         timeout = None if options.timeout is None else dt.timedelta(seconds=options.timeout)
