@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from geodata.force import DISTRICT_BY_CODE, DISTRICTS, OUTSIDE
-from layers.briefing.data import _history as history_between
-from layers.briefing.data import _results as result_figures
+from layers.briefing.sources import history as history_between
+from layers.briefing.sources import results_of as result_figures
 from layers.core.clock import utc_bounds
 from layers.core.db import Database
 from layers.core.models import Location

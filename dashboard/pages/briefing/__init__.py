@@ -1,6 +1,6 @@
 """The daily briefing screen: rotating full-screen panels of redacted figures (``/briefing``).
 
-Every role may open it; it only ever receives data redacted by :mod:`layers.briefing.data`.
+Every role may open it; it only ever receives data redacted by :mod:`layers.briefing.build`.
 """
 
 from __future__ import annotations

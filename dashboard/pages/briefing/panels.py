@@ -1,4 +1,4 @@
-"""The bodies of the briefing panels, built from a redacted :class:`layers.briefing.data.Briefing`.
+"""The bodies of the briefing panels, built from a redacted :class:`layers.briefing.model.Briefing`.
 
 Only what the briefing holds can be shown here, and it holds only redacted data: this module
 never reads the store. Large numbers and short tables, because the room reads them from 4 m.
