@@ -32,8 +32,10 @@ W3C_NAMESPACES: tuple[str, ...] = (
 )
 """XML namespace names: identifiers the DOM needs, never fetched (allowed in the pack)."""
 
-_URL_RE = re.compile(r"https?://(?!www\.w3\.org/(?:2000/svg|1999/xlink|1999/xhtml|2000/xmlns/|"
-                     r"XML/1998/namespace))", re.IGNORECASE)
+_URL_RE = re.compile(
+    r"https?://(?!" + "|".join(re.escape(n.split("://", 1)[1]) for n in W3C_NAMESPACES) + ")",
+    re.IGNORECASE,
+)
 _CSS_URL_RE = re.compile(r"url\((['\"]?)images/([\w.-]+\.png)\1\)")
 PACK_SCRIPT = Path(__file__).with_name("pack.js")
 

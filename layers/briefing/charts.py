@@ -2,8 +2,9 @@
 
 People in a briefing would rather look than read: progress over the week, outcomes by
 district and a timeline of new tip-offs and adverts. Each builder takes a redacted frame from
-:class:`layers.briefing.model.Briefing` and a theme: ``"screen"`` (dark, very large type, readable at
-4 m) or ``"print"`` (white paper). Colours are Okabe-Ito, distinguishable by colour-blind viewers.
+:class:`layers.briefing.model.Briefing` and a theme: ``"screen"`` (dark, very large type,
+readable at 4 m) or ``"print"`` (white paper). Colours are Okabe-Ito, distinguishable by
+colour-blind viewers.
 """
 
 from __future__ import annotations
