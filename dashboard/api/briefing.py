@@ -13,7 +13,7 @@ import logging
 
 from flask import Blueprint, Response, request
 
-from dashboard.access import EVERYONE, current_principal, require
+from dashboard.access import EVERYONE, current_principal, require, same_origin_only
 from dashboard.api.errors import domain_errors, json_error
 from dashboard.context import services
 from layers.briefing.pack import PackFiles, export_pack
@@ -33,6 +33,7 @@ FORMATS: dict[str, str] = {
 
 @briefing_blueprint.get("/briefing/pack")
 @require(*EVERYONE)
+@same_origin_only
 def briefing_pack() -> Response | tuple[Response, int]:
     """Build and send the briefing pack for a day (default today, within the operation)."""
     fmt = request.args.get("format", "zip").lower()

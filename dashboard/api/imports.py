@@ -21,7 +21,7 @@ import logging
 
 from flask import Blueprint, Response, jsonify, request
 
-from dashboard.access import ADMIN, ANALYST, current_principal, require
+from dashboard.access import ADMIN, ANALYST, current_principal, require, same_origin_only
 from dashboard.api.errors import error_response, json_error
 from dashboard.context import services
 from layers.core.queries import Filters
@@ -123,6 +123,7 @@ def post_undo(import_id: int) -> tuple[Response, int]:
 
 @imports_api.get("/api/export/<kind>.<fmt>")
 @require(ANALYST, ADMIN)
+@same_origin_only
 def get_export(kind: str, fmt: str) -> Response | tuple[Response, int]:
     """A layer as a file, filtered like the map (``district``, ``status``)."""
     statuses = tuple(request.args.getlist("status"))

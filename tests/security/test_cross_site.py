@@ -11,7 +11,11 @@ from sqlalchemy import func, select
 
 from layers.audit.processing_log import DISCLOSURE, ProcessingLog
 
-SAME_ORIGIN_DOWNLOADS = ("/api/history.csv",)
+SAME_ORIGIN_DOWNLOADS = (
+    "/api/history.csv",
+    "/api/export/premises.csv",
+    "/briefing/pack",
+)
 """GET downloads logged as disclosures. Each must carry ``@same_origin_only``."""
 
 
