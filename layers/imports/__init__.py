@@ -28,7 +28,7 @@ from layers.imports.batches import (  # noqa: E402
     list_imports,
 )
 from layers.imports.choices import parse_value_args  # noqa: E402
-from layers.imports.mapping import CUSTOM, parse_map_args, parse_mapping_text  # noqa: E402
+from layers.imports.mapping import CUSTOM, parse_map_args  # noqa: E402
 from layers.imports.outcome import ImportResult  # noqa: E402
 from layers.imports.pipeline import IMPORT_KINDS, import_file  # noqa: E402
 from layers.imports.report import ImportReport, RowProblem  # noqa: E402
@@ -61,7 +61,6 @@ __all__ = [
     "import_report",
     "list_imports",
     "parse_map_args",
-    "parse_mapping_text",
     "parse_value_args",
     "undo_import",
 ]

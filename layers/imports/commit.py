@@ -49,8 +49,11 @@ def new_batch(
 
 
 def stored_report(report: ImportReport) -> dict[str, object]:
-    """The report as stored with its batch (row lists shortened)."""
+    """The report as stored with its batch: row lists shortened, and no sample values (the
+    grid's samples and value counts serve the analyst at the time, not the record)."""
     data = report.as_dict()
+    data.pop("column_samples", None)
+    data.pop("choice_values", None)
     data["rejected_rows"] = data["rejected_rows"][:STORED_PROBLEMS]
     data["duplicate_rows"] = data["duplicate_rows"][:STORED_PROBLEMS]
     return data

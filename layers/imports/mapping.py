@@ -92,11 +92,6 @@ class ColumnMapping:
     unused: list[str] = field(default_factory=list)
 
 
-def parse_mapping_text(text: str | None) -> dict[str, str]:
-    """A mapping typed one ``COLUMN=FIELD`` a line (blank lines ignored)."""
-    return parse_map_args([line for line in (text or "").splitlines() if line.strip()])
-
-
 def parse_map_args(items: list[str] | None) -> dict[str, str]:
     """``["Lat=lat", "Advert No=ref"]`` -> ``{"Lat": "lat", "Advert No": "ref"}``."""
     out: dict[str, str] = {}

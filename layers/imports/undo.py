@@ -24,6 +24,7 @@ from layers.audit import processing_log
 from layers.core.db import Database
 from layers.core.errors import Conflict, NotPermitted
 from layers.core.models import Base, CustomFeature, CustomLayer, ImportBatch, Location, utcnow
+from layers.core.status import UNPLANNED
 from layers.imports.batches import PARTLY_UNDONE, UNDONE, ImportNotFound, iso
 from layers.maplayers.store import LAYER_REMOVED
 
@@ -187,14 +188,12 @@ def acted_on(session: Session, import_id: int) -> dict[int, ActedOn]:
         select(Location.id, Location.ref, Location.status, Location.outcome)
         .where(Location.import_id == import_id)
         .where(
-            (Location.version > 1)
-            | (Location.status != "unplanned")
-            | Location.outcome.is_not(None)
+            (Location.version > 1) | (Location.status != UNPLANNED) | Location.outcome.is_not(None)
         )
     ).all()
     found: dict[int, ActedOn] = {}
     for lid, ref, status, outcome in changed:
-        words = [f"status {status}"] if status != "unplanned" else []
+        words = [f"status {status}"] if status != UNPLANNED else []
         words += [f"outcome {outcome}"] if outcome else []
         found[lid] = ActedOn(lid, ref, [", ".join(words) or "edited"])
     for table, column in _references():

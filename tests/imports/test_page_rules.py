@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from layers.imports import ImportResult, parse_mapping_text
+from layers.imports import ImportResult
 from layers.imports.grid import (
     ATTRIBUTE,
     column_choices,
@@ -47,12 +47,6 @@ def test_pag001_upload_limit_and_decoding() -> None:
         decode_upload("data:text/csv;base64,@@@", 1024)
     with pytest.raises(ImportRefused, match="not a data URL"):
         decode_upload("plain text", 1024)
-
-
-def test_pag002_mapping_text() -> None:
-    assert parse_mapping_text("Lat=lat\n\n Long = lon \n") == {"Lat": "lat", "Long": "lon"}
-    with pytest.raises(ImportRefused, match="COLUMN=FIELD"):
-        parse_mapping_text("Lat")
 
 
 def test_pag003_grid_rows_guess_and_choices(run_import: Run) -> None:
