@@ -2,7 +2,8 @@
  *
  * MapLibre text labels need glyph files from a font server on the internet; OpsMap makes no
  * third-party request, so the names are plain DOM elements positioned with map.project().
- * The names and positions come from the figure's layout.meta.labels (set by the server).
+ * The names and positions come from the figure's layout.meta.labels (set by the server); a
+ * label's optional "cls" adds a class (the planning map's numbered route stops).
  */
 (function () {
   "use strict";
@@ -25,7 +26,7 @@
     layer.textContent = "";
     var els = labels.map(function (label) {
       var el = document.createElement("div");
-      el.className = "opsmap-label";
+      el.className = "opsmap-label" + (label.cls ? " " + label.cls : "");
       el.textContent = label.name;
       layer.appendChild(el);
       return el;

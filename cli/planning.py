@@ -15,10 +15,27 @@ from pathlib import Path
 
 from config import Config
 from layers.core.operations import current_operation, operation_days
-from layers.planning import store
+from layers.planning.bulk import accept_suggestion
 from layers.planning.candidates import suggest_for
+from layers.planning.districts import district_names
+from layers.planning.errors import PlanError
 from layers.planning.priority import HIGH_PRIORITY
-from layers.planning.runsheet import build_runsheet, runsheet_csv, runsheet_html, runsheet_pdf
+from layers.planning.runsheet import (
+    build_runsheet,
+    record_disclosure,
+    runsheet_csv,
+    runsheet_html,
+    runsheet_pdf,
+)
+from layers.planning.teams import (
+    CallSignError,
+    TeamSpec,
+    create_team,
+    list_teams,
+    parse_start,
+    team_dict,
+)
+from layers.planning.week import OutsideOperation
 from layers.services import Services
 
 logger = logging.getLogger(__name__)
@@ -33,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add = teams_sub.add_parser("add", help="add a team")
     add.add_argument("call_sign")
     add.add_argument("--division", required=True, choices=("West", "South", "East"))
-    add.add_argument("--start", required=True, help="start point as LON,LAT")
+    add.add_argument("--start", required=True, help="start point: a postcode, or LON,LAT")
     add.add_argument("--start-label", default="", help="e.g. Preston police station")
     add.add_argument("--members", type=int, default=2)
     add.add_argument("--partner", action="append", default=[], help="partner agency (repeat)")
@@ -75,19 +92,22 @@ def _services() -> Services:
 
 
 def cmd_teams_add(args: argparse.Namespace) -> int:
-    """Add one team."""
+    """Add one team (start point as a postcode, LON,LAT or LAT,LON)."""
+    svc = _services()
     try:
-        lon, lat = (float(v) for v in args.start.split(","))
+        point = parse_start(args.start, svc.postcodes)
         start, end = args.shift.split("-")
-    except ValueError:
-        print("--start is LON,LAT and --shift is HH:MM-HH:MM", file=sys.stderr)
+    except ValueError as exc:
+        print(
+            f"--start is a postcode or LON,LAT and --shift is HH:MM-HH:MM ({exc})", file=sys.stderr
+        )
         return 2
-    spec = store.TeamSpec(
+    spec = TeamSpec(
         call_sign=args.call_sign,
         division=args.division,
-        start_lon=lon,
-        start_lat=lat,
-        start_label=args.start_label,
+        start_lon=point.lon,
+        start_lat=point.lat,
+        start_label=args.start_label or point.label,
         members=args.members,
         partners=tuple(args.partner),
         daily_capacity=args.capacity,
@@ -95,10 +115,10 @@ def cmd_teams_add(args: argparse.Namespace) -> int:
         shift_end=end,
     )
     try:
-        with _services().db.write() as session:
-            team = store.create_team(session, spec, args.user)
+        with svc.db.write() as session:
+            team = create_team(session, spec, args.user)
             print(f"team {team.call_sign} added (id {team.id})")
-    except store.PlanError as exc:
+    except (PlanError, CallSignError) as exc:
         print(f"not added: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -107,7 +127,7 @@ def cmd_teams_add(args: argparse.Namespace) -> int:
 def cmd_teams_list(args: argparse.Namespace) -> int:
     """List teams."""
     with _services().db.read() as session:
-        teams = [store.team_dict(t) for t in store.list_teams(session)]
+        teams = [team_dict(t) for t in list_teams(session)]
     if args.json:
         print(json.dumps(teams, indent=2))
         return 0
@@ -130,17 +150,17 @@ def cmd_plan_suggest(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"placements": rows, "unallocated": suggestion.unallocated}, indent=2))
     else:
-        for r in rows:
+        for p in suggestion.placements:
             print(
-                f"location {r['location_id']:>6} -> team {r['team_id']} {r['day']} "
-                f"stop {r['position'] + 1} (priority {r['priority']})"
+                f"location {p.location_id:>6} -> team {p.team_id} {p.day.isoformat()} "
+                f"stop {p.position + 1} (priority {round(p.priority, 1)})"
             )
         for loc, why in suggestion.unallocated.items():
             print(f"location {loc:>6} not placed: {why}")
     if args.accept and rows:
         with svc.db.write() as session:
-            report = store.accept_suggestion(session, rows, args.user)
-        print(f"accepted {len(report.assigned)}, skipped {len(report.skipped)}", file=sys.stderr)
+            report = accept_suggestion(session, rows, args.user)
+        print(f"accepted {len(report.done)}, skipped {len(report.skipped)}", file=sys.stderr)
         for w in report.warnings:
             print(f"warning: {w}", file=sys.stderr)
     return 0
@@ -161,24 +181,22 @@ def cmd_plan_week(args: argparse.Namespace) -> int:
 
 
 def cmd_runsheet(args: argparse.Namespace) -> int:
-    """Write one run sheet."""
+    """Write one run sheet (a disclosure: logged)."""
     svc = _services()
     with svc.db.read() as session:
-        team = next((t for t in store.list_teams(session) if t.call_sign == args.call_sign), None)
+        team = next((t for t in list_teams(session) if t.call_sign == args.call_sign), None)
         if team is None:
             print(f"no team {args.call_sign!r}", file=sys.stderr)
             return 1
-        sheet = build_runsheet(session, team.id, args.day, svc.config.marking)
-    from layers.audit import processing_log
-
+        try:
+            sheet = build_runsheet(
+                session, team.id, args.day, svc.config.marking, district_names(svc.boundaries)
+            )
+        except OutsideOperation as exc:
+            print(f"no run sheet: {exc}", file=sys.stderr)
+            return 1
     with svc.db.write(bump=False) as session:
-        processing_log.record(
-            session,
-            CLI_USER,
-            processing_log.DISCLOSURE,
-            f"run sheet {sheet.call_sign} {args.day.isoformat()} as {args.format} (CLI)",
-            records=[r.location_id for r in sheet.rows],
-        )
+        record_disclosure(session, sheet, CLI_USER, args.format, via="CLI")
     if args.format == "pdf":
         args.out.write_bytes(runsheet_pdf(sheet))
     elif args.format == "csv":

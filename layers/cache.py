@@ -11,6 +11,8 @@ that another worker needs to see.
   key: the boundaries' content (codes, extent, vertex count).
 - :data:`ASSETS`: code the briefing pack inlines (Leaflet, plotly.js, its own script) with
   their CSP hashes, key: the file (path and modification time) or package version.
+- :data:`PRIORITIES`: every premises' priority and its parts, key ``(database url, data
+  revision)`` (the operations map's hover and panel say why a premises is high priority).
 """
 
 from __future__ import annotations
@@ -73,3 +75,4 @@ FRAMES: BoundedCache[tuple[str, int], object] = BoundedCache("map frames", maxsi
 BRIEFINGS: BoundedCache[tuple[object, ...], object] = BoundedCache("briefings", maxsize=8)
 BASE_MAPS: BoundedCache[tuple[object, ...], object] = BoundedCache("briefing base maps", maxsize=4)
 ASSETS: BoundedCache[tuple[object, ...], object] = BoundedCache("pack assets", maxsize=8)
+PRIORITIES: BoundedCache[tuple[str, int], object] = BoundedCache("priorities", maxsize=4)

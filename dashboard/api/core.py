@@ -21,7 +21,7 @@ from layers.core.kinds import KIND_NAMES
 from layers.core.locations import NotFound, VersionConflict
 from layers.core.queries import current_frame, district_summary, geojson, location_detail, totals
 from layers.core.status import STATUSES, TransitionError
-from layers.planning.store import set_status
+from layers.planning.status_changes import set_status
 
 logger = logging.getLogger(__name__)
 

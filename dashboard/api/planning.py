@@ -25,10 +25,20 @@ from dashboard.api.errors import domain_errors, json_error
 from dashboard.context import services
 from layers.audit import processing_log
 from layers.audit.history import history_csv, history_rows
-from layers.core.locations import NotFound
-from layers.planning import store
+from layers.planning.assignments import assign, move, unassign
 from layers.planning.board import left_to_do, progress_board
-from layers.planning.runsheet import build_runsheet, runsheet_csv, runsheet_html, runsheet_pdf
+from layers.planning.districts import district_names
+from layers.planning.runsheet import (
+    RunSheet,
+    build_runsheet,
+    record_disclosure,
+    runsheet_csv,
+    runsheet_filename,
+    runsheet_html,
+    runsheet_pdf,
+)
+from layers.planning.status_changes import set_status
+from layers.planning.teams import TeamSpec, create_team, list_teams, team_dict
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +87,7 @@ def _run(change: Any) -> Response | tuple[Response, int]:
 def get_teams() -> Response:
     """Every team."""
     with services().db.read() as session:
-        return jsonify({"teams": [store.team_dict(t) for t in store.list_teams(session)]})
+        return jsonify({"teams": [team_dict(t) for t in list_teams(session)]})
 
 
 @planning_api.post("/api/teams")
@@ -86,7 +96,7 @@ def post_team() -> Response | tuple[Response, int]:
     """Add a team: ``call_sign``, ``division``, ``start_lon``, ``start_lat`` and the rest."""
     try:
         body = _body()
-        spec = store.TeamSpec(
+        spec = TeamSpec(
             call_sign=str(body.get("call_sign", "")),
             division=str(body.get("division", "")),
             start_lon=float(body["start_lon"]),
@@ -101,7 +111,7 @@ def post_team() -> Response | tuple[Response, int]:
     except (KeyError, TypeError, ValueError) as exc:
         return json_error(400, f"invalid team: {exc}")
     user = current_principal().username
-    answer = _run(lambda s: store.team_dict(store.create_team(s, spec, user)))
+    answer = _run(lambda s: team_dict(create_team(s, spec, user)))
     if isinstance(answer, Response):
         return answer, 201
     return answer
@@ -124,7 +134,7 @@ def post_assignment() -> Response | tuple[Response, int]:
         return json_error(400, str(exc))
     user = current_principal().username
     answer = _run(
-        lambda s: store.assign(
+        lambda s: assign(
             s,
             location_id,
             version,
@@ -155,7 +165,7 @@ def patch_assignment(assignment_id: int) -> Response | tuple[Response, int]:
         return json_error(400, str(exc))
     user = current_principal().username
     return _run(
-        lambda s: store.move(
+        lambda s: move(
             s,
             assignment_id,
             version,
@@ -183,7 +193,7 @@ def delete_assignment(assignment_id: int) -> Response | tuple[Response, int]:
     return _run(
         lambda s: {
             "id": assignment_id,
-            "location_version": store.unassign(s, assignment_id, version, user, body.get("reason")),
+            "location_version": unassign(s, assignment_id, version, user, body.get("reason")),
         }
     )
 
@@ -206,7 +216,7 @@ def post_status(location_id: int) -> Response | tuple[Response, int]:
     user = current_principal().username
 
     def change(session: Any) -> dict[str, Any]:
-        loc = store.set_status(
+        loc = set_status(
             session,
             location_id,
             status,
@@ -261,20 +271,19 @@ def get_runsheet(team_id: int, day: str, fmt: str) -> Response | tuple[Response,
         return json_error(400, "day must be a date as YYYY-MM-DD")
     principal = current_principal()
     svc = services()
-    try:
+
+    def build() -> RunSheet:
         with svc.db.read() as session:
-            sheet = build_runsheet(session, team_id, when, svc.config.marking)
-    except NotFound as exc:
-        return json_error(404, str(exc))
+            return build_runsheet(
+                session, team_id, when, svc.config.marking, district_names(svc.boundaries)
+            )
+
+    sheet = domain_errors(build)
+    if not isinstance(sheet, RunSheet):
+        return sheet
     with svc.db.write(bump=False) as session:
-        processing_log.record(
-            session,
-            principal.username,
-            processing_log.DISCLOSURE,
-            f"run sheet {sheet.call_sign} {when.isoformat()} as {fmt}",
-            records=[r.location_id for r in sheet.rows],
-        )
-    name = f"runsheet-{sheet.call_sign.replace(' ', '_')}-{when.isoformat()}"
+        record_disclosure(session, sheet, principal.username, fmt)
+    name = runsheet_filename(sheet, fmt)
     if fmt == "html":
         return Response(runsheet_html(sheet), mimetype="text/html")
     if fmt == "pdf":
@@ -284,7 +293,7 @@ def get_runsheet(team_id: int, day: str, fmt: str) -> Response | tuple[Response,
     return Response(
         body,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

@@ -284,6 +284,8 @@ def change_status(
             values["outcome"] = decision.outcome
         if decision.results:
             values["outcome_detail"] = json.dumps(decision.results)
+        if decision.status == UNPLANNED:  # reopened: the old outcome no longer describes it
+            values.update(outcome=None, outcome_detail=None)
         return values
 
     loc, from_status, version = advance_version(session, location_id, expected_version, values_for)

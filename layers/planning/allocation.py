@@ -13,7 +13,7 @@ Rules, in order of importance:
    point (neighbouring locations share a day, so each day's route is short).
 
 It is pure numpy over arrays; the store applies an accepted suggestion through
-:func:`layers.planning.store.accept_suggestion` with the usual version checks.
+:func:`layers.planning.bulk.accept_suggestion` with the usual version checks.
 """
 
 from __future__ import annotations
@@ -111,19 +111,40 @@ def suggest_allocation(
         [[max(t.daily_capacity - existing.get((t.team_id, d), 0), 0) for d in days] for t in teams],
         dtype=np.int64,
     )
-    team_room = cap.sum(axis=1)
     te = np.array([t.easting for t in teams])
     tn = np.array([t.northing for t in teams])
-    team_div = np.array([t.division for t in teams], dtype=object)
-
-    order = np.lexsort((candidates.ids, -candidates.priority))
     dist = np.hypot(
         candidates.easting[:, None] - te[None, :], candidates.northing[:, None] - tn[None, :]
     )
+    chosen_team = _choose_teams(candidates, teams, cap.sum(axis=1), dist, result)
+    for t, team in enumerate(teams):
+        rows = np.flatnonzero(chosen_team == t)
+        if len(rows) == 0:
+            continue
+        _split_days(candidates, team, rows, cap[t], days, dist[:, t], result, route)
+    logger.info(
+        "suggested %d placements, %d unallocated", len(result.placements), len(result.unallocated)
+    )
+    return result
+
+
+def _choose_teams(
+    candidates: Candidate,
+    teams: list[TeamSlot],
+    team_room: np.ndarray,
+    dist: np.ndarray,
+    result: Suggestion,
+) -> np.ndarray:
+    """Each candidate's team index (-1: not placed, with the reason in ``result``).
+
+    Most urgent first; the nearest team of the candidate's division with room this week.
+    """
+    team_div = np.array([t.division for t in teams], dtype=object)
+    order = np.lexsort((candidates.ids, -candidates.priority))
     same_div = candidates.division.astype(object)[:, None] == team_div[None, :]
     masked = np.where(same_div, dist, np.inf)
     pref = np.argsort(masked, axis=1, kind="stable")
-
+    room = team_room.copy()
     chosen_team = np.full(len(candidates.ids), -1, dtype=np.int64)
     for row in order:
         if not same_div[row].any():
@@ -134,22 +155,13 @@ def suggest_allocation(
         for t in pref[row]:
             if not np.isfinite(masked[row, t]):
                 break
-            if team_room[t] > 0:
-                team_room[t] -= 1
+            if room[t] > 0:
+                room[t] -= 1
                 chosen_team[row] = t
                 break
         if chosen_team[row] < 0:
             result.unallocated[int(candidates.ids[row])] = "the division's teams are full this week"
-
-    for t, team in enumerate(teams):
-        rows = np.flatnonzero(chosen_team == t)
-        if len(rows) == 0:
-            continue
-        _split_days(candidates, team, rows, cap[t], days, dist[:, t], result, route)
-    logger.info(
-        "suggested %d placements, %d unallocated", len(result.placements), len(result.unallocated)
-    )
-    return result
+    return chosen_team
 
 
 def _split_days(

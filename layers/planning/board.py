@@ -113,6 +113,8 @@ def _results(session: Session) -> dict[str, int]:
     ).all()
     totals = dict.fromkeys(RESULT_FIELDS, 0)
     for detail, n in rows:
+        if detail is None:
+            continue
         try:
             values = json.loads(detail)
         except ValueError:
@@ -158,8 +160,10 @@ def progress_board(session: Session) -> Board:
         del row["unplanned"]
     by_district = _tabulate(area, ["district_code", "division"])
     by_division = _tabulate(_regroup(area, [1]), ["division"])
-    totals = {c: sum(r[c] for r in by_division) for c in (*COUNT_COLUMNS, *OUTCOME_COLUMNS)}
-    totals["on_plan"] = sum(int(r[-1]) for r in planned)
+    totals: dict[str, int] = {
+        c: sum(int(r[c]) for r in by_division) for c in (*COUNT_COLUMNS, *OUTCOME_COLUMNS)
+    }
+    totals["on_plan"] = sum(row[4] for row in planned_rows)
     return Board(
         by_day=by_day,
         by_team=by_team,

@@ -11,9 +11,11 @@ import logging
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import Executable, func, or_, select
 from sqlalchemy.orm import Session
 
+from layers.cache import PRIORITIES
+from layers.core.db import Database
 from layers.core.kinds import ADVERTS, PREMISES, TIPOFFS
 from layers.core.models import Location
 from layers.core.status import UNPLANNED
@@ -44,7 +46,7 @@ CANDIDATE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _frame(session: Session, stmt) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _frame(session: Session, stmt: Executable) -> pd.DataFrame:
     result = session.execute(stmt)
     return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
 
@@ -82,7 +84,8 @@ def candidate_frame(session: Session, kinds: tuple[str, ...] = (PREMISES,)) -> p
         session, select(Location.easting, Location.northing).where(Location.kind == ADVERTS)
     )
     if frame.empty:
-        return frame.assign(priority=[], risk_points=[], tipoffs_near=[], adverts_near=[])
+        parts = score_candidates(frame, tipoffs.iloc[0:0], adverts.iloc[0:0]).frame()
+        return pd.concat([frame, parts], axis=1)
     parts = score_candidates(frame, tipoffs, adverts).frame()
     frame = pd.concat([frame.reset_index(drop=True), parts], axis=1)
     frame["assignment_id"] = frame["assignment_id"].astype("Int64")
@@ -100,10 +103,26 @@ def team_slots(session: Session) -> list[TeamSlot]:
     ]
 
 
+def current_priorities(db: Database) -> pd.DataFrame:
+    """Every premises' priority and its parts (``priority``, ``priority_why``) by location id.
+
+    Cached per data revision (:data:`layers.cache.PRIORITIES`), so the operations map can say
+    why a premises is high priority on every redraw without scoring again.
+    """
+    revision = db.revision()
+
+    def build() -> pd.DataFrame:
+        with db.read() as session:
+            frame = candidate_frame(session)
+        return frame.set_index("id")[["priority", "priority_why"]]
+
+    table = PRIORITIES.get_or_build((db.url, revision), build)
+    assert isinstance(table, pd.DataFrame)
+    return table
+
+
 def planned_loads(session: Session) -> dict[tuple[int, dt.date], int]:
     """How many visits each (team, day) already has."""
-    from sqlalchemy import func
-
     rows = session.execute(
         select(Assignment.team_id, Assignment.day, func.count()).group_by(
             Assignment.team_id, Assignment.day
@@ -131,3 +150,25 @@ def suggest_for(
         version=todo["version"].to_numpy(dtype=np.int64),
     )
     return suggest_allocation(cand, team_slots(session), days, planned_loads(session))
+
+
+def in_area(
+    frame: pd.DataFrame,
+    divisions: list[str] | None = None,
+    districts: list[str] | None = None,
+    statuses: list[str] | None = None,
+) -> np.ndarray:
+    """Mask of the candidates in the chosen divisions, districts and statuses (empty: all).
+
+    The planning page narrows its grid and map with the same area filters as the operations
+    map, so a commander who chose Blackpool there plans Blackpool here.
+    """
+    mask = np.ones(len(frame), dtype=bool)
+    for column, wanted in (
+        ("division", divisions),
+        ("district_code", districts),
+        ("status", statuses),
+    ):
+        if wanted:
+            mask &= frame[column].astype(object).isin(list(wanted)).to_numpy(dtype=bool)
+    return mask

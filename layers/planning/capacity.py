@@ -45,15 +45,3 @@ def over_allocation(
     ]
     return sorted(warnings, key=lambda w: (w.day, w.call_sign))
 
-
-def room_left(
-    loads: Mapping[tuple[int, dt.date], int],
-    capacities: Mapping[int, int],
-    days: list[dt.date],
-) -> dict[tuple[int, dt.date], int]:
-    """Visits each team can still take on each day (never negative)."""
-    return {
-        (team, day): max(cap - loads.get((team, day), 0), 0)
-        for team, cap in capacities.items()
-        for day in days
-    }

@@ -10,6 +10,8 @@ person can check it by hand from the parts shown next to each candidate:
   premises matters, a thousand geotags do not matter a thousand times more).
 
 Distances are in British National Grid metres (the ``easting``/``northing`` columns).
+Every screen that shows a priority also shows these parts (:meth:`PriorityParts.explanations`),
+so a commander can see why a premises is high priority without opening the run sheet.
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ class PriorityParts:
     risk: np.ndarray
     tipoffs: np.ndarray  # count of tip-offs linked or within the radius
     adverts: np.ndarray  # count of advert geotags within the radius
+    rating: np.ndarray  # the risk rating as stored (object: "high", ..., or None)
+    tipoff_points: np.ndarray  # after the cap
+    advert_points: np.ndarray  # after the cap
+    tipoff_grades: np.ndarray  # object: "A, C×2" (intelligence grades of those tip-offs)
 
     def frame(self) -> pd.DataFrame:
         """The score and its parts as columns of a frame (aligned with the candidates)."""
@@ -53,8 +59,50 @@ class PriorityParts:
                 "risk_points": self.risk,
                 "tipoffs_near": self.tipoffs,
                 "adverts_near": self.adverts,
+                "tipoff_points": np.round(self.tipoff_points, 1),
+                "advert_points": np.round(self.advert_points, 1),
+                "tipoff_grades": self.tipoff_grades,
+                "priority_why": self.explanations(),
             }
         )
+
+    def explanations(self) -> list[str]:
+        """Each score's parts in words: "high risk 60 + 2 tip-offs (grades A, C) 20 + ..."."""
+        out = []
+        for i in range(len(self.score)):
+            rating = self.rating[i] if isinstance(self.rating[i], str) else None
+            risk = f"{rating} risk" if rating in RISK_POINTS else "risk not rated"
+            n_tip, n_adv = int(self.tipoffs[i]), int(self.adverts[i])
+            tips = "no tip-offs"
+            if n_tip:
+                capped = " (at most 30)" if self.tipoff_points[i] >= TIPOFF_CAP else ""
+                tips = (
+                    f"{n_tip} tip-off{'s' if n_tip != 1 else ''} "
+                    f"(grade{'s' if n_tip != 1 else ''} {self.tipoff_grades[i]}) "
+                    f"{_num(self.tipoff_points[i])}{capped}"
+                )
+            ads = "no adverts"
+            if n_adv:
+                ads = f"{n_adv} advert{'s' if n_adv != 1 else ''} {_num(self.advert_points[i])}"
+            out.append(f"{risk} {_num(self.risk[i])} + {tips} + {ads}")
+        return out
+
+
+def _num(value: float) -> str:
+    return f"{round(float(value), 1):g}"
+
+
+def _grade_text(candidate: np.ndarray, grades: np.ndarray, n: int) -> np.ndarray:
+    """Per candidate, the grades of its tip-offs as "A, C×2" (``?`` for an ungraded one)."""
+    out = np.full(n, "", dtype=object)
+    if len(candidate) == 0:
+        return out
+    counts = pd.DataFrame({"c": candidate, "g": grades}).value_counts().sort_index()
+    for c, part in counts.groupby(level=0):
+        out[int(c)] = ", ".join(
+            f"{g}×{int(k)}" if k > 1 else str(g) for (_c, g), k in part.items()
+        )
+    return out
 
 
 def neighbour_pairs(
@@ -91,6 +139,43 @@ def neighbour_pairs(
     return np.concatenate(out_c), np.concatenate(out_p)
 
 
+def _tipoff_pairs(
+    candidates: pd.DataFrame, tipoffs: pd.DataFrame, ce: np.ndarray, cn: np.ndarray
+) -> np.ndarray:
+    """Unique (candidate, tip-off) index pairs: linked to the premises, or within the radius."""
+    te = tipoffs["easting"].to_numpy(dtype="float64")
+    tn = tipoffs["northing"].to_numpy(dtype="float64")
+    ci, tj = neighbour_pairs(ce, cn, te, tn)
+    linked = tipoffs["linked_premises_id"].to_numpy(dtype="float64")
+    ids = candidates["id"].to_numpy(dtype="int64")
+    pos = pd.Series(np.arange(len(candidates)), index=ids)
+    hit = ~np.isnan(linked)
+    lj = np.flatnonzero(hit)
+    lc = pos.reindex(linked[hit].astype(np.int64)).to_numpy()
+    ok = ~np.isnan(lc)
+    both = [np.stack([ci, tj], axis=1), np.stack([lc[ok].astype(np.int64), lj[ok]], axis=1)]
+    return np.unique(np.concatenate(both), axis=0)
+
+
+def _tipoff_parts(
+    candidates: pd.DataFrame, tipoffs: pd.DataFrame, ce: np.ndarray, cn: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per candidate: tip-off count, points before the cap, and their grades in words."""
+    n = len(candidates)
+    empty = (np.zeros(n, dtype=np.int64), np.zeros(n, dtype="float64"), np.full(n, "", object))
+    if not len(tipoffs):
+        return empty
+    pairs = _tipoff_pairs(candidates, tipoffs, ce, cn)
+    if not len(pairs):
+        return empty
+    letters = tipoffs["grade_intel"].astype(object)
+    weight = letters.map(GRADE_WEIGHT).fillna(1.0).to_numpy(dtype="float64")[pairs[:, 1]]
+    count = np.bincount(pairs[:, 0], minlength=n)
+    points = np.bincount(pairs[:, 0], weights=weight * TIPOFF_POINTS, minlength=n)
+    shown = letters.where(letters.isin(list(GRADE_WEIGHT)), "?").to_numpy(dtype=object)
+    return count, points, _grade_text(pairs[:, 0], shown[pairs[:, 1]], n)
+
+
 def score_candidates(
     candidates: pd.DataFrame, tipoffs: pd.DataFrame, adverts: pd.DataFrame
 ) -> PriorityParts:
@@ -111,33 +196,7 @@ def score_candidates(
         .to_numpy(dtype="float64")
     )
 
-    tip_count = np.zeros(n, dtype=np.int64)
-    tip_points = np.zeros(n, dtype="float64")
-    if len(tipoffs):
-        te = tipoffs["easting"].to_numpy(dtype="float64")
-        tn = tipoffs["northing"].to_numpy(dtype="float64")
-        ci, tj = neighbour_pairs(ce, cn, te, tn)
-        linked = tipoffs["linked_premises_id"].to_numpy(dtype="float64")
-        ids = candidates["id"].to_numpy(dtype="int64")
-        pos = pd.Series(np.arange(n), index=ids)
-        hit = ~np.isnan(linked)
-        lj = np.flatnonzero(hit)
-        lc = pos.reindex(linked[hit].astype(np.int64)).to_numpy()
-        ok = ~np.isnan(lc)
-        pairs = np.unique(
-            np.concatenate(
-                [
-                    np.stack([ci, tj], axis=1),
-                    np.stack([lc[ok].astype(np.int64), lj[ok]], axis=1),
-                ]
-            ),
-            axis=0,
-        )
-        if len(pairs):
-            grades = tipoffs["grade_intel"].astype(object).map(GRADE_WEIGHT).fillna(1.0)
-            weight = grades.to_numpy(dtype="float64")[pairs[:, 1]]
-            tip_count = np.bincount(pairs[:, 0], minlength=n)
-            tip_points = np.bincount(pairs[:, 0], weights=weight * TIPOFF_POINTS, minlength=n)
+    tip_count, tip_points, tip_grades = _tipoff_parts(candidates, tipoffs, ce, cn)
     tip_points = np.minimum(tip_points, TIPOFF_CAP)
 
     adv_count = np.zeros(n, dtype=np.int64)
@@ -151,4 +210,13 @@ def score_candidates(
         adv_count = np.bincount(ai, minlength=n)
     adv_points = np.minimum(ADVERT_SCALE * np.log2(1.0 + adv_count), ADVERT_CAP)
 
-    return PriorityParts(risk + tip_points + adv_points, risk, tip_count, adv_count)
+    return PriorityParts(
+        score=risk + tip_points + adv_points,
+        risk=risk,
+        tipoffs=tip_count,
+        adverts=adv_count,
+        rating=candidates["risk"].astype(object).to_numpy(dtype=object),
+        tipoff_points=tip_points,
+        advert_points=adv_points,
+        tipoff_grades=tip_grades,
+    )

@@ -31,10 +31,19 @@ class Route:
     length_m: float
     closed: bool
 
-    @property
-    def road_estimate_m(self) -> float:
-        """A rough road distance: straight-line length times :data:`ROAD_FACTOR`."""
-        return self.length_m * ROAD_FACTOR
+
+def ordered_length_m(start: tuple[float, float], points: np.ndarray, closed: bool = True) -> float:
+    """Straight-line length from ``start`` through ``points`` in the order given (and back).
+
+    The length of the route a team-day holds now, as the planning page and the run sheet show
+    it (BNG metres); :func:`plan_route` finds a shorter order.
+    """
+    points = np.asarray(points, dtype="float64").reshape(-1, 2)
+    if len(points) == 0:
+        return 0.0
+    ends = [np.asarray(start, dtype="float64")[None, :]]
+    pts = np.vstack([ends[0], points, *(ends if closed else [])])
+    return float(np.hypot(*np.diff(pts, axis=0).T).sum())
 
 
 def distance_matrix(start: tuple[float, float], points: np.ndarray, closed: bool) -> np.ndarray:

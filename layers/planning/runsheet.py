@@ -13,6 +13,8 @@ import html
 import io
 import json
 import logging
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,14 +22,15 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from layers.core.locations import NotFound
+from layers.audit import processing_log
 from layers.core.status import STATUS_LABELS
 from layers.documents.html import marked_page
 from layers.documents.pdf import MarkedPdf, latin1
 from layers.exports.cells import safe_header, safe_text
 from layers.planning.candidates import candidate_frame
-from layers.planning.models import Team
-from layers.planning.routing import ROAD_FACTOR
+from layers.planning.routing import ROAD_FACTOR, ordered_length_m
+from layers.planning.teams import get_team
+from layers.planning.week import check_in_operation
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +128,7 @@ def _known(row: Any) -> str:
     parts = [
         f"{_text(row.premises_type) or 'premises'}",
         f"risk {_text(row.risk) or 'not rated'}",
-        f"priority {row.priority:.0f}",
+        f"priority {row.priority:.0f} ({row.priority_why})",
         f"{int(row.tipoffs_near)} tip-offs linked or within 250 m",
         f"{int(row.adverts_near)} advert geotags within 250 m",
     ]
@@ -145,27 +148,26 @@ def _safety(row: Any) -> str:
     return "; ".join(parts)
 
 
-def build_runsheet(session: Session, team_id: int, day: dt.date, marking: str) -> RunSheet:
-    """The run sheet of ``team_id`` on ``day``, stops in their planned order."""
-    team = session.get(Team, team_id)
-    if team is None:
-        raise NotFound(f"no team {team_id}")
+def build_runsheet(
+    session: Session,
+    team_id: int,
+    day: dt.date,
+    marking: str,
+    district_names: Mapping[str, str] | None = None,
+) -> RunSheet:
+    """The run sheet of ``team_id`` on ``day``, stops in their planned order.
+
+    Raises :class:`layers.core.errors.NotFound` for an unknown team, and
+    :class:`layers.planning.week.OutsideOperation` for a day outside the operation.
+    """
+    team = get_team(session, team_id)
+    check_in_operation(session, day, "run sheet")
     frame = candidate_frame(session)
     stops = frame[(frame["team_id"] == team_id) & (frame["day"] == day)].sort_values(
         ["position", "id"]
     )
-    if len(stops):
-        pts = np.vstack(
-            [
-                [team.start_easting, team.start_northing],
-                stops[["easting", "northing"]].to_numpy(dtype="float64"),
-                [team.start_easting, team.start_northing],
-            ]
-        )
-        distance = float(np.hypot(*np.diff(pts, axis=0).T).sum())
-        refs = gridrefs(stops["easting"].to_numpy(), stops["northing"].to_numpy())
-    else:
-        distance, refs = 0.0, []
+    points = stops[["easting", "northing"]].to_numpy(dtype="float64")
+    refs = gridrefs(points[:, 0], points[:, 1]) if len(stops) else []
     sheet = RunSheet(
         marking=marking,
         call_sign=team.call_sign,
@@ -175,8 +177,9 @@ def build_runsheet(session: Session, team_id: int, day: dt.date, marking: str) -
         shift=f"{team.shift_start}-{team.shift_end}",
         start_label=team.start_label,
         day=day,
-        distance_m=distance,
+        distance_m=ordered_length_m((team.start_easting, team.start_northing), points),
     )
+    names = district_names or {}
     for i, (row, ref) in enumerate(zip(stops.itertuples(index=False), refs, strict=True)):
         sheet.rows.append(
             RunSheetRow(
@@ -186,13 +189,37 @@ def build_runsheet(session: Session, team_id: int, day: dt.date, marking: str) -
                 address=_text(row.address),
                 postcode=_text(row.postcode),
                 grid_ref=ref,
-                district=_text(row.district_code),
+                district=names.get(_text(row.district_code), _text(row.district_code)),
                 known=_known(row),
                 safety=_safety(row),
                 status=STATUS_LABELS.get(row.status, row.status),
             )
         )
     return sheet
+
+
+def runsheet_filename(sheet: RunSheet, fmt: str) -> str:
+    """The download's file name: call sign reduced to letters, digits, ``-`` and ``_``.
+
+    Whatever a call sign holds (older teams were not checked), the name cannot carry quotes,
+    separators or line breaks into a header or a file system.
+    """
+    slug = re.sub(r"[^A-Za-z0-9-]+", "_", sheet.call_sign).strip("_") or "team"
+    return f"runsheet-{slug}-{sheet.day.isoformat()}.{fmt}"
+
+
+def record_disclosure(
+    session: Session, sheet: RunSheet, username: str, fmt: str, via: str = ""
+) -> None:
+    """Log the run sheet as a disclosure (it leaves the building), in the caller's transaction."""
+    processing_log.record(
+        session,
+        username,
+        processing_log.DISCLOSURE,
+        f"run sheet {sheet.call_sign} {sheet.day.isoformat()} as {fmt}"
+        + (f" ({via})" if via else ""),
+        records=[r.location_id for r in sheet.rows],
+    )
 
 
 # --- renderings ----------------------------------------------------------------------------------

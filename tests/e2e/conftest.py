@@ -191,3 +191,14 @@ def until(predicate: Callable[[], object], timeout: float = 30, interval: float 
             return last
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s (last value: {last!r})")
+
+
+def choose(driver: webdriver.Chrome, dropdown_id: str, label: str) -> None:
+    """Pick the option ``label`` in a Dash dropdown, as a person would (open, click, close)."""
+    driver.find_element(By.ID, dropdown_id).click()
+    content = wait_for(driver, ".dash-dropdown-content[data-state=open]")
+    content.find_element(By.XPATH, f".//*[@role='option'][contains(., {label!r})]").click()
+    if driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content[data-state=open]"):
+        from selenium.webdriver.common.keys import Keys
+
+        driver.switch_to.active_element.send_keys(Keys.ESCAPE)

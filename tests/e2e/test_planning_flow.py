@@ -12,10 +12,12 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from tests.e2e.conftest import (
+    choose,
     foreign_requests,
     requested_urls,
     screenshot,
     sign_in,
+    text_of,
     until,
     wait_for,
 )
@@ -141,12 +143,13 @@ def test_e2e_pln001_select_assign_route_close_and_board(live_app, browser) -> No
     for step in ("In progress", "Visited"):
         radio(browser, "pln-next-status", step)
         browser.find_element(By.ID, "pln-save-status").click()
-        until(lambda step=step: f"is now {step}" in browser.find_element(By.ID, "pln-message").text)
-        until(lambda step=step: step in browser.find_element(By.ID, "pln-status-target").text)
-    radio(browser, "pln-outcome", "Actioned")
+        until(lambda step=step: f"is now {step}" in text_of(browser, "#pln-status-message"))
+        until(lambda step=step: step in text_of(browser, "#pln-status-target"))
+    choose(browser, "pln-outcome", "Actioned")
+    until(lambda: browser.find_element(By.CSS_SELECTOR, "input[id*='safeguarded']").is_enabled())
     browser.find_element(By.CSS_SELECTOR, "input[id*='safeguarded']").send_keys("2")
     browser.find_element(By.ID, "pln-save-status").click()
-    until(lambda: "is now Actioned" in browser.find_element(By.ID, "pln-message").text)
+    until(lambda: "is now Actioned" in text_of(browser, "#pln-status-message"))
     screenshot(browser, "planning/closed-visit")
 
     browser.get(live_app.url + "/board")

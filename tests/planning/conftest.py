@@ -11,7 +11,7 @@ import pytest
 
 from layers.core.locations import insert_locations
 from layers.core.models import Location
-from layers.planning import store
+from layers.planning.teams import TeamSpec, create_team
 from layers.services import Services
 
 # Town centres (lon, lat) with their district and division: enough to plan a realistic day.
@@ -71,7 +71,7 @@ def add_premises(
 def add_team(services: Services, call_sign: str, town: str = "preston", capacity: int = 6) -> int:
     """Insert a team starting in ``town``; returns its id."""
     lon, lat, _district, division = PLACES[town]
-    spec = store.TeamSpec(
+    spec = TeamSpec(
         call_sign=call_sign,
         division=division,
         start_lon=lon,
@@ -81,7 +81,7 @@ def add_team(services: Services, call_sign: str, town: str = "preston", capacity
         daily_capacity=capacity,
     )
     with services.db.write() as session:
-        return store.create_team(session, spec, "commander-a").id
+        return create_team(session, spec, "commander-a").id
 
 
 @pytest.fixture

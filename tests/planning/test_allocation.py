@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from layers.planning.allocation import Candidate, TeamSlot, suggest_allocation
-from layers.planning.capacity import over_allocation, room_left
+from layers.planning.capacity import over_allocation
 from layers.planning.priority import neighbour_pairs, score_candidates
 
 DAYS = [dt.date(2026, 11, 30) + dt.timedelta(days=i) for i in range(7)]
@@ -130,6 +130,35 @@ def test_pri001_score_parts() -> None:
     assert parts.score[2] == pytest.approx(10)
 
 
+def test_pri003_the_parts_are_said_in_words_and_add_up() -> None:
+    cands = pd.DataFrame(
+        {
+            "id": [10, 11, 12, 13],
+            "easting": [0.0, 10_000.0, 20_000.0, 40_000.0],
+            "northing": [0.0, 0.0, 0.0, 0.0],
+            "risk": ["high", "medium", None, "low"],
+        }
+    )
+    tipoffs = pd.DataFrame(
+        {
+            "easting": [100.0, 5_000.0, 10_200.0] + [40_050.0] * 5,
+            "northing": [0.0] * 8,
+            "grade_intel": ["A", "C", "E", "A", "A", "B", None, "A"],
+            "linked_premises_id": [np.nan, 11, 11] + [np.nan] * 5,
+        }
+    )
+    adverts = pd.DataFrame({"easting": [0.0, 0.0, 0.0], "northing": [10.0, 20.0, 30.0]})
+    frame = score_candidates(cands, tipoffs, adverts).frame()
+    assert frame["priority_why"].tolist() == [
+        "high risk 60 + 1 tip-off (grade A) 12 + 3 adverts 12",
+        "medium risk 30 + 2 tip-offs (grades C, E) 12 + no adverts",
+        "risk not rated 10 + no tip-offs + no adverts",
+        "low risk 10 + 5 tip-offs (grades ?, A×3, B) 30 (at most 30) + no adverts",
+    ]
+    parts = frame["risk_points"] + frame["tipoff_points"] + frame["advert_points"]
+    assert np.allclose(parts, frame["priority"])
+
+
 def test_pri002_neighbour_pairs_matches_brute_force() -> None:
     rng = np.random.default_rng(3)
     c = rng.uniform(0, 5_000, (1_300, 2))
@@ -140,12 +169,8 @@ def test_pri002_neighbour_pairs_matches_brute_force() -> None:
     assert set(zip(ci.tolist(), pj.tolist(), strict=True)) == {(int(a), int(b)) for a, b in want}
 
 
-def test_cap001_over_allocation_and_room() -> None:
+def test_cap001_over_allocation() -> None:
     loads = {(1, DAYS[0]): 7, (1, DAYS[1]): 5, (2, DAYS[0]): 3}
     warnings = over_allocation(loads, {1: 6, 2: 3}, {1: "Alpha 1", 2: "Bravo 2"})
     assert [w.call_sign for w in warnings] == ["Alpha 1"]
     assert "1 over" in warnings[0].message()
-    room = room_left(loads, {1: 6, 2: 3}, DAYS[:2])
-    assert room[(1, DAYS[0])] == 0
-    assert room[(1, DAYS[1])] == 1
-    assert room[(2, DAYS[1])] == 3

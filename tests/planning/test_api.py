@@ -9,7 +9,7 @@ from flask import g
 
 from dashboard.access import Principal
 from dashboard.pages.board.layout import layout as board_layout
-from dashboard.pages.planning.ids import Ids
+from dashboard.pages.planning.ids import STATUS_FORM, Ids
 from dashboard.pages.planning.layout import layout as planning_layout
 
 from .conftest import MONDAY, add_premises, add_team
@@ -153,7 +153,7 @@ def test_api004_page_trees(app) -> None:
         g.principal = Principal("cmdr", "commander")
         tree = planning_layout()
         text = str(tree)
-    for wanted in (Ids.MAP, Ids.GRID, Ids.ASSIGN, Ids.SUGGEST, Ids.STOPS, Ids.SAVE_STATUS):
+    for wanted in (Ids.MAP, Ids.GRID, Ids.ASSIGN, Ids.SUGGEST, Ids.STOPS, STATUS_FORM.save):
         assert f"'{wanted}'" in text
     with app.test_request_context("/board"):
         g.principal = Principal("analyst1", "analyst")

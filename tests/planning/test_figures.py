@@ -25,6 +25,11 @@ def _frame() -> pd.DataFrame:
             "risk_points": [60.0, 30.0, 10.0],
             "tipoffs_near": [1, 0, 0],
             "adverts_near": [3, 0, 0],
+            "priority_why": [
+                "high risk 60 + 1 tip-off (grade B) 10 + 3 adverts 12",
+                "medium risk 30 + no tip-offs + no adverts",
+                "low risk 10 + no tip-offs + no adverts",
+            ],
             "ref": ["P-1", "P-2", None],
             "address": ["1 A St", None, "3 C St"],
             "district_code": "E07000123",
@@ -57,10 +62,20 @@ def test_fig001_map_is_circles_and_lines_only(app) -> None:
     assert len(line.lon) == 2 + 2  # start, two stops, back to start
     stops_trace = next(t for t in fig.data if t.name.startswith("Stops"))
     assert list(stops_trace.text) == ["<b>Stop 1</b> · P-2", "<b>Stop 2</b> · 3"]
+    # Numbered stops in route order (HTML labels over the map), and the legend below the map.
+    numbered = planning_figure(svc.boundaries, None, frame, route, stops=stops)
+    labels = [x for x in numbered.layout.meta["labels"] if x.get("cls") == "stop-number"]
+    assert [(x["name"], x["lon"]) for x in labels] == [("1", -2.69), ("2", -2.68)]
+    assert numbered.layout.legend.orientation == "h" and numbered.layout.legend.yanchor == "top"
+    assert numbered.layout.legend.y <= 0 and numbered.layout.margin.b >= 40
+    hover = next(t for t in fig.data if t.name == "Unplanned").text[0]
+    assert "Why: high risk 60 + 1 tip-off (grade B) 10 + 3 adverts 12" in hover
 
 
 def test_fig002_grid_rows_and_stop_list() -> None:
-    rows = grid_rows(_frame())
+    rows = grid_rows(_frame(), {"E07000123": "Preston"})
+    assert rows[0]["district"] == "Preston" and rows[0]["district_code"] == "E07000123"
+    assert rows[0]["priority_why"].startswith("high risk 60 + 1 tip-off (grade B)")
     assert rows[1]["stop"] == 1 and rows[1]["call_sign"] == "Alpha 1"
     assert rows[0]["assignment_id"] is None and rows[0]["status_label"] == "Unplanned"
     stops = _frame().iloc[1:]
@@ -72,7 +87,7 @@ def test_fig002_grid_rows_and_stop_list() -> None:
 
 
 def test_fig003_suggestion_review_lists_team_days_in_order() -> None:
-    from dashboard.pages.planning.callbacks import suggestion_review
+    from dashboard.pages.planning.plan_callbacks import suggestion_review
 
     rows = [
         {"location_id": 5, "team_id": 1, "day": "2026-11-30", "position": 1},

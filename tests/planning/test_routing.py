@@ -9,7 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from layers.planning.routing import exact_route, nearest_neighbour_route, plan_route
+from layers.planning.routing import (
+    exact_route,
+    nearest_neighbour_route,
+    ordered_length_m,
+    plan_route,
+)
 
 WORST_MARGIN = 1.10
 MEAN_MARGIN = 1.01
@@ -28,7 +33,11 @@ def test_rte002_square_from_a_corner_is_the_perimeter() -> None:
     points = np.array([[0.0, 1000.0], [1000.0, 0.0], [1000.0, 1000.0]])
     route = plan_route((0.0, 0.0), points)
     assert route.length_m == pytest.approx(4000.0)
-    assert route.road_estimate_m > route.length_m
+    # The length of the order a team-day holds now (page and run sheet): the same perimeter.
+    ordered = points[route.order]
+    assert ordered_length_m((0.0, 0.0), ordered) == pytest.approx(4000.0)
+    assert ordered_length_m((0.0, 0.0), ordered, closed=False) == pytest.approx(3000.0)
+    assert ordered_length_m((0.0, 0.0), points[:0]) == 0.0
 
 
 def test_rte003_nearest_neighbour_trap_is_fixed() -> None:

@@ -12,10 +12,12 @@ from layers.audit.processing_log import ProcessingLog
 from layers.core.locations import VersionConflict
 from layers.core.models import HistoryEntry, Location
 from layers.core.status import IN_PROGRESS, NFA, PLANNED, UNPLANNED, VISITED, TransitionError
-from layers.planning import store
+from layers.planning import assignments, bulk, stop_order, teams
 from layers.planning.board import left_to_do, progress_board
 from layers.planning.candidates import candidate_frame, suggest_for
+from layers.planning.errors import OverCapacity, PlanConflict, PlanError
 from layers.planning.models import Assignment
+from layers.planning.status_changes import set_status
 from layers.services import Services
 
 from .conftest import MONDAY
@@ -49,7 +51,9 @@ def test_sto001_assign_plans_the_location_with_history_and_log(services, premise
     (loc_id,) = premises("preston", 1)
     alpha = team("Alpha 1")
     with services.db.write() as s:
-        result = store.assign(s, loc_id, 1, alpha, MONDAY, "commander-a", reason="tip-off cluster")
+        result = assignments.assign(
+            s, loc_id, 1, alpha, MONDAY, "commander-a", reason="tip-off cluster"
+        )
     assert result.location_version == 2
     assert result.assignment.position == 0
     loc = _loc(services, loc_id)
@@ -74,9 +78,9 @@ def test_sto002_stale_assign_is_refused_and_changes_nothing(services, premises, 
     (loc_id,) = premises("preston", 1)
     alpha, bravo = team("Alpha 1"), team("Bravo 2")
     with services.db.write() as s:
-        store.assign(s, loc_id, 1, alpha, MONDAY, "commander-a", reason="first")
+        assignments.assign(s, loc_id, 1, alpha, MONDAY, "commander-a", reason="first")
     with pytest.raises(VersionConflict) as caught, services.db.write() as s:
-        store.assign(s, loc_id, 1, bravo, TUESDAY, "commander-b")
+        assignments.assign(s, loc_id, 1, bravo, TUESDAY, "commander-b")
     message = caught.value.message()
     assert "commander-a" in message
     assert "first" in message
@@ -90,27 +94,29 @@ def test_sto003_move_reorder_and_stale_move(services, premises, team) -> None:
     ids = premises("preston", 3)
     alpha, bravo = team("Alpha 1"), team("Bravo 2")
     with services.db.write() as s:
-        a = [store.assign(s, i, 1, alpha, MONDAY, "commander-a").assignment.id for i in ids]
+        a = [assignments.assign(s, i, 1, alpha, MONDAY, "commander-a").assignment.id for i in ids]
     # Reorder: last to first.
     with services.db.write() as s:
-        moved = store.move(s, a[2], 1, "commander-a", position=0)
+        moved = assignments.move(s, a[2], 1, "commander-a", position=0)
     assert moved.assignment.version == 2
     with services.db.read() as s:
-        order = [x.id for x in store._team_day(s, alpha, MONDAY)]
+        order = [x.id for x in assignments.team_day(s, alpha, MONDAY)]
     assert order == [a[2], a[0], a[1]]
     # Move to another team and day; the old day closes up.
     with services.db.write() as s:
-        moved = store.move(s, a[0], 1, "commander-b", team_id=bravo, day=TUESDAY, reason="closer")
+        moved = assignments.move(
+            s, a[0], 1, "commander-b", team_id=bravo, day=TUESDAY, reason="closer"
+        )
     assert (moved.assignment.team_id, moved.assignment.day, moved.assignment.position) == (
         bravo,
         TUESDAY,
         0,
     )
     with services.db.read() as s:
-        assert [x.position for x in store._team_day(s, alpha, MONDAY)] == [0, 1]
+        assert [x.position for x in assignments.team_day(s, alpha, MONDAY)] == [0, 1]
     # A colleague still holding version 1 of that assignment is refused, told what changed.
-    with pytest.raises(store.PlanConflict) as caught, services.db.write() as s:
-        store.move(s, a[0], 1, "commander-a", day=DAYS[3])
+    with pytest.raises(PlanConflict) as caught, services.db.write() as s:
+        assignments.move(s, a[0], 1, "commander-a", day=DAYS[3])
     body = caught.value.as_dict()
     assert body["changed_by"] == "commander-b"
     assert "Bravo 2" in body["message"]
@@ -125,21 +131,21 @@ def test_sto004_unassign_and_status_rules(services, premises, team) -> None:
     ids = premises("chorley", 2)
     alpha = team("Alpha 1", "chorley")
     with services.db.write() as s:
-        a0 = store.assign(s, ids[0], 1, alpha, MONDAY, "commander-a")
-        a1 = store.assign(s, ids[1], 1, alpha, MONDAY, "commander-a")
+        a0 = assignments.assign(s, ids[0], 1, alpha, MONDAY, "commander-a")
+        a1 = assignments.assign(s, ids[1], 1, alpha, MONDAY, "commander-a")
     with services.db.write() as s:
-        version = store.unassign(s, a0.assignment.id, 1, "commander-a", reason="intel stale")
+        version = assignments.unassign(s, a0.assignment.id, 1, "commander-a", reason="intel stale")
     loc = _loc(services, ids[0])
     assert (loc.status, loc.version, version) == (UNPLANNED, 3, 3)
     with services.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Assignment)) == 1
     # In progress: no longer movable or removable from the plan.
     with services.db.write() as s:
-        store.set_status(s, ids[1], IN_PROGRESS, 2, "commander-a")
-    with pytest.raises(store.PlanError), services.db.write() as s:
-        store.unassign(s, a1.assignment.id, 1, "commander-a")
+        set_status(s, ids[1], IN_PROGRESS, 2, "commander-a")
+    with pytest.raises(PlanError), services.db.write() as s:
+        assignments.unassign(s, a1.assignment.id, 1, "commander-a")
     with pytest.raises(TransitionError), services.db.write() as s:
-        store.set_status(s, ids[1], NFA, 3, "commander-a")
+        set_status(s, ids[1], NFA, 3, "commander-a")
 
 
 def test_sto005_outcomes_board_and_what_is_left(services, premises, team) -> None:
@@ -147,12 +153,12 @@ def test_sto005_outcomes_board_and_what_is_left(services, premises, team) -> Non
     alpha = team("Alpha 1")
     with services.db.write() as s:
         for i in ids[:3]:
-            store.assign(s, i, 1, alpha, MONDAY, "commander-a")
-        store.assign(s, ids[3], 1, alpha, TUESDAY, "commander-a")
+            assignments.assign(s, i, 1, alpha, MONDAY, "commander-a")
+        assignments.assign(s, ids[3], 1, alpha, TUESDAY, "commander-a")
     with services.db.write() as s:
-        store.set_status(s, ids[0], IN_PROGRESS, 2, "officer")
-        store.set_status(s, ids[0], VISITED, 3, "officer")
-        store.set_status(
+        set_status(s, ids[0], IN_PROGRESS, 2, "officer")
+        set_status(s, ids[0], VISITED, 3, "officer")
+        set_status(
             s,
             ids[0],
             "actioned",
@@ -162,9 +168,9 @@ def test_sto005_outcomes_board_and_what_is_left(services, premises, team) -> Non
             "actioned",
             {"safeguarded": 2, "nrm_referrals": 2, "arrests": 1},
         )
-        store.set_status(s, ids[1], IN_PROGRESS, 2, "officer")
-        store.set_status(s, ids[1], VISITED, 3, "officer")
-        store.set_status(s, ids[1], NFA, 4, "officer", outcome="no_access")
+        set_status(s, ids[1], IN_PROGRESS, 2, "officer")
+        set_status(s, ids[1], VISITED, 3, "officer")
+        set_status(s, ids[1], NFA, 4, "officer", outcome="no_access")
     with services.db.read() as s:
         board = progress_board(s)
         today = left_to_do(s, MONDAY)
@@ -201,12 +207,12 @@ def test_sto006_suggest_and_accept_skips_what_a_colleague_changed(services, prem
     assert set(suggestion.unallocated) == set(east)
     # A colleague plans one of them by hand first.
     with services.db.write() as s:
-        store.assign(s, south[0], 1, alpha, DAYS[6], "commander-b")
+        assignments.assign(s, south[0], 1, alpha, DAYS[6], "commander-b")
     with services.db.write() as s:
-        report = store.accept_suggestion(s, suggestion, "commander-a")
+        report = bulk.accept_suggestion(s, suggestion, "commander-a")
     assert south[0] in report.skipped
     assert "commander-b" in report.skipped[south[0]]
-    assert sorted(report.assigned) == sorted(set(south) - {south[0]})
+    assert sorted(report.done) == sorted(set(south) - {south[0]})
     with services.db.read() as s:
         loads = s.execute(
             select(Assignment.team_id, Assignment.day, func.count()).group_by(
@@ -220,29 +226,38 @@ def test_sto007_capacity_warning_and_route_optimisation(services, premises, team
     ids = premises("preston", 5, spread_m=4000)
     alpha = team("Alpha 1", capacity=3)
     with services.db.write() as s:
-        results = [store.assign(s, i, 1, alpha, MONDAY, "commander-a") for i in ids]
+        results = [assignments.assign(s, i, 1, alpha, MONDAY, "commander-a") for i in ids[:3]]
+    # A full team-day refuses one more unless going over is explicitly allowed.
+    full = r"Alpha 1 on Mon 30 Nov is full \(3 of 3 visits\)"
+    with pytest.raises(OverCapacity, match=full), services.db.write() as s:
+        assignments.assign(s, ids[3], 1, alpha, MONDAY, "commander-a")
+    with services.db.write() as s:
+        results += [
+            assignments.assign(s, i, 1, alpha, MONDAY, "commander-a", over_capacity=True)
+            for i in ids[3:]
+        ]
     assert results[2].warnings == []
     assert "2 over" in results[4].warnings[0]
     with services.db.write() as s:
-        ordered, before = store.team_day_route(s, alpha, MONDAY)
-        route = store.optimise_route(s, alpha, MONDAY, "commander-a")
+        ordered, before = stop_order.team_day_route(s, alpha, MONDAY)
+        route = stop_order.optimise_route(s, alpha, MONDAY, "commander-a")
     assert route.length_m == pytest.approx(before.length_m)
     with services.db.read() as s:
-        now = [a.location_id for a in store._team_day(s, alpha, MONDAY)]
+        now = [a.location_id for a in assignments.team_day(s, alpha, MONDAY)]
     assert now == [a.location_id for a in ordered]
 
 
 def test_sto008_team_validation(services) -> None:
-    with pytest.raises(store.PlanError, match="capacity"), services.db.write() as s:
-        store.create_team(s, store.TeamSpec("X", "West", -3.0, 53.8, daily_capacity=0), "a")
-    with pytest.raises(store.PlanError, match="start point"), services.db.write() as s:
-        store.create_team(s, store.TeamSpec("X", "West", 3.0, 10.0), "a")
+    with pytest.raises(PlanError, match="capacity"), services.db.write() as s:
+        teams.create_team(s, teams.TeamSpec("X", "West", -3.0, 53.8, daily_capacity=0), "a")
+    with pytest.raises(PlanError, match="start point"), services.db.write() as s:
+        teams.create_team(s, teams.TeamSpec("X", "West", 3.0, 10.0), "a")
     with services.db.write() as s:
-        store.create_team(s, store.TeamSpec("X", "West", -3.0, 53.8), "a")
-    with pytest.raises(store.PlanError, match="already"), services.db.write() as s:
-        store.create_team(s, store.TeamSpec("X", "West", -3.0, 53.8), "a")
+        teams.create_team(s, teams.TeamSpec("X", "West", -3.0, 53.8), "a")
+    with pytest.raises(PlanError, match="already"), services.db.write() as s:
+        teams.create_team(s, teams.TeamSpec("X", "West", -3.0, 53.8), "a")
     with services.db.read() as s:
-        (t,) = store.list_teams(s)
+        (t,) = teams.list_teams(s)
         assert 300_000 < t.start_easting < 340_000
 
 
@@ -250,14 +265,14 @@ def test_sto009_stale_assignment_of_a_reopened_location_is_replaced(services, pr
     (loc_id,) = premises("preston", 1)
     alpha = team("Alpha 1")
     with services.db.write() as s:
-        store.assign(s, loc_id, 1, alpha, MONDAY, "commander-a")
+        assignments.assign(s, loc_id, 1, alpha, MONDAY, "commander-a")
     # Another path (the operations map) sends it back to unplanned without touching the plan.
     from layers.core.locations import change_status
 
     with services.db.write() as s:
         change_status(s, loc_id, UNPLANNED, 2, "commander-b")
     with services.db.write() as s:
-        result = store.assign(s, loc_id, 3, alpha, TUESDAY, "commander-a")
+        result = assignments.assign(s, loc_id, 3, alpha, TUESDAY, "commander-a")
     assert result.assignment.day == TUESDAY
     with services.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Assignment)) == 1

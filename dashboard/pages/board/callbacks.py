@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+import pandas as pd
 from dash import Dash, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
@@ -16,6 +17,7 @@ from dashboard.pages.planning.figures import planning_figure
 from layers.core.status import OUTCOMES, RESULT_FIELDS, STATUS_LABELS
 from layers.planning.board import COUNT_COLUMNS, OUTCOME_COLUMNS, left_to_do, progress_board
 from layers.planning.candidates import candidate_frame
+from layers.planning.districts import district_names, name_districts, with_district_names
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +25,7 @@ LABELS: dict[str, str] = {
     "day": "Day",
     "call_sign": "Team",
     "division": "Division",
-    "district_code": "District",
+    "district": "District",
     "unplanned": "Unplanned",
     "planned": "Planned",
     "in_progress": "In progress",
@@ -32,6 +34,7 @@ LABELS: dict[str, str] = {
     **OUTCOMES,
     "postponed": "Postponed",
 }
+LEFT_FIELDS = ["day", "call_sign", "stop", "ref", "address", "district", "status_label"]
 
 
 def columns(keys: list[str]) -> list[dict[str, Any]]:
@@ -40,22 +43,17 @@ def columns(keys: list[str]) -> list[dict[str, Any]]:
     return [{"field": k, "headerName": LABELS.get(k, k)} for k in wanted]
 
 
+def _card(strong: str, text: str) -> html.Div:
+    return html.Div([html.Strong(strong), html.Span(text)], className="count")
+
+
 def totals_strip(totals: dict[str, int], results: dict[str, int]) -> list[html.Div]:
     """The headline counts: done against planned, outcomes, and result figures."""
     on_plan = totals.get("planned", 0) + totals.get("in_progress", 0) + totals.get("done", 0)
-    cards = [
-        html.Div(
-            [html.Strong(f"{totals.get('done', 0)} / {on_plan}"), html.Span(" visits done")],
-            className="count",
-        ),
-        html.Div(
-            [html.Strong(str(totals.get("in_progress", 0))), html.Span(" in progress")],
-            className="count",
-        ),
-        html.Div(
-            [html.Strong(str(totals.get("unplanned", 0))), html.Span(" premises unplanned")],
-            className="count",
-        ),
+    return [
+        _card(f"{totals.get('done', 0)} / {on_plan}", " visits done"),
+        _card(str(totals.get("in_progress", 0)), " in progress"),
+        _card(str(totals.get("unplanned", 0)), " premises unplanned"),
         html.Div(
             " · ".join(f"{OUTCOMES[k]}: {totals.get(k, 0)}" for k in OUTCOMES), className="count"
         ),
@@ -64,83 +62,109 @@ def totals_strip(totals: dict[str, int], results: dict[str, int]) -> list[html.D
             className="count",
         ),
     ]
-    return cards
+
+
+def left_rows(frame: pd.DataFrame, names: dict[str, str]) -> list[dict[str, Any]]:
+    """What is left, as grid rows (districts by name)."""
+    if frame.empty:
+        return []
+    shown = frame.assign(
+        day=frame["day"].map(lambda d: d.isoformat()),
+        status_label=frame["status"].map(STATUS_LABELS),
+        address=frame["address"].fillna(""),
+        district=name_districts(frame["district_code"], names),
+    )
+    return shown[LEFT_FIELDS].to_dict("records")
+
+
+GRIDS: dict[str, Ids] = {
+    "day": Ids.BY_DAY,
+    "team": Ids.BY_TEAM,
+    "district": Ids.BY_DISTRICT,
+    "division": Ids.BY_DIVISION,
+}
+KEYS: dict[str, list[str]] = {
+    "day": ["day"],
+    "team": ["call_sign", "division"],
+    "district": ["district", "division"],
+    "division": ["division"],
+}
+"""Each progress table's grouping columns (then the counts and outcomes)."""
+
+
+@require(*OPERATIONAL)
+def refresh(poll: Any, shown: int) -> dict[str, Any]:
+    """Redraw the board when the data moved on since the last redraw."""
+    svc = services()
+    revision = svc.db.revision()
+    if revision == shown:
+        raise PreventUpdate
+    with svc.db.read() as session:
+        board = progress_board(session)
+        frame = candidate_frame(session)
+    rows = {
+        "day": board.by_day,
+        "team": board.by_team,
+        "district": with_district_names(board.by_district, district_names(svc.boundaries)),
+        "division": board.by_division,
+    }
+    return {
+        "totals": totals_strip(board.totals, board.results),
+        "rows": rows,
+        "columns": {k: columns(v) for k, v in KEYS.items()},
+        "figure": planning_figure(svc.boundaries, svc.config.tiles, frame, None, False, "board"),
+        "updated": f"Data as of {dt.datetime.now(dt.UTC):%H:%M:%S} UTC",
+        "revision": revision,
+    }
+
+
+@require(*OPERATIONAL)
+def left(scope: str, day: str | None, poll: Any) -> dict[str, Any]:
+    """What is left today (the chosen day) or for the whole week."""
+    when = dt.date.fromisoformat(day) if scope == "today" and day else None
+    svc = services()
+    with svc.db.read() as session:
+        rows = left_rows(left_to_do(session, when), district_names(svc.boundaries))
+    title = f"{len(rows)} visits left " + (f"on {when:%A %d %B}" if when else "this week")
+    return {"rows": rows, "title": title, "disabled": scope != "today"}
+
+
+SPECS: list[tuple[dict[str, Any], Any]] = [
+    (
+        {
+            "output": {
+                "totals": Output(Ids.TOTALS, "children"),
+                "rows": {k: Output(i, "rowData") for k, i in GRIDS.items()},
+                "columns": {k: Output(i, "columnDefs") for k, i in GRIDS.items()},
+                "figure": Output(Ids.MAP, "figure"),
+                "updated": Output(Ids.UPDATED, "children"),
+                "revision": Output(Ids.REVISION, "data"),
+            },
+            "inputs": {"poll": Input(Ids.POLL, "n_intervals")},
+            "state": {"shown": State(Ids.REVISION, "data")},
+        },
+        refresh,
+    ),
+    (
+        {
+            "output": {
+                "rows": Output(Ids.LEFT, "rowData"),
+                "title": Output(Ids.LEFT_TITLE, "children"),
+                "disabled": Output(Ids.DAY, "disabled"),
+            },
+            "inputs": {
+                "scope": Input(Ids.LEFT_SCOPE, "value"),
+                "day": Input(Ids.DAY, "value"),
+                "poll": Input(Ids.POLL, "n_intervals"),
+            },
+        },
+        left,
+    ),
+]
+"""Each callback with its outputs and inputs (Dash's dict grouping: callbacks take keywords)."""
 
 
 def register_callbacks(app: Dash) -> None:
     """Register the board's callbacks on ``app``."""
-
-    @app.callback(
-        Output(Ids.TOTALS, "children"),
-        Output(Ids.BY_DAY, "rowData"),
-        Output(Ids.BY_DAY, "columnDefs"),
-        Output(Ids.BY_TEAM, "rowData"),
-        Output(Ids.BY_TEAM, "columnDefs"),
-        Output(Ids.BY_DISTRICT, "rowData"),
-        Output(Ids.BY_DISTRICT, "columnDefs"),
-        Output(Ids.BY_DIVISION, "rowData"),
-        Output(Ids.BY_DIVISION, "columnDefs"),
-        Output(Ids.MAP, "figure"),
-        Output(Ids.UPDATED, "children"),
-        Output(Ids.REVISION, "data"),
-        Input(Ids.POLL, "n_intervals"),
-        State(Ids.REVISION, "data"),
-    )
-    @require(*OPERATIONAL)
-    def refresh(_n: Any, shown_revision: int) -> tuple:
-        """Redraw the board when the data moved on since the last redraw."""
-        svc = services()
-        revision = svc.db.revision()
-        if revision == shown_revision:
-            raise PreventUpdate
-        with svc.db.read() as session:
-            board = progress_board(session)
-            frame = candidate_frame(session)
-        figure = planning_figure(
-            svc.boundaries, svc.config.tiles, frame, None, False, uirevision="board"
-        )
-        return (
-            totals_strip(board.totals, board.results),
-            board.by_day,
-            columns(["day"]),
-            board.by_team,
-            columns(["call_sign", "division"]),
-            board.by_district,
-            columns(["district_code", "division"]),
-            board.by_division,
-            columns(["division"]),
-            figure,
-            f"Data as of {dt.datetime.now(dt.UTC):%H:%M:%S} UTC",
-            revision,
-        )
-
-    @app.callback(
-        Output(Ids.LEFT, "rowData"),
-        Output(Ids.LEFT_TITLE, "children"),
-        Output(Ids.DAY, "disabled"),
-        Input(Ids.LEFT_SCOPE, "value"),
-        Input(Ids.DAY, "value"),
-        Input(Ids.POLL, "n_intervals"),
-    )
-    @require(*OPERATIONAL)
-    def left(scope: str, day_value: str | None, _n: Any) -> tuple:
-        """What is left today (the chosen day) or for the whole week."""
-        day = dt.date.fromisoformat(day_value) if scope == "today" and day_value else None
-        with services().db.read() as session:
-            frame = left_to_do(session, day)
-        rows = []
-        if not frame.empty:
-            frame = frame.assign(
-                day=frame["day"].map(lambda d: d.isoformat()),
-                status_label=frame["status"].map(STATUS_LABELS),
-                address=frame["address"].fillna(""),
-            )
-            rows = frame[
-                ["day", "call_sign", "stop", "ref", "address", "district_code", "status_label"]
-            ].to_dict("records")
-        title = (
-            f"{len(rows)} visits left on {day:%A %d %B}"
-            if day
-            else f"{len(rows)} visits left this week"
-        )
-        return rows, title, scope != "today"
+    for spec, callback in SPECS:
+        app.callback(**spec)(callback)

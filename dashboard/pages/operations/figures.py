@@ -83,8 +83,14 @@ def operations_figure(boundaries: gpd.GeoDataFrame, tiles: str | None) -> go.Fig
     return fig
 
 
-def hover_text(frame: pd.DataFrame, rows: np.ndarray, kind: str) -> list[str]:
-    """Key, non-sensitive facts per point (vectorised string building)."""
+def hover_text(
+    frame: pd.DataFrame, rows: np.ndarray, kind: str, priorities: pd.DataFrame | None = None
+) -> list[str]:
+    """Key, non-sensitive facts per point (vectorised string building).
+
+    Premises also say their priority and why (``priorities``: ``priority`` and ``priority_why``
+    by location id, from :func:`layers.planning.candidates.current_priorities`).
+    """
     sub = frame.iloc[rows]
     status = sub["status"].astype(str).map(STATUS_LABELS).fillna("")
     if kind == "premises":
@@ -93,6 +99,7 @@ def hover_text(frame: pd.DataFrame, rows: np.ndarray, kind: str) -> list[str]:
             + sub["premises_type"].astype("string").fillna("type unknown")
             + "<br>Risk: "
             + sub["risk"].astype("string").fillna("not rated")
+            + priority_lines(sub["id"], priorities)
         )
     elif kind == "tipoffs":
         parts = (
@@ -103,25 +110,33 @@ def hover_text(frame: pd.DataFrame, rows: np.ndarray, kind: str) -> list[str]:
             + sub["grade_intel"].astype("string").fillna("?")
             + sub["grade_handling"].astype("string").fillna("?")
             + " · "
-            + sub["observed_at"]
-            .dt.tz_convert(LONDON)
-            .dt.strftime("%a %d %b %H:%M")
-            .fillna("")
+            + sub["observed_at"].dt.tz_convert(LONDON).dt.strftime("%a %d %b %H:%M").fillna("")
         )
     else:
         parts = (
             "<b>Advert</b> · "
             + sub["site"].astype("string").fillna("")
             + "<br>"
-            + sub["observed_at"]
-            .dt.tz_convert(LONDON)
-            .dt.strftime("%a %d %b %H:%M")
-            .fillna("")
+            + sub["observed_at"].dt.tz_convert(LONDON).dt.strftime("%a %d %b %H:%M").fillna("")
             + " · ±"
             + sub["accuracy_m"].fillna(0).round().astype(int).astype(str)
             + " m"
         )
     return (parts + "<br>" + status + "<br><i>Click for details</i>").tolist()
+
+
+def priority_lines(ids: pd.Series, priorities: pd.DataFrame | None) -> pd.Series:
+    """``<br>Priority 84: high risk 60 + ...`` per premises id ("" where it has no score)."""
+    if priorities is None or priorities.empty:
+        return pd.Series("", index=ids.index, dtype="string")
+    found = priorities.reindex(ids.to_numpy())
+    text = (
+        "<br>Priority "
+        + found["priority"].round().astype("Int64").astype("string")
+        + ": "
+        + found["priority_why"].astype("string")
+    )
+    return pd.Series(text.fillna("").to_numpy(), index=ids.index, dtype="string")
 
 
 Update = tuple[int, tuple[str, ...], Any]
@@ -147,6 +162,7 @@ def layer_updates(
     views: dict[str, LayerView | None],
     colour_by_status: bool,
     kinds: tuple[str, ...] = KIND_NAMES,
+    priorities: pd.DataFrame | None = None,
 ) -> list[Update]:
     """The changes that redraw the point and cell traces of ``kinds`` for the layer views.
 
@@ -154,63 +170,71 @@ def layer_updates(
     callback (:func:`as_patch`) or is applied to the page's first figure (:func:`apply`).
     """
     out: list[Update] = []
-    lon_all = frame["lon"].to_numpy()
-    lat_all = frame["lat"].to_numpy()
-    status_codes = codes_for(frame["status"], STATUSES)
     for kind in kinds:
         view = views.get(kind)
         p, c = POINT_TRACE[kind], CELL_TRACE[kind]
         if view is None:
             out += [(p, ("visible",), False), (c, ("visible",), False)]
             continue
-        label = f"{KINDS[kind].label} ({view.total:,})"
-        out.append((p, ("name",), label))
+        out.append((p, ("name",), f"{KINDS[kind].label} ({view.total:,})"))
         if view.mode == POINTS:
-            rows = view.rows
-            out += [
-                (p, ("visible",), len(rows) > 0),
-                (c, ("visible",), False),
-                (p, ("lon",), typed(lon_all[rows])),
-                (p, ("lat",), typed(lat_all[rows])),
-            ]
-            if colour_by_status:
-                out += [
-                    (p, ("marker", "color"), typed(status_codes[rows], "u1")),
-                    (p, ("marker", "colorscale"), STATUS_SCALE),
-                    (p, ("marker", "cmin"), 0),
-                    (p, ("marker", "cmax"), len(STATUSES) - 1),
-                ]
-            else:
-                out.append((p, ("marker", "color"), KIND_COLOURS[kind]))
-            if len(rows) <= HOVER_LIMIT:
-                out += [
-                    (p, ("hovertext",), hover_text(frame, rows, kind)),
-                    (p, ("hoverinfo",), "text"),
-                ]
-            else:
-                out += [(p, ("hovertext",), None), (p, ("hoverinfo",), "name")]
+            out += _point_updates(frame, view, colour_by_status, priorities)
         else:
-            cells = view.cells
-            if cells is None:
-                raise ValueError(f"{kind}: a cells view without cells")
-            lon, lat = to_wgs84(cells.easting, cells.northing)
-            noun = KINDS[kind].label.lower()
-            out += [
-                (p, ("visible",), False),
-                (c, ("visible",), True),
-                (c, ("name",), f"{label}, grouped: zoom in for each"),
-                (c, ("lon",), typed(lon)),
-                (c, ("lat",), typed(lat)),
-                (c, ("marker", "size"), typed(8 + 5 * np.log10(cells.count))),
-                (c, ("customdata",), typed(cells.count, "i4")),
-                (
-                    c,
-                    ("hovertemplate",),
-                    f"%{{customdata:,}} {noun} here<br><i>Zoom in or filter to see each</i>"
-                    "<extra></extra>",
-                ),
-            ]
+            out += _cell_updates(view)
     return out
+
+
+def _point_updates(
+    frame: pd.DataFrame, view: LayerView, colour_by_status: bool, priorities: pd.DataFrame | None
+) -> list[Update]:
+    """A kind drawn point by point: positions, colours and (up to a limit) hover texts."""
+    kind, rows = view.kind, view.rows
+    p, c = POINT_TRACE[kind], CELL_TRACE[kind]
+    out: list[Update] = [
+        (p, ("visible",), len(rows) > 0),
+        (c, ("visible",), False),
+        (p, ("lon",), typed(frame["lon"].to_numpy()[rows])),
+        (p, ("lat",), typed(frame["lat"].to_numpy()[rows])),
+    ]
+    if colour_by_status:
+        codes = codes_for(frame["status"], STATUSES)
+        out += [
+            (p, ("marker", "color"), typed(codes[rows], "u1")),
+            (p, ("marker", "colorscale"), STATUS_SCALE),
+            (p, ("marker", "cmin"), 0),
+            (p, ("marker", "cmax"), len(STATUSES) - 1),
+        ]
+    else:
+        out.append((p, ("marker", "color"), KIND_COLOURS[kind]))
+    if len(rows) > HOVER_LIMIT:
+        return [*out, (p, ("hovertext",), None), (p, ("hoverinfo",), "name")]
+    text = hover_text(frame, rows, kind, priorities)
+    return [*out, (p, ("hovertext",), text), (p, ("hoverinfo",), "text")]
+
+
+def _cell_updates(view: LayerView) -> list[Update]:
+    """A kind drawn as counted cells (too many points in view)."""
+    cells = view.cells
+    if cells is None:
+        raise ValueError(f"{view.kind}: a cells view without cells")
+    p, c = POINT_TRACE[view.kind], CELL_TRACE[view.kind]
+    lon, lat = to_wgs84(cells.easting, cells.northing)
+    label = KINDS[view.kind].label
+    return [
+        (p, ("visible",), False),
+        (c, ("visible",), True),
+        (c, ("name",), f"{label} ({view.total:,}), grouped: zoom in for each"),
+        (c, ("lon",), typed(lon)),
+        (c, ("lat",), typed(lat)),
+        (c, ("marker", "size"), typed(8 + 5 * np.log10(cells.count))),
+        (c, ("customdata",), typed(cells.count, "i4")),
+        (
+            c,
+            ("hovertemplate",),
+            f"%{{customdata:,}} {label.lower()} here<br><i>Zoom in or filter to see each</i>"
+            "<extra></extra>",
+        ),
+    ]
 
 
 def as_patch(updates: list[Update], patch: Patch | None = None) -> Patch:

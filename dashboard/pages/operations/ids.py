@@ -2,6 +2,9 @@
 
 from enum import StrEnum
 
+from dashboard.components.area_filters import AreaIds
+from dashboard.components.status_form import StatusFormIds
+
 
 class Ids(StrEnum):
     """Every id on the operations page (one place, so layout and callbacks agree)."""
@@ -10,16 +13,19 @@ class Ids(StrEnum):
     LAYERS = "ops-layers"
     COLOUR_BY = "ops-colour-by"
     DIVISION_FILL = "ops-division-fill"
-    DIVISION = "ops-division"
-    DISTRICT = "ops-district"
+    DIVISION = AreaIds.DIVISION.value
+    DISTRICT = AreaIds.DISTRICT.value
     DAY = "ops-day"
-    STATUS = "ops-status"
+    STATUS = AreaIds.STATUS.value
     PREMISES_TYPE = "ops-premises-type"
     RISK = "ops-risk"
     CHANNEL = "ops-channel"
     GRADE_SOURCE = "ops-grade-source"
     GRADE_INTEL = "ops-grade-intel"
     RESET = "ops-reset"
+    FILTERS = "ops-filters"
+    FILTERS_OPEN = "ops-filters-open"
+    FILTERS_CLOSE = "ops-filters-close"
     COUNTS = "ops-counts"
     TABLE = "ops-table"
     VIEW_STATE = "ops-view-state"
@@ -27,12 +33,11 @@ class Ids(StrEnum):
     POLL = "ops-poll"
     NOTICE = "ops-notice"
     PANEL = "ops-panel"
+    PANEL_HEAD = "ops-panel-head"
+    PANEL_BODY = "ops-panel-body"
     SELECTED = "ops-selected"
-    NEXT_STATUS = "ops-next-status"
-    OUTCOME = "ops-outcome"
-    RESULTS = "ops-results"
-    NOTE = "ops-note"
-    SAVE = "ops-save"
-    SAVE_MESSAGE = "ops-save-message"
-    FORM_VERSION = "ops-form-version"
     CLOSE_PANEL = "ops-close-panel"
+
+
+STATUS_FORM = StatusFormIds("ops")
+"""The status-change form in the location panel (ids ``ops-next-status``, ``ops-outcome``...)."""

@@ -1,26 +1,44 @@
-"""Layout of the operations map page: filters, map, counts, district table, side panel."""
+"""Layout of the operations map page: filters, map, counts, district table, location panel.
+
+The location panel always holds its place beside the map (showing a hint until a location is
+chosen), so opening it never resizes the map under the cursor. On a phone the map comes first,
+the filters sit in a drawer, and the panel opens over the bottom of the screen, in view.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import dcc, html
 
+from dashboard.access import ADMIN, COMMANDER, current_principal
+from dashboard.components.area_filters import area_filters
 from dashboard.components.custom_layers import custom_traces
+from dashboard.components.status_form import status_form
 from dashboard.context import services
 from dashboard.pages.operations.figures import apply, operations_figure
-from dashboard.pages.operations.ids import Ids
+from dashboard.pages.operations.ids import STATUS_FORM, Ids
+from dashboard.pages.operations.panel import PLACEHOLDER
 from dashboard.pages.operations.render import render
 from layers.core.kinds import CHANNELS, GRADE_INTEL, GRADE_SOURCE, KINDS, PREMISES_TYPES, RISKS
 from layers.core.operations import current_operation, operation_days
-from layers.core.status import STATUS_LABELS
 
 POLL_MS = 10_000
+LIVE: dict[str, Any] = {"aria-live": "polite"}
 
 
 def _multi(id_: str, label: str, options: list[dict[str, str]]) -> html.Div:
     return html.Div(
         [
             html.Label(label, htmlFor=id_),
-            dcc.Dropdown(id=id_, options=options, multi=True, placeholder="All"),
+            dcc.Dropdown(
+                id=id_,
+                options=options,
+                multi=True,
+                placeholder="All",
+                persistence=True,
+                persistence_type="session",
+            ),
         ],
         className="filter",
     )
@@ -30,10 +48,11 @@ def _options(values: tuple[str, ...] | list[str]) -> list[dict[str, str]]:
     return [{"label": v, "value": v} for v in values]
 
 
-def filters_panel(days: list, districts: list[dict[str, str]]) -> html.Aside:
+def filters_panel(days: list, districts: Any) -> html.Aside:
     """The filter controls (every filter narrows the map, counts and table together)."""
     return html.Aside(
         [
+            html.Button("×", id=Ids.FILTERS_CLOSE, className="close drawer-close", title="Close"),
             html.H2("Layers"),
             dcc.Checklist(
                 id=Ids.LAYERS,
@@ -57,17 +76,11 @@ def filters_panel(days: list, districts: list[dict[str, str]]) -> html.Aside:
                 className="checklist",
             ),
             html.H2("Filters"),
-            _multi(Ids.DIVISION, "Division", _options(["West", "South", "East"])),
-            _multi(Ids.DISTRICT, "District", districts),
+            *area_filters(districts),
             _multi(
                 Ids.DAY,
                 "Day of the week of action",
                 [{"label": d.strftime("%a %d %b"), "value": d.isoformat()} for d in days],
-            ),
-            _multi(
-                Ids.STATUS,
-                "Status",
-                [{"label": label, "value": s} for s, label in STATUS_LABELS.items()],
             ),
             _multi(Ids.PREMISES_TYPE, "Premises type", _options(PREMISES_TYPES)),
             _multi(Ids.RISK, "Risk", _options(RISKS)),
@@ -76,7 +89,22 @@ def filters_panel(days: list, districts: list[dict[str, str]]) -> html.Aside:
             _multi(Ids.GRADE_INTEL, "Intelligence grade", _options(GRADE_INTEL)),
             html.Button("Clear filters", id=Ids.RESET, className="button secondary"),
         ],
-        className="sidebar",
+        id=Ids.FILTERS,
+        className="sidebar filters-drawer",
+    )
+
+
+def location_panel(editable: bool) -> html.Aside:
+    """The panel beside the map: head and body filled per location, the status form between."""
+    return html.Aside(
+        [
+            html.Div(html.P(PLACEHOLDER, className="muted"), id=Ids.PANEL_HEAD),
+            status_form(STATUS_FORM, editable),
+            html.Div(id=Ids.PANEL_BODY),
+        ],
+        id=Ids.PANEL,
+        className="panel location-panel",
+        **LIVE,
     )
 
 
@@ -86,40 +114,29 @@ def layout() -> html.Div:
     with svc.db.read() as session:
         days = operation_days(current_operation(session))
         custom = custom_traces(session)
-    bounds = svc.boundaries
-    districts = [
-        {"label": f"{row.name} ({row.division})", "value": row.code}
-        for row in bounds.sort_values("name").itertuples()
-    ]
     first = render(svc, list(KINDS), "layer", {}, None)
+    figure = apply(operations_figure(svc.boundaries, svc.config.tiles), first.updates)
     return html.Div(
         [
             html.Div(first.notice, id=Ids.NOTICE, className="notice"),
             html.Div(
                 [
-                    filters_panel(days, districts),
+                    filters_panel(days, svc.boundaries),
                     html.Section(
                         [
-                            html.Div(id=Ids.SAVE_MESSAGE, role="status", className="toast"),
-                            html.Div(
-                                first.counts,
-                                id=Ids.COUNTS,
-                                className="counts",
-                                **{"aria-live": "polite"},
-                            ),
+                            html.Div(first.counts, id=Ids.COUNTS, className="counts", **LIVE),
                             dcc.Graph(
                                 id=Ids.MAP,
-                                figure=apply(
-                                    operations_figure(bounds, svc.config.tiles), first.updates
-                                ).add_traces(custom),
+                                figure=figure.add_traces(custom),
                                 config={"displaylogo": False, "scrollZoom": True},
                                 className="map",
                             ),
+                            html.Button("Filters", id=Ids.FILTERS_OPEN, className="filters-open"),
                             html.Div(first.table, id=Ids.TABLE, className="district-table"),
                         ],
                         className="centre",
                     ),
-                    html.Aside(id=Ids.PANEL, className="panel", hidden=True),
+                    location_panel(current_principal().role in (ADMIN, COMMANDER)),
                 ],
                 className="ops-grid",
             ),

@@ -1,4 +1,6 @@
-"""The side panel for one location: details, what is nearby, history, and the status change."""
+"""The side panel for one location: what it is, where it is on the plan, why it matters, what is
+nearby, and its history (with outcomes and results). The status form sits between head and body
+(:mod:`dashboard.components.status_form`)."""
 
 from __future__ import annotations
 
@@ -6,14 +8,17 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
+from dashboard.components.status_form import subject
 from dashboard.pages.operations.ids import Ids
 from layers.core.clock import LONDON
 from layers.core.kinds import KINDS
-from layers.core.status import OUTCOMES, RESULT_FIELDS, STATUS_LABELS, VISITED, next_statuses
+from layers.core.status import OUTCOMES, RESULT_FIELDS, STATUS_LABELS
+from layers.planning.location_view import LocationView
+from layers.planning.plan_history import PLAN_ACTION, describe
 
-RESULT_ID = "ops-result"
+PLACEHOLDER = "Click a location on the map to see its details here."
 
 
 def _fmt(value: Any) -> str:
@@ -24,128 +29,122 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def details_list(detail: dict[str, Any]) -> html.Dl:
+def title(view: LocationView) -> str:
+    """The panel's heading: kind and reference (or id)."""
+    kind = KINDS[view.detail["kind"]]
+    return f"{kind.singular.capitalize()} {view.detail.get('ref') or view.detail['id']}"
+
+
+def facts(view: LocationView) -> str:
+    """Team, day, stop number and priority on one line (what a commander asks first)."""
+    plan = view.plan.describe() if view.plan else "Not on the plan"
+    if view.priority is None:
+        return plan
+    return f"{plan} · priority {view.priority:.0f}"
+
+
+def form_subject(view: LocationView) -> dict[str, Any]:
+    """The status form's subject: this location at the version the panel shows."""
+    d = view.detail
+    return subject(int(d["id"]), int(d["version"]), str(d["status"]), title(view), facts(view))
+
+
+def panel_head(view: LocationView) -> list[Any]:
+    """Close button, title, status, plan and priority with its parts."""
+    d = view.detail
+    why = (
+        [html.P(f"Why: {view.priority_why}", className="priority-why")] if view.priority_why else []
+    )
+    return [
+        html.Button("×", id=Ids.CLOSE_PANEL, className="close", title="Close"),
+        html.H3(title(view)),
+        html.P(
+            [
+                html.Span(STATUS_LABELS[d["status"]], className=f"badge status-{d['status']}"),
+                f" version {d['version']}",
+            ]
+        ),
+        html.P(facts(view), className="plan-facts"),
+        *why,
+        html.P("Demo data (synthetic)", className="demo-tag") if d.get("is_demo") else None,
+    ]
+
+
+def details_list(view: LocationView) -> html.Dl:
     """The location's own fields with their labels, then district and provenance."""
-    kind = KINDS[detail["kind"]]
+    detail = view.detail
     items: list[Any] = []
-    for field in kind.fields:
+    for field in KINDS[detail["kind"]].fields:
         if field.name == "linked_premises_id" and not detail.get(field.name):
             continue
         items += [html.Dt(field.label), html.Dd(_fmt(detail.get(field.name)))]
     items += [
         html.Dt("District"),
-        html.Dd(f"{detail['district_code']} · {detail['division']}"),
+        html.Dd(f"{view.district} · {detail['division']}"),
         html.Dt("Source"),
         html.Dd(f"{detail['source']} · {detail['created_by']} · {_fmt(detail['created_at'])}"),
     ]
     return html.Dl(items, className="details")
 
 
-def nearby_list(title: str, rows: pd.DataFrame, describe: str) -> html.Div:
+def nearby_list(title_: str, rows: pd.DataFrame, describe_column: str) -> html.Div:
     """A short list of nearby items with their distance."""
     if rows.empty:
-        return html.Div([html.H4(title), html.P("None within 250 m.", className="muted")])
+        return html.Div([html.H4(title_), html.P("None within 250 m.", className="muted")])
     items = []
     for row in rows.head(15).itertuples():
         when = _fmt(row.observed_at.to_pydatetime()) if pd.notna(row.observed_at) else ""
-        extra = getattr(row, describe)
+        extra = getattr(row, describe_column)
         items.append(
             html.Li(f"{round(row.distance_m)} m · {extra if pd.notna(extra) else ''} · {when}")
         )
     more = [html.P(f"and {len(rows) - 15} more", className="muted")] if len(rows) > 15 else []
-    return html.Div([html.H4(f"{title} ({len(rows)})"), html.Ul(items), *more])
+    return html.Div([html.H4(f"{title_} ({len(rows)})"), html.Ul(items), *more])
+
+
+def entry_detail(entry: dict[str, Any]) -> str:
+    """What a history entry recorded besides the status: the plan, or the outcome and results."""
+    detail = entry.get("detail") or {}
+    if entry["action"] == PLAN_ACTION:
+        return describe(detail.get("after")).capitalize()
+    if not detail.get("outcome"):
+        return ""
+    results = ", ".join(
+        f"{RESULT_FIELDS.get(k, k)} {v}" for k, v in (detail.get("results") or {}).items()
+    )
+    outcome = f"Outcome: {OUTCOMES.get(detail['outcome'], detail['outcome'])}"
+    return f"{outcome} · {results}" if results else outcome
 
 
 def history_list(entries: list[dict[str, Any]]) -> html.Div:
-    """The location's history, newest first."""
+    """The location's history, newest first: who, when, the change, outcome, results, note."""
     if not entries:
         return html.Div([html.H4("History"), html.P("No changes yet.", className="muted")])
-    items = [
-        html.Li(
-            [
-                html.Strong(
-                    f"{STATUS_LABELS.get(e['from_status'], e['from_status'])} → "
-                    f"{STATUS_LABELS.get(e['to_status'], e['to_status'])}"
-                ),
-                f" · {e['username']} · {_fmt(e['at'])}",
-                html.Div(e["note"], className="note") if e["note"] else None,
-            ]
+    items = []
+    for e in entries:
+        change = (
+            f"{STATUS_LABELS.get(e['from_status'], e['from_status'])} → "
+            f"{STATUS_LABELS.get(e['to_status'], e['to_status'])}"
         )
-        for e in entries
-    ]
+        extra = entry_detail(e)
+        items.append(
+            html.Li(
+                [
+                    html.Strong(change),
+                    f" · {e['username']} · {_fmt(e['at'])}",
+                    html.Div(extra, className="entry-detail") if extra else None,
+                    html.Div(e["note"], className="note") if e["note"] else None,
+                ]
+            )
+        )
     return html.Div([html.H4("History"), html.Ul(items, className="history")])
 
 
-def status_form(detail: dict[str, Any], can_edit: bool) -> html.Div:
-    """The status change form (only for roles that may change statuses)."""
-    if not can_edit:
-        return html.Div()
-    current = detail["status"]
-    options = [{"label": STATUS_LABELS[s], "value": s} for s in next_statuses(current)]
-    return html.Div(
-        [
-            html.H4("Change status"),
-            dcc.RadioItems(id=Ids.NEXT_STATUS, options=options, className="radio"),
-            html.Div(
-                "Outcome (needed to close a visit)"
-                if current == VISITED
-                else "Outcome (when closing a visit)",
-                className="muted",
-            ),
-            dcc.RadioItems(
-                id=Ids.OUTCOME,
-                options=[{"label": v, "value": k} for k, v in OUTCOMES.items()],
-                className="radio",
-            ),
-            html.Div(
-                [
-                    html.Label(
-                        [
-                            label,
-                            dcc.Input(
-                                id={"type": RESULT_ID, "field": name}, type="number", min=0, step=1
-                            ),
-                        ]
-                    )
-                    for name, label in RESULT_FIELDS.items()
-                ],
-                className="results",
-            ),
-            dcc.Textarea(
-                id=Ids.NOTE, placeholder="Note (what happened, why)", className="note-input"
-            ),
-            dcc.Store(id=Ids.FORM_VERSION, data=detail["version"]),
-            html.Button("Save status", id=Ids.SAVE, className="button primary"),
-        ],
-        className="status-form",
-    )
-
-
-def panel_children(
-    detail: dict[str, Any],
-    tipoffs: pd.DataFrame,
-    adverts: pd.DataFrame,
-    entries: list[dict[str, Any]],
-    can_edit: bool,
-) -> list[Any]:
-    """Everything the side panel shows for one location."""
-    kind = KINDS[detail["kind"]]
-    title = f"{kind.singular.capitalize()} {detail.get('ref') or detail['id']}"
+def panel_body(view: LocationView) -> list[Any]:
+    """Details, what is nearby, and the history."""
     return [
-        html.Button("×", id=Ids.CLOSE_PANEL, className="close", title="Close"),
-        html.H3(title),
-        html.P(
-            [
-                html.Span(
-                    STATUS_LABELS[detail["status"]], className=f"badge status-{detail['status']}"
-                ),
-                f" version {detail['version']}",
-            ]
-        ),
-        html.P("Demo data (synthetic)", className="demo-tag") if detail.get("is_demo") else None,
-        details_list(detail),
-        status_form(detail, can_edit),
-        nearby_list("Tip-offs within 250 m", tipoffs, "channel"),
-        nearby_list("Adverts within 250 m", adverts, "site"),
-        history_list(entries),
+        details_list(view),
+        nearby_list("Tip-offs within 250 m", view.tipoffs, "channel"),
+        nearby_list("Adverts within 250 m", view.adverts, "site"),
+        history_list(view.history),
     ]

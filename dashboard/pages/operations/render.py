@@ -26,6 +26,7 @@ from layers.core.queries import (
     totals,
 )
 from layers.core.status import STATUS_LABELS, STATUSES
+from layers.planning.candidates import current_priorities
 from layers.services import Services
 
 FILTER_IDS: dict[str, Ids] = {
@@ -162,8 +163,9 @@ def render(
         "viewport": viewport.as_list() if viewport else None,
         "layers": prints,
     }
+    priorities = current_priorities(svc.db) if "premises" in changed else None
     return Rendered(
-        layer_updates(frame, views, by_status, changed),
+        layer_updates(frame, views, by_status, changed, priorities),
         counts_strip(frame, mask),
         district_table(summary),
         state,

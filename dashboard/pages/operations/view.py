@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from geodata.density import Cells, cell_size_for, grid_cells
-from layers.core.queries import category_mask
+from layers.core.db import Database
+from layers.core.queries import Filters, category_mask, current_frame, filter_mask
 
 POINTS = "points"
 CELLS = "cells"
@@ -107,3 +108,31 @@ def locate_click(
             return int(frame["id"].to_numpy()[view.rows[point_index]])
     nearest = int(np.argmin((lons - lon) ** 2 + (lats - lat) ** 2))
     return int(frame["id"].to_numpy()[view.rows[nearest]])
+
+
+def redraw_needed(
+    polled: bool,
+    moved: bool,
+    state: dict[str, Any] | None,
+    viewport: Viewport | None,
+    revision: int,
+) -> bool:
+    """Whether the map must be redrawn: not for a poll with no new data since the last redraw,
+    nor for a relayout that did not move the map (``polled``/``moved``: the only trigger)."""
+    if not state:
+        return True
+    if polled and revision == state.get("revision"):
+        return False
+    return not (moved and viewport is not None and state.get("viewport") == viewport.as_list())
+
+
+def clicked_location(
+    db: Database, limit: int, state: dict[str, Any], kind: str, point: dict[str, Any]
+) -> int | None:
+    """The id of the location a map click landed on, given the view the map was drawn with."""
+    _rev, frame = current_frame(db)
+    filters = Filters.from_dict(state["filters"])
+    viewport = Viewport(*state["viewport"]) if state.get("viewport") else None
+    view = plan_layer(frame, filter_mask(frame, filters), kind, viewport, limit)
+    index = int(point.get("pointIndex", point.get("pointNumber", -1)))
+    return locate_click(frame, view, index, point["lon"], point["lat"])

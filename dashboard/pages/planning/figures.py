@@ -2,8 +2,8 @@
 
 Pure functions from frames to figures and components (no store, no callbacks), so the pages'
 pictures are tested without a browser. Only circle markers and lines: other symbols and any map
-text would make MapLibre fetch icons or glyphs from a third party. The stop order is in the
-hover and in the side list, not drawn as text.
+text would make MapLibre fetch icons or glyphs from a third party. Stop numbers are HTML labels
+over the map (``assets/map_labels.js``), and the legend sits below the map, off the route.
 """
 
 from __future__ import annotations
@@ -17,9 +17,21 @@ from dash import html
 
 from dashboard.components.maps import STATUS_COLOURS, base_figure
 from layers.core.status import STATUS_LABELS, STATUSES
+from layers.planning.districts import name_districts
 
 ROUTE_COLOUR = "#0b4f8a"
 START_COLOUR = "#7a0019"
+LEGEND_BELOW = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": 0,
+    "yanchor": "top",
+    "bgcolor": "rgba(255,255,255,0.95)",
+    "font": {"size": 13},
+}
+"""The legend under the map (the figure keeps a bottom margin for it), never over a route."""
+LEGEND_MARGIN = 64
 GRID_COLUMNS: list[dict[str, Any]] = [
     {
         "field": "priority",
@@ -27,12 +39,11 @@ GRID_COLUMNS: list[dict[str, Any]] = [
         "sort": "desc",
         "width": 105,
         "filter": "agNumberColumnFilter",
-        "checkboxSelection": True,
-        "headerCheckboxSelection": True,
     },
+    {"field": "priority_why", "headerName": "Why", "flex": 2, "minWidth": 220},
     {"field": "ref", "headerName": "Ref", "width": 120},
     {"field": "address", "headerName": "Address", "flex": 2, "minWidth": 180},
-    {"field": "district_code", "headerName": "District", "width": 115},
+    {"field": "district", "headerName": "District", "width": 140},
     {"field": "division", "headerName": "Division", "width": 100},
     {"field": "risk", "headerName": "Risk", "width": 90},
     {
@@ -63,17 +74,24 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Candidate rows for the grid (JSON-friendly; ``id`` is the row id)."""
+def _ints(values: pd.Series, offset: int = 0) -> pd.Series:
+    return values.map(lambda v: int(v) + offset if pd.notna(v) else None)
+
+
+def grid_rows(frame: pd.DataFrame, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Candidate rows for the grid (JSON-friendly; ``id`` is the row id), districts by name."""
     if frame.empty:
         return []
     out = pd.DataFrame(
         {
             "id": frame["id"].astype(int),
+            "row_id": frame["id"].astype(int).astype(str),  # AG Grid row ids are text
             "version": frame["version"].astype(int),
             "priority": frame["priority"].astype(float).round(1),
+            "priority_why": frame["priority_why"].fillna(""),
             "ref": frame["ref"].fillna(""),
             "address": frame["address"].fillna(""),
+            "district": name_districts(frame["district_code"], names or {}),
             "district_code": frame["district_code"],
             "division": frame["division"],
             "risk": frame["risk"].fillna(""),
@@ -83,11 +101,9 @@ def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "status_label": frame["status"].map(STATUS_LABELS).fillna(frame["status"]),
             "call_sign": frame["call_sign"].fillna(""),
             "day": frame["day"].map(lambda d: d.isoformat() if pd.notna(d) else ""),
-            "stop": frame["position"].map(lambda p: int(p) + 1 if pd.notna(p) else None),
-            "assignment_id": frame["assignment_id"].map(lambda a: int(a) if pd.notna(a) else None),
-            "assignment_version": frame["assignment_version"].map(
-                lambda a: int(a) if pd.notna(a) else None
-            ),
+            "stop": _ints(frame["position"], 1),
+            "assignment_id": _ints(frame["assignment_id"]),
+            "assignment_version": _ints(frame["assignment_version"]),
         }
     )
     return out.to_dict("records")
@@ -99,9 +115,11 @@ def _hover(frame: pd.DataFrame) -> list[str]:
         plan = ""
         if pd.notna(r.team_id):
             plan = f"<br>{r.call_sign} · {r.day:%a %d %b} · stop {int(r.position) + 1}"
+        why = getattr(r, "priority_why", "")
         texts.append(
             f"<b>{_label(r.ref, r.id)}</b> · priority {r.priority:.0f}<br>"
             f"{STATUS_LABELS.get(r.status, r.status)}{plan}"
+            + (f"<br>Why: {why}" if isinstance(why, str) and why else "")
         )
     return texts
 
@@ -161,23 +179,37 @@ def route_traces(
         ),
     ]
     if len(stops):
+        text = [
+            f"<b>Stop {i + 1}</b> · {_label(ref, loc)}"
+            for i, (ref, loc) in enumerate(zip(stops["ref"], stops["id"], strict=True))
+        ]
         traces.append(
             go.Scattermap(
                 lon=stops["lon"].tolist(),
                 lat=stops["lat"].tolist(),
                 mode="markers",
-                marker={"size": 18, "color": ROUTE_COLOUR, "opacity": 0.55},
+                marker={"size": 22, "color": ROUTE_COLOUR, "opacity": 0.55},
                 customdata=stops["id"].astype(int).tolist(),
-                text=[
-                    f"<b>Stop {i + 1}</b> · {_label(ref, loc)}"
-                    for i, (ref, loc) in enumerate(zip(stops["ref"], stops["id"], strict=True))
-                ],
+                text=text,
                 hovertemplate="%{text}<extra></extra>",
-                name="Stops (order in hover)",
+                name="Stops (numbered in route order)",
                 uid="route-stops",
             )
         )
     return traces
+
+
+def stop_labels(stops: pd.DataFrame) -> list[dict[str, Any]]:
+    """The stop numbers drawn over the map, in route order (HTML labels: no map glyphs)."""
+    return [
+        {
+            "name": str(i + 1),
+            "lon": round(float(lon), 6),
+            "lat": round(float(lat), 6),
+            "cls": "stop-number",
+        }
+        for i, (lon, lat) in enumerate(zip(stops["lon"], stops["lat"], strict=True))
+    ]
 
 
 def planning_figure(
@@ -187,8 +219,9 @@ def planning_figure(
     route: list[go.Scattermap] | None = None,
     selectable: bool = True,
     uirevision: str = "planning",
+    stops: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """Districts, locations coloured by status, and the route; lasso/box select when editable."""
+    """Districts, locations coloured by status, the route with numbered stops; lasso select."""
     fig = base_figure(boundaries, tiles, uirevision=uirevision)
     # Outlines only: a district fill would take part in lasso selection (and plotly's
     # choroplethmap selection styling fails when the figure is redrawn mid-selection).
@@ -197,10 +230,15 @@ def planning_figure(
         fig.add_trace(trace)
     for trace in route or []:
         fig.add_trace(trace)
+    labels = list(fig.layout.meta["labels"]) + stop_labels(
+        stops if stops is not None else frame[:0]
+    )
     fig.update_layout(
         dragmode="lasso" if selectable else "pan",
         clickmode="event+select",
-        legend={"title": {"text": "Status"}},
+        legend={**LEGEND_BELOW, "title": {"text": "Status"}},
+        margin={"l": 0, "r": 0, "t": 0, "b": LEGEND_MARGIN},
+        meta={"labels": labels},
     )
     return fig
 

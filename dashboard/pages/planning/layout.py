@@ -1,82 +1,176 @@
-"""Layout of the planning page: controls, map with lasso select, candidate grid, the team-day."""
+"""Layout of the planning page: controls, map with lasso select, candidate grid, the team-day.
+
+The day opens on today (or the operation's first day); team, day, the area filters and the
+grid's own filters are kept for the browser session, so the page is as the commander left it.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_ag_grid as dag
+import pandas as pd
 from dash import dcc, html
 
 from dashboard.access import ADMIN, COMMANDER, current_principal
+from dashboard.components.area_filters import area_filters
+from dashboard.components.status_form import status_form
 from dashboard.context import services
 from dashboard.pages.planning.figures import GRID_COLUMNS, planning_figure
-from dashboard.pages.planning.ids import RESULT_INPUT, Ids
-from layers.core.operations import current_operation, operation_days
-from layers.core.status import OUTCOMES, RESULT_FIELDS
-from layers.planning.store import list_teams
+from dashboard.pages.planning.ids import STATUS_FORM, TEAM_ERROR, Ids
+from geodata.boundaries import DIVISIONS
+from layers.planning.teams import list_teams, team_label
+from layers.planning.week import default_day, week_days
 
 POLL_MS = 15_000
+SESSION: dict[str, Any] = {"persistence": True, "persistence_type": "session"}
+LIVE: dict[str, Any] = {"aria-live": "polite"}
+SELECT_HINT = "Select one location in the table (or click it on the map) to change its status."
 
 
-def _field(label: str, component: object) -> html.Div:
-    return html.Div([html.Label(label), component], className="filter")
+def _field(label: str, component: Any, field_id: str, error: str | None = None) -> html.Div:
+    """A labelled input; ``error`` names the field whose message shows right under it."""
+    parts: list[Any] = [html.Label(label, htmlFor=field_id), component]
+    if error:
+        parts.append(html.Div(id={"type": TEAM_ERROR, "field": error}, className="field-error"))
+    return html.Div(parts, className="filter")
+
+
+def team_fields() -> list[tuple[str, Any, Ids, str]]:
+    """The team form's fields: label, input, input id and the field its error belongs to."""
+    start = html.Div(
+        [
+            dcc.Input(id=Ids.TEAM_START, type="text", placeholder="PR1 2RH, or -2.70, 53.76"),
+            html.Button(
+                "Choose on the map", id=Ids.TEAM_PICK, className="button secondary", type="button"
+            ),
+        ],
+        className="start-point",
+    )
+    return [
+        ("Call sign", dcc.Input(id=Ids.TEAM_CALL_SIGN, type="text", maxLength=40),
+         Ids.TEAM_CALL_SIGN, "call_sign"),
+        ("Division", dcc.Dropdown(id=Ids.TEAM_DIVISION, options=list(DIVISIONS)),
+         Ids.TEAM_DIVISION, "division"),
+        ("Officers", dcc.Input(id=Ids.TEAM_MEMBERS, type="number", min=1, value=2),
+         Ids.TEAM_MEMBERS, "members"),
+        ("Visits a day", dcc.Input(id=Ids.TEAM_CAPACITY, type="number", min=1, value=6),
+         Ids.TEAM_CAPACITY, "capacity"),
+        ("Shift (HH:MM-HH:MM)", dcc.Input(id=Ids.TEAM_SHIFT, value="08:00-16:00"),
+         Ids.TEAM_SHIFT, "shift"),
+        ("Partner agencies (comma separated)", dcc.Input(id=Ids.TEAM_PARTNERS, type="text"),
+         Ids.TEAM_PARTNERS, "partners"),
+        ("Start point: postcode, or choose on the map", start, Ids.TEAM_START, "start"),
+        ("Start point name", dcc.Input(id=Ids.TEAM_LABEL, type="text"), Ids.TEAM_LABEL, "label"),
+    ]  # fmt: skip
 
 
 def team_form() -> html.Details:
-    """Adding a team (commanders and admins)."""
+    """Adding a team (commanders and admins): errors next to each field."""
     return html.Details(
         [
             html.Summary("Add a team"),
-            _field("Call sign", dcc.Input(id=Ids.TEAM_CALL_SIGN, type="text")),
-            _field(
-                "Division",
-                dcc.Dropdown(id=Ids.TEAM_DIVISION, options=["West", "South", "East"]),
-            ),
-            _field("Officers", dcc.Input(id=Ids.TEAM_MEMBERS, type="number", min=1, value=2)),
-            _field("Visits a day", dcc.Input(id=Ids.TEAM_CAPACITY, type="number", min=1, value=6)),
-            _field("Shift (HH:MM-HH:MM)", dcc.Input(id=Ids.TEAM_SHIFT, value="08:00-16:00")),
-            _field(
-                "Partner agencies (comma separated)",
-                dcc.Input(id=Ids.TEAM_PARTNERS, type="text"),
-            ),
-            _field("Start point (lon, lat)", dcc.Input(id=Ids.TEAM_START, type="text")),
-            _field("Start point name", dcc.Input(id=Ids.TEAM_LABEL, type="text")),
+            *[_field(label, control, id_, error) for label, control, id_, error in team_fields()],
             html.Button("Add team", id=Ids.ADD_TEAM, className="button"),
+            html.Div(id=Ids.TEAM_MESSAGE, role="status"),
         ],
+        id=Ids.TEAM_FORM,
         className="team-form",
     )
 
 
-def status_form() -> html.Div:
-    """Status change for the one location selected in the grid."""
+def plan_controls() -> html.Div:
+    """Assign, unassign, optimise and the suggested allocation."""
+    over = dcc.Checklist(
+        id=Ids.OVER_CAPACITY,
+        options=[{"label": "Allow over capacity", "value": "over"}],
+        value=[],
+        className="checklist",
+    )
     return html.Div(
         [
-            html.H3("Status of the selected location"),
-            html.Div(id=Ids.STATUS_TARGET, className="muted"),
-            _field("Move to", dcc.RadioItems(id=Ids.NEXT_STATUS, options=[], className="radio")),
             _field(
-                "Outcome (closing a visit)",
-                dcc.RadioItems(
-                    id=Ids.OUTCOME,
-                    options=[{"label": v, "value": k} for k, v in OUTCOMES.items()],
-                    className="radio",
-                ),
+                "Reason (kept in the history)", dcc.Input(id=Ids.REASON, type="text"), Ids.REASON
             ),
-            html.Div(
-                [
-                    _field(
-                        label,
-                        dcc.Input(
-                            id={"type": RESULT_INPUT, "index": key}, type="number", min=0, step=1
-                        ),
-                    )
-                    for key, label in RESULT_FIELDS.items()
-                ],
-                id=Ids.RESULTS,
-                className="results-grid",
+            _field("Safety note for the team", dcc.Input(id=Ids.SAFETY, type="text"), Ids.SAFETY),
+            over,
+            html.Button("Assign selected", id=Ids.ASSIGN, className="button"),
+            html.Button("Unassign selected", id=Ids.UNASSIGN, className="button secondary"),
+            html.Button("Optimise route", id=Ids.OPTIMISE, className="button secondary"),
+            html.H2("Suggested allocation"),
+            html.Button("Suggest", id=Ids.SUGGEST, className="button secondary"),
+            html.Div(id=Ids.SUGGESTION_SUMMARY, className="muted"),
+            html.Button("Accept suggestion", id=Ids.ACCEPT, className="button", disabled=True),
+            team_form(),
+        ]
+    )
+
+
+def sidebar(editable: bool) -> html.Aside:
+    """Team and day, the area filters, and the controls for those who may change the plan."""
+    svc = services()
+    with svc.db.read() as session:
+        days = week_days(session)
+        teams: list[dict[str, Any]] = [
+            {"label": team_label(t), "value": t.id} for t in list_teams(session)
+        ]
+    today = default_day(days)
+    day_options = [{"label": d.strftime("%a %d %b"), "value": d.isoformat()} for d in days]
+    controls: list[Any] = [
+        html.H2("Team and day"),
+        _field(
+            "Team",
+            dcc.Dropdown(
+                id=Ids.TEAM,
+                options=teams,
+                clearable=False,
+                value=teams[0]["value"] if teams else None,
+                **SESSION,
             ),
-            _field("Note", dcc.Input(id=Ids.NOTE, type="text")),
-            html.Button("Save status", id=Ids.SAVE_STATUS, className="button"),
-        ],
-        className="status-form",
+            Ids.TEAM,
+        ),
+        _field(
+            "Day",
+            dcc.Dropdown(
+                id=Ids.DAY,
+                options=day_options,
+                clearable=False,
+                value=today.isoformat() if today else None,
+                **SESSION,
+            ),
+            Ids.DAY,
+        ),
+        html.Div(id=Ids.CAPACITY, className="capacity"),
+        html.H2("Area"),
+        *area_filters(svc.boundaries),
+        html.Div(plan_controls(), hidden=not editable),
+    ]
+    if not editable:
+        controls.append(html.P("You may view the plan; commanders change it.", className="muted"))
+    return html.Aside(controls, className="sidebar")
+
+
+def candidates_grid() -> dag.AgGrid:
+    """The candidates: sortable, filterable (filters kept for the session), multi-select."""
+    return dag.AgGrid(
+        id=Ids.GRID,
+        columnDefs=GRID_COLUMNS,
+        rowData=[],
+        getRowId="params.data.row_id",
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
+        dashGridOptions={
+            # "selectAll: filtered": the header box never ticks rows a filter hides.
+            "rowSelection": {"mode": "multiRow", "enableClickSelection": True,
+                             "checkboxes": True, "headerCheckbox": True, "selectAll": "filtered"},
+            "animateRows": False,
+        },
+        selectedRows=[],
+        filterModel={},
+        persistence=True,
+        persisted_props=["filterModel"],
+        persistence_type="session",
+        className="ag-theme-alpine candidates",
+        style={"height": "360px"},
     )
 
 
@@ -84,90 +178,23 @@ def layout() -> html.Div:
     """The page, built per request from the current operation, teams and boundaries."""
     svc = services()
     editable = current_principal().role in (ADMIN, COMMANDER)
-    with svc.db.read() as session:
-        days = operation_days(current_operation(session))
-        teams = [
-            (t.id, f"{t.call_sign} ({t.division}, {t.daily_capacity}/day)")
-            for t in list_teams(session)
-        ]
-    day_options = [{"label": d.strftime("%a %d %b"), "value": d.isoformat()} for d in days]
-    controls: list[object] = [
-        html.H2("Team and day"),
-        _field(
-            "Team",
-            dcc.Dropdown(
-                id=Ids.TEAM,
-                options=[{"label": label, "value": tid} for tid, label in teams],
-                value=teams[0][0] if teams else None,
-                clearable=False,
-            ),
-        ),
-        _field(
-            "Day",
-            dcc.Dropdown(
-                id=Ids.DAY,
-                options=day_options,
-                value=day_options[0]["value"] if day_options else None,
-                clearable=False,
-            ),
-        ),
-        html.Div(id=Ids.CAPACITY, className="capacity"),
-    ]
-    controls.append(
-        html.Div(
-            [
-                _field("Reason (kept in the history)", dcc.Input(id=Ids.REASON, type="text")),
-                _field("Safety note for the team", dcc.Input(id=Ids.SAFETY, type="text")),
-                html.Button("Assign selected", id=Ids.ASSIGN, className="button"),
-                html.Button("Unassign selected", id=Ids.UNASSIGN, className="button secondary"),
-                html.Button("Optimise route", id=Ids.OPTIMISE, className="button secondary"),
-                html.H2("Suggested allocation"),
-                html.Button("Suggest", id=Ids.SUGGEST, className="button secondary"),
-                html.Div(id=Ids.SUGGESTION_SUMMARY, className="muted"),
-                html.Button("Accept suggestion", id=Ids.ACCEPT, className="button", disabled=True),
-                team_form(),
-            ],
-            hidden=not editable,
-        )
-    )
-    if not editable:
-        controls.append(html.P("You may view the plan; commanders change it.", className="muted"))
+    empty = pd.DataFrame(columns=["id", "lon", "lat", "status"])
+    figure = planning_figure(svc.boundaries, svc.config.tiles, empty, None, editable)
     return html.Div(
         [
-            html.Div(id=Ids.MESSAGE, role="status", className="toast", **{"aria-live": "polite"}),
+            html.Div(id=Ids.MESSAGE, role="status", className="toast", **LIVE),
             html.Div(
                 [
-                    html.Aside(controls, className="sidebar"),
+                    sidebar(editable),
                     html.Section(
                         [
                             dcc.Graph(
                                 id=Ids.MAP,
-                                figure=planning_figure(
-                                    svc.boundaries, svc.config.tiles, _empty(), None, editable
-                                ),
-                                config={"displaylogo": False, "scrollZoom": True},
+                                figure=figure,
                                 className="map",
+                                config={"displaylogo": False, "scrollZoom": True},
                             ),
-                            dag.AgGrid(
-                                id=Ids.GRID,
-                                columnDefs=GRID_COLUMNS,
-                                rowData=[],
-                                getRowId="params.data.id",
-                                defaultColDef={
-                                    "sortable": True,
-                                    "filter": True,
-                                    "resizable": True,
-                                    "floatingFilter": True,
-                                },
-                                dashGridOptions={
-                                    "rowSelection": "multiple",
-                                    "suppressRowClickSelection": False,
-                                    "animateRows": False,
-                                },
-                                selectedRows=[],
-                                className="ag-theme-alpine candidates",
-                                style={"height": "360px"},
-                            ),
+                            candidates_grid(),
                         ],
                         className="centre",
                     ),
@@ -177,7 +204,7 @@ def layout() -> html.Div:
                             html.Div(id=Ids.ROUTE_INFO),
                             html.Div(id=Ids.STOPS),
                             html.Div(id=Ids.RUNSHEETS, className="runsheets"),
-                            html.Div(status_form(), hidden=not editable),
+                            status_form(STATUS_FORM, editable, SELECT_HINT),
                         ],
                         className="panel planning-panel",
                     ),
@@ -191,9 +218,3 @@ def layout() -> html.Div:
         ],
         className="planning",
     )
-
-
-def _empty():  # type: ignore[no-untyped-def]
-    import pandas as pd
-
-    return pd.DataFrame(columns=["id", "lon", "lat", "status"])
