@@ -14,13 +14,15 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import text
 
 from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, current_principal, require
-from dashboard.api.errors import error_response, json_error
+from dashboard.api import fields
+from dashboard.api.errors import Answer, domain_errors, json_error
+from dashboard.api.planning import status_request
 from dashboard.context import services
 from layers.audit import processing_log
+from layers.core.errors import NotFound
 from layers.core.kinds import KIND_NAMES
-from layers.core.locations import NotFound, VersionConflict
 from layers.core.queries import current_frame, district_summary, geojson, location_detail, totals
-from layers.core.status import STATUSES, TransitionError
+from layers.core.status import STATUSES
 from layers.planning.status_changes import set_status
 
 logger = logging.getLogger(__name__)
@@ -89,39 +91,23 @@ def layer_geojson(kind: str) -> Response | tuple[Response, int]:
     return response
 
 
-@api_blueprint.patch("/api/locations/<int:location_id>")
+@api_blueprint.patch("/api/locations/<int(max=2147483647):location_id>")
 @require(ADMIN, COMMANDER)
-def patch_location(location_id: int) -> Response | tuple[Response, int]:
-    """Change a location's status: JSON ``status``, ``version``, optional ``note``/``outcome``."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return json_error(400, "send a JSON object with status and version")
-    status, version = body.get("status"), body.get("version")
-    if not isinstance(status, str) or not isinstance(version, int):
-        return json_error(400, "status (text) and version (whole number) are required")
-    results = body.get("results") or {}
-    if not isinstance(results, dict):
-        return json_error(400, "results must be an object of whole numbers")
-    principal = current_principal()
-    svc = services()
-    try:
-        with svc.db.write() as session:
-            loc = set_status(
-                session,
-                location_id,
-                status,
-                version,
-                principal.username,
-                note=body.get("note"),
-                outcome=body.get("outcome"),
-                results=results,
-            )
+def patch_location(location_id: int) -> Answer:
+    """Change a location's status: JSON ``status``, ``version``, optional ``note``/``outcome``.
+
+    The same change, rules and error answers as ``POST /api/locations/<id>/status``.
+    """
+    user = current_principal().username
+
+    def change() -> tuple[Response, int]:
+        request_ = status_request(fields.json_object())
+        with services().db.write() as session:
+            loc = set_status(session, location_id, username=user, **request_)
             detail = location_detail(session, loc.id)
-    except NotFound:
-        return json_error(404, f"no location {location_id}")
-    except (VersionConflict, TransitionError) as exc:
-        return error_response(exc)
-    if detail is None:  # removed in the same instant by an undo: say so rather than fail
-        return json_error(404, f"no location {location_id}")
-    keep = ("id", "kind", "status", "version", "outcome", "district_code")
-    return jsonify({k: detail[k] for k in keep})
+        if detail is None:  # removed in the same instant by an undo: say so rather than fail
+            raise NotFound(f"no location {location_id}")
+        keep = ("id", "kind", "status", "version", "outcome", "district_code")
+        return jsonify({k: detail[k] for k in keep}), 200
+
+    return domain_errors(change)

@@ -8,10 +8,13 @@ what the colleague changed, and nothing is overwritten.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request, send_file
+from sqlalchemy.orm import Session
 
 from dashboard.access import (
     ADMIN,
@@ -21,7 +24,8 @@ from dashboard.access import (
     require,
     same_origin_only,
 )
-from dashboard.api.errors import domain_errors, json_error
+from dashboard.api import fields
+from dashboard.api.errors import Answer, domain_errors, json_error
 from dashboard.context import services
 from layers.audit import processing_log
 from layers.audit.history import history_csv, history_rows
@@ -47,37 +51,16 @@ planning_api = Blueprint("planning_api", __name__)
 CHANGERS = (ADMIN, COMMANDER)
 
 
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ValueError("send a JSON object")
-    return body
+def _write(change: Callable[[Session], Any], status: int = 200) -> Answer:
+    """Run a change in one write transaction; its failures become their HTTP answers.
 
+    Malformed input (``fields``) and every domain error go through the one map of
+    :func:`dashboard.api.errors.domain_errors`: 400, 404, 409 or 422, never a 500.
+    """
 
-def _int(body: dict[str, Any], name: str, required: bool = True) -> int | None:
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name} must be a whole number")
-    return value
-
-
-def _day(body: dict[str, Any], required: bool = True) -> dt.date | None:
-    value = body.get("day")
-    if value is None and not required:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ValueError("day must be a date as YYYY-MM-DD") from exc
-
-
-def _run(change: Any) -> Response | tuple[Response, int]:
-    """Run a store change in one write transaction and map its failures to HTTP answers."""
-    def write() -> Response:
+    def write() -> tuple[Response, int]:
         with services().db.write() as session:
-            return jsonify(change(session))
+            return jsonify(change(session)), status
 
     return domain_errors(write)
 
@@ -92,148 +75,136 @@ def get_teams() -> Response:
 
 @planning_api.post("/api/teams")
 @require(*CHANGERS)
-def post_team() -> Response | tuple[Response, int]:
+def post_team() -> Answer:
     """Add a team: ``call_sign``, ``division``, ``start_lon``, ``start_lat`` and the rest."""
-    try:
-        body = _body()
-        spec = TeamSpec(
-            call_sign=str(body.get("call_sign", "")),
-            division=str(body.get("division", "")),
-            start_lon=float(body["start_lon"]),
-            start_lat=float(body["start_lat"]),
-            start_label=str(body.get("start_label", "")),
-            members=int(body.get("members", 2)),
-            partners=tuple(str(p) for p in body.get("partners", [])),
-            daily_capacity=int(body.get("daily_capacity", 6)),
-            shift_start=str(body.get("shift_start", "08:00")),
-            shift_end=str(body.get("shift_end", "16:00")),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        return json_error(400, f"invalid team: {exc}")
     user = current_principal().username
-    answer = _run(lambda s: team_dict(create_team(s, spec, user)))
-    if isinstance(answer, Response):
-        return answer, 201
-    return answer
+
+    def change(session: Session) -> dict[str, Any]:
+        body = fields.json_object()
+        spec = TeamSpec(
+            call_sign=fields.required_text(body, "call_sign", 200),
+            division=fields.required_text(body, "division", 20),
+            start_lon=fields.number(body, "start_lon"),
+            start_lat=fields.number(body, "start_lat"),
+            start_label=fields.text(body, "start_label", 200) or "",
+            members=fields.optional_whole(body, "members", 1, 100) or 2,
+            partners=fields.text_list(body, "partners"),
+            daily_capacity=fields.optional_whole(body, "daily_capacity", 1, 100) or 6,
+            shift_start=fields.text(body, "shift_start", 5) or "08:00",
+            shift_end=fields.text(body, "shift_end", 5) or "16:00",
+        )
+        return team_dict(create_team(session, spec, user))
+
+    return _write(change, 201)
 
 
 @planning_api.post("/api/assignments")
 @require(*CHANGERS)
-def post_assignment() -> Response | tuple[Response, int]:
-    """Plan a location: ``location_id``, ``version`` (the location's), ``team_id``, ``day``."""
-    try:
-        body = _body()
-        location_id, version, team_id = (
-            _int(body, "location_id"),
-            _int(body, "version"),
-            _int(body, "team_id"),
-        )
-        day = _day(body)
-        position = _int(body, "position", required=False)
-    except ValueError as exc:
-        return json_error(400, str(exc))
-    user = current_principal().username
-    answer = _run(
-        lambda s: assign(
-            s,
-            location_id,
-            version,
-            team_id,
-            day,
-            user,
-            position,
-            body.get("safety_note"),
-            body.get("reason"),
-        ).as_dict()
-    )
-    if isinstance(answer, Response):
-        return answer, 201
-    return answer
+def post_assignment() -> Answer:
+    """Plan a location: ``location_id``, ``version`` (the location's), ``team_id``, ``day``.
 
-
-@planning_api.patch("/api/assignments/<int:assignment_id>")
-@require(*CHANGERS)
-def patch_assignment(assignment_id: int) -> Response | tuple[Response, int]:
-    """Move or reorder: ``version`` (the assignment's) and ``team_id``, ``day``, ``position``."""
-    try:
-        body = _body()
-        version = _int(body, "version")
-        team_id = _int(body, "team_id", required=False)
-        position = _int(body, "position", required=False)
-        day = _day(body, required=False)
-    except ValueError as exc:
-        return json_error(400, str(exc))
-    user = current_principal().username
-    return _run(
-        lambda s: move(
-            s,
-            assignment_id,
-            version,
-            user,
-            team_id,
-            day,
-            position,
-            body.get("safety_note"),
-            body.get("reason"),
-        ).as_dict()
-    )
-
-
-@planning_api.delete("/api/assignments/<int:assignment_id>")
-@require(*CHANGERS)
-def delete_assignment(assignment_id: int) -> Response | tuple[Response, int]:
-    """Unassign: ``version`` in the JSON body or the query string."""
-    body = request.get_json(silent=True) or {}
-    raw = body.get("version", request.args.get("version"))
-    try:
-        version = int(raw)
-    except (TypeError, ValueError):
-        return json_error(400, "version (whole number) is required")
-    user = current_principal().username
-    return _run(
-        lambda s: {
-            "id": assignment_id,
-            "location_version": unassign(s, assignment_id, version, user, body.get("reason")),
-        }
-    )
-
-
-@planning_api.post("/api/locations/<int:location_id>/status")
-@require(*CHANGERS)
-def post_status(location_id: int) -> Response | tuple[Response, int]:
-    """Move along the lifecycle: ``status``, ``version``; ``outcome``, ``results``, ``note``."""
-    try:
-        body = _body()
-        version = _int(body, "version")
-        status = body.get("status")
-        if not isinstance(status, str):
-            raise ValueError("status (text) is required")
-        results = body.get("results") or {}
-        if not isinstance(results, dict):
-            raise ValueError("results must be an object of whole numbers")
-    except ValueError as exc:
-        return json_error(400, str(exc))
+    A full team-day refuses one more (422) unless ``over_capacity`` is ``true``.
+    """
     user = current_principal().username
 
-    def change(session: Any) -> dict[str, Any]:
-        loc = set_status(
+    def change(session: Session) -> dict[str, Any]:
+        body = fields.json_object()
+        return assign(
             session,
-            location_id,
-            status,
-            version,
+            fields.whole(body, "location_id"),
+            fields.whole(body, "version"),
+            fields.whole(body, "team_id"),
+            fields.required_day(body),
             user,
-            body.get("note"),
-            body.get("outcome"),
-            results,
-        )
+            fields.optional_whole(body, "position"),
+            fields.text(body, "safety_note"),
+            fields.text(body, "reason"),
+            over_capacity=fields.flag(body, "over_capacity"),
+        ).as_dict()
+
+    return _write(change, 201)
+
+
+@planning_api.patch("/api/assignments/<int(max=2147483647):assignment_id>")
+@require(*CHANGERS)
+def patch_assignment(assignment_id: int) -> Answer:
+    """Move or reorder: ``version`` (the assignment's) and ``team_id``, ``day``, ``position``."""
+    user = current_principal().username
+
+    def change(session: Session) -> dict[str, Any]:
+        body = fields.json_object()
+        return move(
+            session,
+            assignment_id,
+            fields.whole(body, "version"),
+            user,
+            fields.optional_whole(body, "team_id", 1),
+            fields.day(body),
+            fields.optional_whole(body, "position"),
+            fields.text(body, "safety_note"),
+            fields.text(body, "reason"),
+            over_capacity=fields.flag(body, "over_capacity"),
+        ).as_dict()
+
+    return _write(change)
+
+
+@planning_api.delete("/api/assignments/<int(max=2147483647):assignment_id>")
+@require(*CHANGERS)
+def delete_assignment(assignment_id: int) -> Answer:
+    """Unassign: ``version`` in the JSON body or the query string."""
+    user = current_principal().username
+
+    def change(session: Session) -> dict[str, Any]:
+        body = fields.json_object(empty_ok=True)
+        raw = body.get("version", request.args.get("version"))
+        version = fields.whole_value(raw, "version") if raw is not None else None
+        if version is None:
+            raise ValueError("version (a whole number) is required")
+        reason = fields.text(body, "reason")
+        return {
+            "id": assignment_id,
+            "location_version": unassign(session, assignment_id, version, user, reason),
+        }
+
+    return _write(change)
+
+
+@planning_api.post("/api/locations/<int(max=2147483647):location_id>/status")
+@require(*CHANGERS)
+def post_status(location_id: int) -> Answer:
+    """Move along the lifecycle: ``status``, ``version``; ``outcome``, ``results``, ``note``.
+
+    ``status`` may be left out when ``outcome`` is given; an outcome for a planned or in-progress
+    visit records the steps in between (one-step close).
+    """
+    user = current_principal().username
+
+    def change(session: Session) -> dict[str, Any]:
+        request_ = status_request(fields.json_object())
+        loc = set_status(session, location_id, username=user, **request_)
         return {"id": loc.id, "status": loc.status, "outcome": loc.outcome, "version": loc.version}
 
-    return _run(change)
+    return _write(change)
+
+
+def status_request(body: dict[str, Any]) -> dict[str, Any]:
+    """A status change's fields, strictly typed (shared by both status routes)."""
+    status, outcome = fields.text(body, "status", 40), fields.text(body, "outcome", 40)
+    if status is None and outcome is None:
+        raise ValueError("status (text) or outcome (text) is required")
+    return {
+        "status": status,
+        "expected_version": fields.whole(body, "version"),
+        "note": fields.text(body, "note"),
+        "outcome": outcome,
+        "results": fields.results(body),
+    }
 
 
 @planning_api.get("/api/board")
 @require(*OPERATIONAL)
-def get_board() -> Response | tuple[Response, int]:
+def get_board() -> Answer:
     """The progress board; ``?left=today|week`` (and ``day=YYYY-MM-DD``) adds what is left."""
     principal = current_principal()
     svc = services()
@@ -259,54 +230,56 @@ def get_board() -> Response | tuple[Response, int]:
     return jsonify(body)
 
 
-@planning_api.get("/runsheets/<int:team_id>/<day>.<fmt>")
+RUNSHEET_TYPES = {"html": "text/html", "pdf": "application/pdf", "csv": "text/csv"}
+
+
+@planning_api.get("/runsheets/<int(max=2147483647):team_id>/<day>.<fmt>")
 @require(*OPERATIONAL)
-def get_runsheet(team_id: int, day: str, fmt: str) -> Response | tuple[Response, int]:
-    """A team-day's run sheet as ``html`` (printable page), ``pdf`` or ``csv``."""
-    if fmt not in ("html", "pdf", "csv"):
+def get_runsheet(team_id: int, day: str, fmt: str) -> Answer:
+    """A team-day's run sheet as ``html`` (printable page), ``pdf`` or ``csv``.
+
+    The download's name goes through Werkzeug's header quoting (``send_file``) and is built from
+    a reduced call sign, so nothing a call sign holds can add to the header.
+    """
+    if fmt not in RUNSHEET_TYPES:
         return json_error(404, "run sheets come as html, pdf or csv")
-    try:
-        when = dt.date.fromisoformat(day)
-    except ValueError:
-        return json_error(400, "day must be a date as YYYY-MM-DD")
     principal = current_principal()
     svc = services()
 
     def build() -> RunSheet:
+        when = fields.required_day({"day": day})
         with svc.db.read() as session:
-            return build_runsheet(
-                session, team_id, when, svc.config.marking, district_names(svc.boundaries)
-            )
+            names = district_names(svc.boundaries)
+            return build_runsheet(session, team_id, when, svc.config.marking, names)
 
     sheet = domain_errors(build)
     if not isinstance(sheet, RunSheet):
         return sheet
     with svc.db.write(bump=False) as session:
         record_disclosure(session, sheet, principal.username, fmt)
-    name = runsheet_filename(sheet, fmt)
     if fmt == "html":
-        return Response(runsheet_html(sheet), mimetype="text/html")
-    if fmt == "pdf":
-        body, mimetype = runsheet_pdf(sheet), "application/pdf"
-    else:
-        body, mimetype = runsheet_csv(sheet).encode("utf-8-sig"), "text/csv"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        return Response(runsheet_html(sheet), mimetype=RUNSHEET_TYPES[fmt])
+    body = runsheet_pdf(sheet) if fmt == "pdf" else runsheet_csv(sheet).encode("utf-8-sig")
+    return send_file(
+        io.BytesIO(body),
+        mimetype=RUNSHEET_TYPES[fmt],
+        as_attachment=True,
+        download_name=runsheet_filename(sheet, fmt),
+        etag=False,
+        last_modified=None,
     )
 
 
 @planning_api.get("/api/history.csv")
 @require(*OPERATIONAL)
 @same_origin_only
-def get_history_csv() -> Response | tuple[Response, int]:
+def get_history_csv() -> Answer:
     """The plan and status history as CSV (``?location=ID`` for one location)."""
     raw = request.args.get("location")
     try:
-        location_id = int(raw) if raw else None
-    except ValueError:
-        return json_error(400, "location must be a whole number")
+        location_id = fields.whole_value(raw, "location") if raw else None
+    except ValueError as exc:
+        return json_error(400, str(exc))
     principal = current_principal()
     svc = services()
     with svc.db.read() as session:

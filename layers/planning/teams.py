@@ -84,13 +84,13 @@ def check_call_sign(value: str) -> str:
         raise CallSignError("a team needs a call sign, such as 'Alpha 1'")
     if _CONTROL.search(text):
         raise CallSignError("a call sign cannot contain line breaks, tabs or control characters")
-    if len(text) > CALL_SIGN_MAX:
-        raise CallSignError(f"a call sign is at most {CALL_SIGN_MAX} characters")
     if not _CALL_SIGN.fullmatch(text):
         raise CallSignError(
             "a call sign starts with a letter or digit and holds only letters, digits, spaces, "
             "full stops, hyphens and slashes, such as 'Alpha 1'"
         )
+    if len(text) > CALL_SIGN_MAX:
+        raise CallSignError(f"a call sign is at most {CALL_SIGN_MAX} characters")
     return text
 
 
