@@ -38,14 +38,18 @@ def fit_view(
     return {"lon": round((west + east) / 2, 5), "lat": round(lat, 5)}, round(zoom, 2)
 
 
-def zoom_to_districts(boundaries: gpd.GeoDataFrame, codes: list[str] | None) -> Any:
-    """A ``Patch`` moving the map to the chosen districts (to the force area when none)."""
+def district_view(boundaries: gpd.GeoDataFrame, codes: list[str] | None) -> dict[str, Any]:
+    """``layout.map`` settings showing the chosen districts (the force area when none)."""
     chosen = boundaries[boundaries["code"].isin(codes or [])]
     area = chosen if len(chosen) else boundaries
     west, south, east, north = (float(v) for v in area.total_bounds)
     centre, zoom = fit_view(west, south, east, north)
+    return {"center": centre, "zoom": zoom, "uirevision": "districts:" + ",".join(chosen["code"])}
+
+
+def zoom_to_districts(boundaries: gpd.GeoDataFrame, codes: list[str] | None) -> Any:
+    """A ``Patch`` moving the map to the chosen districts (to the force area when none)."""
     patch = Patch()
-    patch["layout"]["map"]["center"] = centre
-    patch["layout"]["map"]["zoom"] = zoom
-    patch["layout"]["map"]["uirevision"] = "districts:" + ",".join(sorted(chosen["code"]))
+    for key, value in district_view(boundaries, codes).items():
+        patch["layout"]["map"][key] = value
     return patch

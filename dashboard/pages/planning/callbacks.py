@@ -17,7 +17,6 @@ from dash.exceptions import PreventUpdate
 from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, current_principal, require
 from dashboard.components.area_filters import AreaIds
 from dashboard.components.status_form import register_status_form, subject
-from dashboard.components.zoom import zoom_to_districts
 from dashboard.context import services
 from dashboard.pages.planning.ids import STATUS_FORM, Ids
 from dashboard.pages.planning.plan_callbacks import register_plan_callbacks
@@ -70,12 +69,6 @@ def refresh(
 
 
 @require(*OPERATIONAL)
-def zoom_to_district(codes: list[str] | None) -> Any:
-    """Choosing districts moves the map to them."""
-    return zoom_to_districts(services().boundaries, codes)
-
-
-@require(*OPERATIONAL)
 def select_on_map(selected: dict | None) -> Any:
     """Lasso/box selection or a click (shift-click adds) selects the same rows in the grid."""
     points = (selected or {}).get("points") or []
@@ -90,6 +83,24 @@ def follow_selection(
     """The status form follows the one selected, visible location (as it is shown now)."""
     about = status_subject(visible_selection(selected, shown, visible))
     return no_update if about == current else about
+
+
+@require(*OPERATIONAL)
+def keep_grid_filters(model: dict | None, rows: list | None) -> Any:
+    """Keep the grid's own filters for the session, as the user sets them.
+
+    AG Grid reports an empty model while it starts, before it has rows: that is not the user's
+    choice, so it is not kept.
+    """
+    return model or {} if rows else no_update
+
+
+@require(*OPERATIONAL)
+def restore_grid_filters(rows: list | None, kept: dict | None, model: dict | None) -> Any:
+    """Put the kept filters back on the grid once it has rows (after the page opened)."""
+    if not rows or not kept or kept == model:
+        raise PreventUpdate
+    return kept
 
 
 SPECS: list[tuple[dict[str, Any], Any]] = [
@@ -120,9 +131,23 @@ SPECS: list[tuple[dict[str, Any], Any]] = [
         refresh,
     ),
     (
-        {"output": Output(Ids.MAP, "figure", allow_duplicate=True),
-         "inputs": {"codes": Input(AreaIds.DISTRICT, "value")}, "prevent_initial_call": True},
-        zoom_to_district,
+        {
+            "output": Output(Ids.GRID_FILTERS, "data"),
+            "inputs": {"model": Input(Ids.GRID, "filterModel")},
+            "state": {"rows": State(Ids.GRID, "rowData")},
+            "prevent_initial_call": True,
+        },
+        keep_grid_filters,
+    ),
+    (
+        {
+            "output": Output(Ids.GRID, "filterModel"),
+            "inputs": {"rows": Input(Ids.GRID, "rowData")},
+            "state": {"kept": State(Ids.GRID_FILTERS, "data"),
+                      "model": State(Ids.GRID, "filterModel")},
+            "prevent_initial_call": True,
+        },
+        restore_grid_filters,
     ),
     (
         {"output": Output(Ids.GRID, "selectedRows"),

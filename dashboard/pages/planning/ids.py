@@ -25,6 +25,7 @@ class Ids(StrEnum):
     MESSAGE = "pln-message"
     REFRESH = "pln-refresh"
     REVISION = "pln-revision"
+    GRID_FILTERS = "pln-grid-filters"
     POLL = "pln-poll"
     STOPS = "pln-stops"
     ROUTE_INFO = "pln-route-info"

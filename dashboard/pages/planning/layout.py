@@ -151,7 +151,8 @@ def sidebar(editable: bool) -> html.Aside:
 
 
 def candidates_grid() -> dag.AgGrid:
-    """The candidates: sortable, filterable (filters kept for the session), multi-select."""
+    """The candidates: sortable, filterable (filters kept for the session: see
+    :func:`dashboard.pages.planning.callbacks.keep_grid_filters`), multi-select."""
     return dag.AgGrid(
         id=Ids.GRID,
         columnDefs=GRID_COLUMNS,
@@ -166,9 +167,6 @@ def candidates_grid() -> dag.AgGrid:
         },
         selectedRows=[],
         filterModel={},
-        persistence=True,
-        persisted_props=["filterModel"],
-        persistence_type="session",
         className="ag-theme-alpine candidates",
         style={"height": "360px"},
     )
@@ -213,6 +211,7 @@ def layout() -> html.Div:
             ),
             dcc.Store(id=Ids.REFRESH, data=0),
             dcc.Store(id=Ids.REVISION, data=-1),
+            dcc.Store(id=Ids.GRID_FILTERS, storage_type="session"),
             dcc.Store(id=Ids.SUGGESTION),
             dcc.Interval(id=Ids.POLL, interval=POLL_MS),
         ],

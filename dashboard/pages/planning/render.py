@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
+from dashboard.components.zoom import district_view
 from dashboard.pages.planning.figures import grid_rows, planning_figure, route_traces, stop_list
 from dashboard.pages.planning.ids import MOVE_DOWN, MOVE_UP
 from layers.planning.candidates import candidate_frame, in_area, planned_loads
@@ -81,6 +82,12 @@ def capacity_lines(team: Team, day: dt.date, planned: int) -> list[Any]:
     ]
 
 
+def zoom_in(figure: go.Figure, svc: Services, districts: list[str] | None) -> None:
+    """Show the chosen districts (kept while they stay chosen, whatever the user pans)."""
+    if districts:
+        figure.update_layout(map=district_view(svc.boundaries, districts))
+
+
 def render_planning(
     svc: Services,
     team_id: int | None,
@@ -97,21 +104,18 @@ def render_planning(
         in_area(frame, area.get("divisions"), area.get("districts"), area.get("statuses"))
     ]
     stops = team_day_stops(frame, team_id, day)
+    names = district_names(svc.boundaries)
     if team is None or day is None:
         figure = planning_figure(svc.boundaries, svc.config.tiles, shown, [], editable)
+        zoom_in(figure, svc, area.get("districts"))
         hint = [html.P("Choose a team and a day.", className="muted")]
-        return PlanningView(
-            grid_rows(shown, district_names(svc.boundaries)),
-            figure,
-            stop_list(stops, MOVE_UP, MOVE_DOWN, editable),
-            hint,
-            [],
-            [],
-        )
+        listing = stop_list(stops, MOVE_UP, MOVE_DOWN, editable)
+        return PlanningView(grid_rows(shown, names), figure, listing, hint, [], [])
     route = route_traces((team.start_lon, team.start_lat), stops, team.call_sign)
     figure = planning_figure(svc.boundaries, svc.config.tiles, shown, route, editable, stops=stops)
+    zoom_in(figure, svc, area.get("districts"))
     return PlanningView(
-        rows=grid_rows(shown, district_names(svc.boundaries)),
+        rows=grid_rows(shown, names),
         figure=figure,
         stops=stop_list(stops, MOVE_UP, MOVE_DOWN, editable),
         info=route_info(team, day, stops),
