@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 from pathlib import Path
+from typing import Any, cast
 
 from dash import Dash
 from flask import Flask
@@ -38,13 +39,13 @@ def create_dash(server: Flask, config: Config) -> Dash:
     """Create the Dash app on ``server`` with every page registered."""
     app = Dash(
         __name__,
-        server=server,
+        server=cast(Any, server),  # Dash types say bool | Callable; a Flask app is what it wants
         use_pages=True,
         pages_folder="",
         assets_folder=str(ASSETS),
         serve_locally=True,
         title="OpsMap",
-        update_title=None,
+        update_title="",  # never "Updating..." in the tab
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )

@@ -40,6 +40,13 @@ def _update_id(pick: Any) -> int:
 
 def register_callbacks(app: Dash) -> None:
     """Register the page's callbacks on ``app``."""
+    _register_drafting(app)
+    _register_review(app)
+    _register_export(app)
+
+
+def _register_drafting(app: Dash) -> None:
+    """Drafting an update and choosing which one to look at."""
 
     @app.callback(
         output=dict(message=Output(Ids.DRAFT_MESSAGE, "children"),
@@ -81,6 +88,10 @@ def register_callbacks(app: Dash) -> None:
         known = {row["value"] for row in rows}
         return dict(options=rows, value=wanted if wanted in known else None)
 
+
+def _register_review(app: Dash) -> None:
+    """Looking at one update, and a second person's decision on it."""
+
     @app.callback(Output(Ids.DETAIL, "children"), Input(Ids.PICK, "value"),
                   Input(Ids.REFRESH, "data"))
     @require(*PUBLISHERS)
@@ -119,6 +130,10 @@ def register_callbacks(app: Dash) -> None:
             return dict(message=_refused(exc), refresh=no_update)
         message = html.Span(f"Update #{row.id} {row.status}.", className="ok")
         return dict(message=message, refresh=(refresh or 0) + 1)
+
+
+def _register_export(app: Dash) -> None:
+    """The export of an approved update."""
 
     @app.callback(
         output=dict(download=Output(Ids.DOWNLOAD, "data"),
