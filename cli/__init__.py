@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.briefing",
     "cli.imports",
     "cli.public",
+    "cli.backup",
 )
 
 
