@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from layers.core.closure import guard
 from layers.core.models import Revision
 
 logger = logging.getLogger(__name__)
@@ -97,14 +98,18 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self, bump: bool = True) -> Iterator[Session]:
+    def write(self, bump: bool = True, *, closed_ok: bool = False) -> Iterator[Session]:
         """A session whose work commits as one transaction.
 
         ``bump`` (the default) also moves the data revision in the same transaction, telling every
         worker that cached map data is stale; writes that change no map data (a log entry, a
-        login) pass ``bump=False``.
+        login) pass ``bump=False``. Once the operation is closed, :func:`layers.core.closure.guard`
+        refuses every change but sign-in and logging; only the retention work passes
+        ``closed_ok``.
         """
         with self._write() as session, session.begin():
+            if not closed_ok:
+                guard(session, bump)
             yield session
             if bump:
                 session.execute(update(Revision).values(revision=Revision.revision + 1))
