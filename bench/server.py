@@ -59,6 +59,7 @@ class GunicornServer:
     workers: int = 4
     threads: int = 1
     port: int = field(default_factory=free_port)
+    access_log: Path | None = None
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -73,6 +74,9 @@ class GunicornServer:
             str(self.threads), "-b", f"{HOST}:{self.port}", "--timeout", "120",
             "--graceful-timeout", "10", "app:create_app()",
         ]
+        if self.access_log is not None:  # method, path, request type, status, microseconds
+            args[-1:-1] = ["--access-logfile", str(self.access_log), "--access-logformat",
+                           '%(m)s %(U)s "%({x-bench}i)s" %(s)s %(D)s']
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
                 args, cwd=ROOT, env=server_env(self.config), stdout=out,

@@ -80,3 +80,27 @@ def half_applied(session: Session, usernames: Iterable[str] = ()) -> list[str]:
         for (user, loc), diff in unlogged_changes(session, usernames).items()
     ]
     return problems
+
+
+def acknowledged(
+    session: Session, acks: Iterable[tuple[int, int]], usernames: Iterable[str]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
+    """Check changes clients saw acknowledged, each as ``(location, version it produced)``.
+
+    Returns the acknowledged changes with no history entry (lost), those with more than one
+    (doubled), and how many changes by ``usernames`` are stored beyond the acknowledged ones
+    (a request whose answer never arrived may still have committed: not an error by itself).
+    """
+    wanted = Counter(acks)
+    stored = Counter(
+        (int(loc), int(version))
+        for loc, version in session.execute(
+            select(HistoryEntry.location_id, HistoryEntry.to_version).where(
+                HistoryEntry.username.in_(sorted(set(usernames)))
+            )
+        )
+    )
+    lost = sorted(k for k in wanted if stored[k] == 0)
+    doubled = sorted(k for k in wanted if stored[k] > 1 or wanted[k] > 1)
+    extra = sum(stored.values()) - sum(min(stored[k], 1) for k in wanted)
+    return lost, doubled, extra

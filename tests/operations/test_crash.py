@@ -27,6 +27,7 @@ from app import create_app
 from bench.server import GunicornServer, call, free_port
 from layers.accounts import create_token, create_user
 from layers.core.models import HistoryEntry, Location
+from layers.operation.integrity import acknowledged as stored_once
 from layers.operation.integrity import half_applied
 from layers.services import Services
 from tests.conftest import _reset_postgres, make_config
@@ -107,6 +108,10 @@ def _check_whole(svc: Services, acknowledged: list[tuple[int, int, str]]) -> Non
         }
         missing = [ack for ack in acknowledged if ack not in entries]
         assert not missing, f"acknowledged writes lost: {missing[:5]}"
+        lost, doubled, _unanswered = stored_once(
+            session, [(loc, version) for loc, version, _s in acknowledged], [USER]
+        )
+        assert (lost, doubled) == ([], [])
         assert half_applied(session, [USER]) == []
         for loc, version, _status in acknowledged:
             assert session.get(Location, loc).version >= version

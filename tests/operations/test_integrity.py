@@ -7,7 +7,12 @@ from sqlalchemy import update
 from layers.audit import processing_log
 from layers.core.models import HistoryEntry, Location
 from layers.core.status import PLANNED
-from layers.operation.integrity import half_applied, unlogged_changes, version_gaps
+from layers.operation.integrity import (
+    acknowledged,
+    half_applied,
+    unlogged_changes,
+    version_gaps,
+)
 from layers.planning import store
 from tests.planning.conftest import add_premises
 
@@ -37,3 +42,17 @@ def test_ops040_whole_changes_pass_and_broken_ones_are_named(services):
         f"location {third} is at version 2 but has 0 history entries",
         f"alice: location {second} has +1 history entries without their log row",
     ]
+
+
+def test_ops041_acknowledged_changes_lost_doubled_or_extra(services):
+    first, second = add_premises(services, "preston", 2)
+    with services.db.write() as session:
+        store.set_status(session, first, PLANNED, 1, "alice")
+        store.set_status(session, second, PLANNED, 1, "alice")
+        session.add(HistoryEntry(location_id=second, username="alice", action="status",
+                                 from_status=PLANNED, to_status=PLANNED,
+                                 from_version=1, to_version=2))
+    with services.db.read() as session:
+        assert acknowledged(session, [(first, 2)], ["alice"]) == ([], [], 2)
+        assert acknowledged(session, [(first, 2), (second, 2), (first, 3)], ["alice"]) == (
+            [(first, 3)], [(second, 2)], 1)
