@@ -1,11 +1,13 @@
 """The locust scenario of ``bench/bench_load.py``: a day of the week of action, 50 people at once.
 
-- 30 operations-map viewers: signed in, they load the map page and then poll (the page's 10 s
-  interval) and filter by status, through the real Dash callbacks;
-- 10 commanders: plan, progress and unplan their own premises through the JSON API
-  (``POST``/``DELETE /api/assignments``, ``PATCH /api/locations/<id>``) with their tokens;
-- 5 analysts: import small CSV files of premises through ``POST /api/imports``;
-- 5 briefing screens: signed in with the briefing role, rotating and refreshing panels.
+- 30 operations-map viewers: signed in, they load the map page, which then polls at its own
+  interval (10 s); in 40% of intervals they also change the status filter. All through the
+  real Dash callbacks (``/_dash-update-component``), as the browser sends them;
+- 10 commanders: each every 3-8 s plans, progresses or unplans one of their own premises
+  through the JSON API (``POST``/``DELETE /api/assignments``, ``PATCH /api/locations/<id>``);
+- 5 analysts: each every 20-40 s imports a small CSV file (5 premises) through the imports API;
+- 5 briefing screens: signed in with the briefing role, every 4-8 s a panel rotates or the
+  data refreshes (faster than the screen's own 20 s and 30 s, to load it).
 
 ``OPSMAP_BENCH_PLAN`` names the JSON file with the accounts, tokens and locations prepared by
 ``bench_load.py``; every write a client sees acknowledged is appended to ``OPSMAP_BENCH_ACKS``
@@ -24,19 +26,22 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant_pacing, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.dash_client import DashPage
 from dashboard.pages.briefing.ids import Ids as BriefingIds
 from dashboard.pages.operations.ids import Ids as MapIds
+from dashboard.pages.operations.layout import POLL_MS
 
 PLAN: dict[str, Any] = json.loads(Path(os.environ["OPSMAP_BENCH_PLAN"]).read_text())
 ACKS = Path(os.environ["OPSMAP_BENCH_ACKS"]).open("a", encoding="utf-8")  # noqa: SIM115
 CODES: defaultdict[str, Counter[int]] = defaultdict(Counter)
 SEATS = {role: itertools.count() for role in ("viewers", "commanders", "analysts", "briefing")}
 FILTERS = (None, ["unplanned"], ["planned", "in_progress"], ["unplanned", "planned"])
+FILTER_CHANCE = 0.4
+"""Share of poll intervals in which a viewer also changes the status filter."""
 NEXT = {"planned": "in_progress", "in_progress": "planned"}
 TIMEOUT_S = 60
 
@@ -95,22 +100,20 @@ class SignedIn(HttpUser):
 
 
 class Viewer(SignedIn):
-    """An operations-map viewer: the page polls every 10 s; in between they filter."""
+    """An operations-map viewer: the page polls at its own interval; now and then they filter."""
 
     fixed_count = 30
     role = "viewers"
     path = "/"
-    wait_time = between(2, 6)
+    wait_time = constant_pacing(POLL_MS / 1000)
 
-    @task(3)
-    def poll(self) -> None:
-        trigger = f"{MapIds.POLL}.n_intervals"
+    @task
+    def poll_and_filter(self) -> None:
         count = self.page.values.get((str(MapIds.POLL), "n_intervals")) or 0
-        self.fire(trigger, count + 1, "callback map: poll")
-
-    @task(1)
-    def filter_status(self) -> None:
-        self.fire(f"{MapIds.STATUS}.value", random.choice(FILTERS), "callback map: filter")
+        self.fire(f"{MapIds.POLL}.n_intervals", count + 1, "callback map: poll")
+        if random.random() < FILTER_CHANCE:
+            self.wait()  # a person reads the map before changing a filter
+            self.fire(f"{MapIds.STATUS}.value", random.choice(FILTERS), "callback map: filter")
 
 
 class Briefing(SignedIn):
@@ -136,7 +139,7 @@ class Commander(HttpUser):
     """A commander planning and progressing their own premises through the API."""
 
     fixed_count = 10
-    wait_time = between(2, 5)
+    wait_time = between(3, 8)
 
     def on_start(self) -> None:
         seat = PLAN["commanders"][next(SEATS["commanders"])]
@@ -193,7 +196,7 @@ class Analyst(HttpUser):
     """An analyst importing each morning's small scrape of premises."""
 
     fixed_count = 5
-    wait_time = between(8, 15)
+    wait_time = between(20, 40)
     ROWS = 5
 
     def on_start(self) -> None:
