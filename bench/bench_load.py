@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -48,7 +49,7 @@ from layers.services import Services  # noqa: E402
 USERS = {"viewers": 30, "commanders": 10, "analysts": 5, "briefing": 5}
 ROLE = {"viewers": "analyst", "commanders": "commander", "analysts": "analyst",
         "briefing": "briefing"}
-PER_COMMANDER = 15
+MIN_PER_COMMANDER = 5
 P95_TARGET_MS = 500
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -102,12 +103,15 @@ def prepare(svc: Services) -> dict[str, Any]:
         free = session.scalars(select(Location.id).where(
             Location.kind == "premises", Location.status == "unplanned", Location.version == 1
         ).order_by(Location.id)).all()
+    share = len(free) // USERS["commanders"]  # each commander works on premises of their own
+    if share < MIN_PER_COMMANDER:
+        raise SystemExit(f"only {len(free)} unplanned premises for the commanders")
     with svc.db.write() as session:
         for i, seat in enumerate(plan["commanders"]):
             team = store.create_team(session, store.TeamSpec(
                 f"LOAD {i}", "South", -2.7035, 53.7590, daily_capacity=500), seat["username"])
             seat.update(team_id=team.id, day=week.isoformat(),
-                        locations=list(free[i * PER_COMMANDER:(i + 1) * PER_COMMANDER]))
+                        locations=list(free[i * share:(i + 1) * share]))
     return plan
 
 
@@ -156,6 +160,7 @@ def service_times(log: Path) -> None:
     for line in log.read_text().splitlines():
         method, path, rest = line.split(" ", 2)
         label, _, tail = rest.rpartition('" ')
+        path = re.sub(r"/\d+(?=/|$)", "/[id]", path)
         kind = label.strip('"') if label.strip('"') not in ("", "-") else f"{method} {path}"
         spent.setdefault(kind[:34], []).append(int(tail.split()[-1]) / 1000)
     print(f"{'inside the workers':<34}{'count':>7}{'p50':>7}{'p95':>7}{'total s':>9}")

@@ -61,8 +61,10 @@ class DashPage:
     def body(self, dep: dict[str, Any], changed: str) -> dict[str, Any]:
         """The request body the renderer sends when ``changed`` fires ``dep``."""
 
-        def filled(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        def filled(items: list[dict[str, Any]]) -> list[Any]:
+            # A pattern-matching item (its id is a JSON object) matches no component here.
             return [
+                [] if i["id"].startswith("{") else
                 {"id": i["id"], "property": i["property"],
                  "value": self.values.get((i["id"], i["property"]))}
                 for i in items

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, between, constant_pacing, events, task
+from locust.exception import StopUser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -166,6 +167,8 @@ class Commander(HttpUser):
 
     @task
     def change(self) -> None:
+        if not self.mine:
+            raise StopUser  # every location of theirs is in a state this script does not know
         loc = random.choice(list(self.mine))
         here = self.mine[loc]
         if here["status"] == "unplanned":

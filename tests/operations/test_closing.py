@@ -13,6 +13,8 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
+from bench.dash_client import DashPage
+from dashboard.pages.operations.ids import Ids as MapIds
 from layers.accounts import (
     LoginAttempt,
     UserSession,
@@ -221,3 +223,23 @@ def test_ops025_close_and_prune_from_the_command_line(tmp_path, cache_dir):
     assert "retention period over" in pruned.stdout
     status = run_cli("operation", "status", env=env)
     assert "operation: erased" in status.stdout and "by cron" in status.stdout
+
+
+def test_ops026_the_map_page_says_in_words_that_a_change_was_refused(client_as, app, tmp_path):
+    svc = app.extensions["opsmap"]
+    seed_week(svc)
+    loc_id, version = _unplanned(svc)
+    commander = client_as("commander")
+    page = DashPage(commander.get("/_dash-dependencies").json)
+    _close(svc, tmp_path)
+    page.set(f"{MapIds.SELECTED}.data", {"id": loc_id})
+    page.set(f"{MapIds.FORM_VERSION}.data", version)
+    page.set(f"{MapIds.NEXT_STATUS}.value", PLANNED)
+    trigger = page.set(f"{MapIds.SAVE}.n_clicks", 1)
+    answer = commander.post("/_dash-update-component", json=page.body(page.callback(trigger),
+                            trigger), headers={"Origin": "http://localhost"})
+    assert answer.status_code == 200, answer.data[:300]
+    message = json.dumps(answer.json["response"][str(MapIds.SAVE_MESSAGE)])
+    assert "closed by ops-admin" in message and "OpsMap is read-only" in message
+    with svc.db.read() as session:
+        assert session.get(Location, loc_id).version == version
