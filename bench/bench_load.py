@@ -43,7 +43,7 @@ from layers.accounts import create_token, create_user  # noqa: E402
 from layers.core.demo import monday_of, seed_demo  # noqa: E402
 from layers.core.models import ImportBatch, Location  # noqa: E402
 from layers.operation.integrity import acknowledged, half_applied  # noqa: E402
-from layers.planning import store  # noqa: E402
+from layers.planning.teams import TeamSpec, create_team  # noqa: E402
 from layers.services import Services  # noqa: E402
 
 USERS = {"viewers": 30, "commanders": 10, "analysts": 5, "briefing": 5}
@@ -108,7 +108,7 @@ def prepare(svc: Services) -> dict[str, Any]:
         raise SystemExit(f"only {len(free)} unplanned premises for the commanders")
     with svc.db.write() as session:
         for i, seat in enumerate(plan["commanders"]):
-            team = store.create_team(session, store.TeamSpec(
+            team = create_team(session, TeamSpec(
                 f"LOAD {i}", "South", -2.7035, 53.7590, daily_capacity=500), seat["username"])
             seat.update(team_id=team.id, day=week.isoformat(),
                         locations=list(free[i * share:(i + 1) * share]))

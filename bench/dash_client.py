@@ -18,7 +18,8 @@ Key = tuple[str, str]
 
 
 def outputs_of(output: str) -> list[dict[str, str]]:
-    """The ``outputs`` list of a callback from its ``output`` string."""
+    """The ``outputs`` list of a callback from its ``output`` string (a duplicate output keeps
+    its ``@hash`` suffix, as the renderer sends it; the server strips it)."""
     parts = output[2:-2].split("...") if output.startswith("..") else [output]
     return [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True)) for part in parts]
 
@@ -52,8 +53,6 @@ class DashPage:
     def callback(self, trigger: str) -> dict[str, Any]:
         """The callback a change of ``trigger`` (``"id.prop"``) fires."""
         for dep in self.dependencies:
-            if "@" in dep["output"]:
-                continue
             if any(f"{i['id']}.{i['property']}" == trigger for i in dep["inputs"]):
                 return dep
         raise LookupError(f"no callback is triggered by {trigger}")

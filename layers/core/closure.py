@@ -30,7 +30,15 @@ logger = logging.getLogger(__name__)
 
 STATE_ID = 1
 OPEN_WHEN_CLOSED: frozenset[str] = frozenset(
-    {"users", "user_sessions", "api_tokens", "login_attempts", "processing_log", "operation_state"}
+    {
+        "users",
+        "user_sessions",
+        "api_tokens",
+        "login_attempts",
+        "sign_in_backoff",
+        "processing_log",
+        "operation_state",
+    }
 )
 """Tables a closed operation may still write: accounts and sign-in, and the processing log."""
 

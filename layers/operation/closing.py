@@ -47,6 +47,7 @@ KEPT_AFTER_ERASURE = frozenset(
         "api_tokens",
         "user_sessions",
         "login_attempts",
+        "sign_in_backoff",
     }
 )
 """What an erasure leaves: bookkeeping, the operation's name and dates, the statistics, the

@@ -5,8 +5,9 @@ transaction (:func:`layers.core.locations.advance_version`), and every status or
 made by a person also adds a processing-log row naming that location. So after any crash:
 
 - a location's ``version - 1`` equals the number of its history entries;
-- each person's status and plan history entries for a location are matched one for one by
-  their processing-log rows for it.
+- each person's status and plan history entries for a location are matched by their
+  processing-log rows for it (one row per change; a change that passes through statuses on
+  the way writes one history entry per step and names the steps in its row).
 
 A mismatch is a half-applied change. These checks read everything once, in one snapshot.
 """
@@ -45,6 +46,15 @@ def version_gaps(session: Session) -> dict[int, tuple[int, int]]:
     return {int(r[0]): (int(r[1]), int(r[2])) for r in rows}
 
 
+def steps(detail: str) -> int:
+    """History entries one logged change wrote: one, plus each status it passed through
+    (``status: location 7 to visited via Planned, In progress`` wrote three)."""
+    _before, via, passed = detail.partition(" via ")
+    if not via:
+        return 1
+    return 1 + len(passed.split(" (")[0].split(", "))
+
+
 def unlogged_changes(session: Session, usernames: Iterable[str]) -> dict[tuple[str, int], int]:
     """For ``usernames``: ``{(user, location): history entries - log rows}`` where non-zero."""
     names = sorted(set(usernames))
@@ -64,7 +74,7 @@ def unlogged_changes(session: Session, usernames: Iterable[str]) -> dict[tuple[s
     ):
         if str(detail).startswith(LOGGED_PREFIXES):
             for loc in json.loads(ids or "[]"):
-                logged[(str(user), int(loc))] += 1
+                logged[(str(user), int(loc))] += steps(str(detail))
     keys = set(history) | set(logged)
     return {k: history[k] - logged[k] for k in sorted(keys) if history[k] != logged[k]}
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_
 
 from config import Config
-from layers.accounts import THROTTLE_WINDOW, LoginAttempt, UserSession
+from layers.accounts import LoginAttempt, UserSession
+from layers.accounts.throttling import THROTTLE_WINDOW
 from layers.audit import processing_log
 from layers.core.db import Database
 from layers.core.models import utcnow

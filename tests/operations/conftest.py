@@ -17,7 +17,9 @@ from layers.accounts import create_token, create_user
 from layers.core.demo import seed_demo
 from layers.core.models import Base, Location
 from layers.core.status import PLANNED
-from layers.planning import store
+from layers.planning.assignments import assign
+from layers.planning.status_changes import set_status
+from layers.planning.teams import TeamSpec, create_team
 from layers.services import Services
 from tests.conftest import make_config
 
@@ -40,8 +42,8 @@ def seed_week(svc: Services) -> dict[str, Any]:
         create_user(session, "ops-admin", "admin", "correct horse battery")
         create_user(session, "ops-commander", "commander", "correct horse battery")
         _row, token = create_token(session, "bench", "ops-commander")
-        team = store.create_team(
-            session, store.TeamSpec("ALPHA 1", "South", -2.7035, 53.7590), "ops-commander"
+        team = create_team(
+            session, TeamSpec("ALPHA 1", "South", -2.7035, 53.7590), "ops-commander"
         )
     with svc.db.read() as session:
         unplanned = session.execute(
@@ -52,9 +54,9 @@ def seed_week(svc: Services) -> dict[str, Any]:
         ).all()
     with svc.db.write() as session:
         for loc_id, version in unplanned[:4]:
-            store.assign(session, loc_id, version, team.id, MONDAY, "ops-commander")
+            assign(session, loc_id, version, team.id, MONDAY, "ops-commander")
         for loc_id, version in unplanned[4:]:
-            store.set_status(session, loc_id, PLANNED, version, "ops-commander")
+            set_status(session, loc_id, PLANNED, version, "ops-commander")
     return {"token": token, "team_id": team.id}
 
 

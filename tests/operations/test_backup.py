@@ -16,7 +16,7 @@ from layers.backup import BackupError, backup, restore
 from layers.core.models import Location
 from layers.core.status import PLANNED
 from layers.operation.integrity import half_applied
-from layers.planning import store
+from layers.planning.status_changes import set_status
 from layers.services import Services
 from tests.conftest import boundaries_path, make_config
 from tests.foundation.test_cli import run_cli
@@ -102,7 +102,7 @@ def test_ops014_backup_while_commanders_write_is_consistent(services, other_serv
             if stop.is_set():
                 return
             with services.db.write() as session:
-                store.set_status(session, loc_id, PLANNED, version, "writer")
+                set_status(session, loc_id, PLANNED, version, "writer")
             done.append(loc_id)
 
     threads = [threading.Thread(target=writer, args=(targets[i::3],)) for i in range(3)]

@@ -14,14 +14,14 @@ import pytest
 from sqlalchemy import func, select
 
 from bench.dash_client import DashPage
-from dashboard.pages.operations.ids import Ids as MapIds
+from dashboard.pages.operations.ids import STATUS_FORM
 from layers.accounts import (
     LoginAttempt,
     UserSession,
     authenticate,
     create_session,
-    hash_token,
 )
+from layers.accounts.sessions import hash_token
 from layers.audit import processing_log
 from layers.audit.processing_log import ProcessingLog
 from layers.core.closure import OperationClosed, state
@@ -30,8 +30,9 @@ from layers.core.status import PLANNED
 from layers.operation.closing import close_operation, erase_due
 from layers.operation.maintenance import prune
 from layers.operation.statistics import LOCATIONS, kept, summarise
-from layers.planning import store
+from layers.planning.assignments import assign
 from layers.planning.models import Assignment
+from layers.planning.status_changes import set_status
 from tests.conftest import boundaries_path
 from tests.foundation.test_cli import run_cli
 from tests.operations.conftest import MONDAY, seed_week
@@ -62,9 +63,9 @@ def test_ops020_closed_operation_is_read_only_but_can_sign_in_and_log(services, 
     loc_id, version = _unplanned(services)
     report = _close(services, tmp_path)
     with pytest.raises(OperationClosed, match="read-only"), services.db.write() as session:
-        store.set_status(session, loc_id, PLANNED, version, "ops-commander")
+        set_status(session, loc_id, PLANNED, version, "ops-commander")
     with pytest.raises(OperationClosed), services.db.write() as session:
-        store.assign(session, loc_id, version, week["team_id"], MONDAY, "ops-commander")
+        assign(session, loc_id, version, week["team_id"], MONDAY, "ops-commander")
     # A write that claims to change no map data may still touch only sign-in and the log.
     with pytest.raises(OperationClosed), services.db.write(bump=False) as session:
         session.add(HistoryEntry(location_id=loc_id, username="x", action="status",
@@ -232,14 +233,14 @@ def test_ops026_the_map_page_says_in_words_that_a_change_was_refused(client_as, 
     commander = client_as("commander")
     page = DashPage(commander.get("/_dash-dependencies").json)
     _close(svc, tmp_path)
-    page.set(f"{MapIds.SELECTED}.data", {"id": loc_id})
-    page.set(f"{MapIds.FORM_VERSION}.data", version)
-    page.set(f"{MapIds.NEXT_STATUS}.value", PLANNED)
-    trigger = page.set(f"{MapIds.SAVE}.n_clicks", 1)
+    subject = {"id": loc_id, "version": version, "label": "premises", "status": "unplanned"}
+    page.set(f"{STATUS_FORM.subject}.data", subject)
+    page.set(f"{STATUS_FORM.status}.value", PLANNED)
+    trigger = page.set(f"{STATUS_FORM.save}.n_clicks", 1)
     answer = commander.post("/_dash-update-component", json=page.body(page.callback(trigger),
                             trigger), headers={"Origin": "http://localhost"})
     assert answer.status_code == 200, answer.data[:300]
-    message = json.dumps(answer.json["response"][str(MapIds.SAVE_MESSAGE)])
+    message = json.dumps(answer.json["response"][STATUS_FORM.message])
     assert "closed by ops-admin" in message and "OpsMap is read-only" in message
     with svc.db.read() as session:
         assert session.get(Location, loc_id).version == version

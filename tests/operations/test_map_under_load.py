@@ -12,16 +12,18 @@ from layers.core import queries
 from layers.core.models import Location
 from layers.core.queries import Filters, current_frame, filter_mask, read_frame, refreshed_frame
 from layers.core.status import PLANNED
-from layers.planning import store
+from layers.planning.status_changes import set_status
 from tests.foundation.conftest import BLACKPOOL, PRESTON
 from tests.foundation.conftest import add_locations as add_locations  # the fixture
 
 
 def _prints(services):
-    _rev, frame = current_frame(services.db)
+    revision, frame = current_frame(services.db)
     mask = filter_mask(frame, Filters())
     return {
-        kind: layer_fingerprint(frame, plan_layer(frame, mask, kind, None, 60_000), False)
+        kind: layer_fingerprint(
+            frame, plan_layer(frame, mask, kind, None, 60_000), False, revision
+        )
         for kind in ("premises", "adverts")
     }
 
@@ -31,10 +33,12 @@ def test_ops050_a_status_change_re_sends_only_its_own_layer(services, add_locati
     add_locations("adverts", [BLACKPOOL, PRESTON], site="s")
     before = _prints(services)
     with services.db.write():
-        pass  # a write that changes nothing drawn: the revision moves, the layers do not
-    assert _prints(services) == before
+        pass  # a write that changes no advert: the revision moves, the adverts layer does not
+    moved = _prints(services)
+    assert moved["adverts"] == before["adverts"]
+    assert moved["premises"] != before["premises"], "a premises' hover depends on other rows"
     with services.db.write() as session:
-        store.set_status(session, premises, PLANNED, 1, "commander")
+        set_status(session, premises, PLANNED, 1, "commander")
     after = _prints(services)
     assert after["adverts"] == before["adverts"]
     assert after["premises"] != before["premises"]
@@ -54,7 +58,7 @@ def test_ops052_a_refreshed_frame_equals_a_full_read(services, add_locations, mo
     with services.db.read() as session:
         base = read_frame(session)
     with services.db.write() as session:
-        store.set_status(session, premises[0], PLANNED, 1, "commander")
+        set_status(session, premises[0], PLANNED, 1, "commander")
         session.execute(delete(Location).where(Location.id == adverts[1]))
     add_locations("tipoffs", [PRESTON], channel="phone")
     rows_read: list[int] = []
@@ -79,7 +83,7 @@ def test_ops053_each_revision_gets_the_current_frame(services, add_locations):
     (premises,) = add_locations("premises", [PRESTON])
     first_revision, first = current_frame(services.db)
     with services.db.write() as session:
-        store.set_status(session, premises, PLANNED, 1, "commander")
+        set_status(session, premises, PLANNED, 1, "commander")
     revision, frame = current_frame(services.db)
     assert revision > first_revision
     assert frame.loc[frame["id"] == premises, "status"].item() == PLANNED
