@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+RETENTION_MODES = ("statistics", "delete")
 
 
 def _secret(env: Mapping[str, str], name: str, instance_dir: Path, file_name: str) -> str:
@@ -57,6 +58,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name, "").strip() or choices[0]
+    if raw not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Config:
     """Settings for one OpsMap deployment (see README, "Configuration")."""
@@ -81,6 +89,10 @@ class Config:
     briefing_outstanding: tuple[str, ...] | None = None
     public_k: int = 5
     proxy_fix: bool = False
+    records_dir: Path | None = None
+    retention_days: int = 365
+    retention_mode: str = "statistics"
+    login_attempts_days: int = 90
     debug: bool = False
     testing: bool = False
 
@@ -114,6 +126,12 @@ class Config:
             briefing_outstanding=_names(env, "OPSMAP_BRIEFING_OUTSTANDING"),
             public_k=_int(env, "OPSMAP_PUBLIC_K", 5),
             proxy_fix=env.get("OPSMAP_PROXY_FIX", "") == "1",
+            records_dir=Path(
+                env.get("OPSMAP_RECORDS_DIR", "").strip() or instance_dir / "records"
+            ).resolve(),
+            retention_days=_int(env, "OPSMAP_RETENTION_DAYS", 365),
+            retention_mode=_choice(env, "OPSMAP_RETENTION_MODE", RETENTION_MODES),
+            login_attempts_days=_int(env, "OPSMAP_LOGIN_ATTEMPTS_DAYS", 90),
             debug=env.get("OPSMAP_DEBUG", "") == "1",
         )
         return replace(config, **overrides) if overrides else config

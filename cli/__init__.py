@@ -19,6 +19,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.briefing",
     "cli.imports",
     "cli.public",
+    "cli.backup",
+    "cli.operation",
 )
 
 
@@ -45,13 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     from geodata.force import BoundaryError
     from geodata.postcodes import PostcodeIndexError
+    from layers.core.closure import OperationClosed
 
     if getattr(args, "needs_schema", True) and (problem := schema_problem()):
         print(f"error: {problem}", file=sys.stderr)
         return 1
     try:
         return int(args.handler(args) or 0)
-    except (BoundaryError, PostcodeIndexError) as exc:
+    except (BoundaryError, PostcodeIndexError, OperationClosed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

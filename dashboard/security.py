@@ -7,8 +7,8 @@ database on every request, so disabling an account or changing a role takes effe
 The per-callback and per-view role checks are :func:`dashboard.access.require`; this module only
 establishes :class:`~dashboard.access.Principal` on ``flask.g``.
 
-Unauthenticated requests may reach only the sign-in page, ``/healthz`` and the favicon: pages
-redirect to ``/login``; the API and Dash's endpoints answer 401 with JSON.
+Unauthenticated requests may reach only the sign-in page, ``/healthz``, ``/readyz`` and the
+favicon: pages redirect to ``/login``; the API and Dash's endpoints answer 401 with JSON.
 """
 
 from __future__ import annotations
@@ -31,7 +31,15 @@ from layers import accounts
 logger = logging.getLogger(__name__)
 
 PUBLIC_PATHS: frozenset[str] = frozenset(
-    {"/login", "/logout", "/healthz", "/_favicon.ico", "/login/oidc", "/login/oidc/callback"}
+    {
+        "/login",
+        "/logout",
+        "/healthz",
+        "/readyz",
+        "/_favicon.ico",
+        "/login/oidc",
+        "/login/oidc/callback",
+    }
 )
 """Reachable without signing in (the sign-in page needs no other asset: its CSS is inline)."""
 MACHINE_PREFIXES: tuple[str, ...] = ("/api/", "/_dash-", "/_reload-hash", "/_alive", "/_mcp")

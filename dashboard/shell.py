@@ -15,6 +15,8 @@ from flask import g
 from config import Config
 from dashboard.access import ADMIN, ANALYST, BRIEFING, COMMANDER, Principal
 from dashboard.components.sign_out import sign_out_button
+from dashboard.context import services
+from layers.core.closure import notice, state
 
 NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Operations map", "/", (ADMIN, COMMANDER, ANALYST)),
@@ -37,6 +39,15 @@ ATTRIBUTION = (
 def marking_banner(marking: str, position: str) -> html.Div:
     """The protective marking, as a banner at the ``top`` or ``bottom`` of the page."""
     return html.Div(marking, className=f"marking marking-{position}", role="note")
+
+
+def closed_notice() -> html.Div | None:
+    """Once the operation is closed, every page says so in words, under the marking."""
+    with services().db.read() as session:
+        row = state(session)
+    if row is None or row.closed_at is None:
+        return None
+    return html.Div(notice(row.closed_at, row.closed_by), className="closed-notice", role="status")
 
 
 def nav_links(principal: Principal | None, registered: set[str]) -> list[dcc.Link]:
@@ -75,6 +86,7 @@ def shell_layout(config: Config) -> Callable[[], html.Div]:
                     ],
                     className="topbar",
                 ),
+                closed_notice() if principal else None,
                 html.Main(dash.page_container, className="page"),
                 html.Footer(ATTRIBUTION, className="attribution"),
                 marking_banner(config.marking, "bottom"),

@@ -5,7 +5,8 @@ its key must name the exact source (database URL and data revision, which every 
 the same transaction): a worker whose key is stale simply builds again. Nothing here is state
 that another worker needs to see.
 
-- :data:`FRAMES`: the operations map frame, key ``(database url, data revision)``.
+- :data:`FRAMES`: the operations map frame, key ``(database url, data revision)``, and the
+  worker's newest frame under ``(database url, "latest")`` to refresh from.
 - :data:`BRIEFINGS`: built briefings, key ``(database url, data revision, options, minute)``.
 - :data:`BASE_MAPS`: the briefing screen's simplified districts, outline, labels and GeoJSON,
   key: the boundaries' content (codes, extent, vertex count).
@@ -71,7 +72,7 @@ class BoundedCache(Generic[K, V]):
             return len(self._items)
 
 
-FRAMES: BoundedCache[tuple[str, int], object] = BoundedCache("map frames", maxsize=4)
+FRAMES: BoundedCache[tuple[str, int | str], object] = BoundedCache("map frames", maxsize=4)
 BRIEFINGS: BoundedCache[tuple[object, ...], object] = BoundedCache("briefings", maxsize=8)
 BASE_MAPS: BoundedCache[tuple[object, ...], object] = BoundedCache("briefing base maps", maxsize=4)
 ASSETS: BoundedCache[tuple[object, ...], object] = BoundedCache("pack assets", maxsize=8)

@@ -1,4 +1,4 @@
-"""The small JSON API for scripts and QGIS: health, summary, layers as GeoJSON, status changes.
+"""The small JSON API for scripts and QGIS: summary, layers as GeoJSON, status changes.
 
 Contract (scripts depend on it): ``/api/summary`` answers ``{"districts": [{"code", "name",
 "division", "counts": {"premises", "tipoffs", "adverts"}, "status": {...}}], "totals": {...}}``;
@@ -8,10 +8,8 @@ every GeoJSON feature has ``id``, ``kind``, ``district_code``, ``status`` and ``
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
-from sqlalchemy import text
 
 from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, current_principal, require
 from dashboard.api import fields
@@ -28,29 +26,6 @@ from layers.planning.status_changes import set_status
 logger = logging.getLogger(__name__)
 
 api_blueprint = Blueprint("api", __name__)
-
-
-@api_blueprint.get("/healthz")
-def healthz() -> tuple[Response, int]:
-    """Liveness and readiness: database reachable and migrated, boundaries loaded."""
-    svc = services()
-    body: dict[str, Any] = {"status": "ok"}
-    try:
-        with svc.db.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        pending = svc.db.pending_migrations()
-        body["database"] = "ok" if not pending else f"migrations pending: {', '.join(pending)}"
-    except Exception as exc:  # noqa: BLE001 - health must report, not crash
-        logger.warning("health check: database unavailable: %s", exc)
-        body["database"] = "unavailable"
-    try:
-        body["districts"] = len(svc.boundaries)
-    except Exception as exc:  # noqa: BLE001
-        logger.warning("health check: boundaries unavailable: %s", exc)
-        body["districts"] = 0
-    healthy = body["database"] == "ok" and body["districts"] == 14
-    body["status"] = "ok" if healthy else "degraded"
-    return jsonify(body), 200 if healthy else 503
 
 
 @api_blueprint.get("/api/summary")

@@ -3,7 +3,9 @@
 Every blueprint answers errors through :func:`json_error`, and runs its domain calls through
 :func:`domain_errors` (or :func:`error_response`), so a stale version is a 409 with the
 colleague's change on every route, a refused rule a 422, a missing record a 404, a change the
-caller may not make a 403 and malformed input a 400.
+caller may not make a 403 and malformed input a 400. A change refused because the operation is
+closed is a 423 (Locked) wherever it is raised, through :data:`errors_blueprint`'s
+application-wide handler.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Response, jsonify
+from flask import Blueprint, Response, jsonify
 
+from layers.core.closure import OperationClosed
 from layers.core.errors import Conflict, NotFound, NotPermitted, RuleError
 
 logger = logging.getLogger(__name__)
@@ -35,6 +38,8 @@ def error_response(exc: Exception) -> tuple[Response, int]:
         return json_error(404, str(exc) or "not found")
     if isinstance(exc, NotPermitted):
         return json_error(403, str(exc) or "not permitted")
+    if isinstance(exc, OperationClosed):
+        return json_error(423, str(exc), closed=True)
     if isinstance(exc, RuleError):
         return json_error(422, str(exc))
     if isinstance(exc, ValueError):
@@ -50,3 +55,12 @@ def domain_errors(call: Callable[[], T]) -> T | tuple[Response, int]:
         if isinstance(exc, LookupError) and not isinstance(exc, NotFound):
             raise
         return error_response(exc)
+
+
+errors_blueprint = Blueprint("errors", __name__)
+
+
+@errors_blueprint.app_errorhandler(OperationClosed)
+def operation_closed(exc: OperationClosed) -> tuple[Response, int]:
+    """Any route or callback that tried to change a closed operation: 423 with the reason."""
+    return error_response(exc)

@@ -9,6 +9,7 @@ rest of the code. On SQLite, writes start with ``BEGIN IMMEDIATE`` and wait up t
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,14 +21,19 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from layers.core.closure import guard
 from layers.core.models import Revision
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_BUSY_MS = 30_000
+RECONNECT_DELAYS_S: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 3.0)
+"""Waits between attempts to reach PostgreSQL for a read (about 7 s in all): long enough for a
+server restart, short enough that a request still answers well within the worker timeout."""
 
 
 def driver_connection(connection: Connection) -> Any:
@@ -92,19 +98,43 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; nothing it does is committed (closing it rolls back)."""
+        """A session for reading; nothing it does is committed (closing it rolls back).
+
+        The connection is taken before the caller runs anything, and on PostgreSQL taking it is
+        retried while the server is unreachable (restarting, failing over): nothing has been
+        read yet, so trying again is safe. Stale pooled connections are replaced by the pool's
+        pre-ping.
+        """
         with self._read() as session:
+            self._connect(session)
             yield session
 
+    def _connect(self, session: Session) -> None:
+        for delay in (*RECONNECT_DELAYS_S, None):
+            try:
+                session.connection()
+                return
+            except DBAPIError as exc:
+                session.rollback()
+                if delay is None or self.dialect != "postgresql" or not _unreachable(exc):
+                    raise
+                logger.warning("database unreachable (%s); trying again in %.1f s",
+                               exc.orig.__class__.__name__, delay)
+                time.sleep(delay)
+
     @contextmanager
-    def write(self, bump: bool = True) -> Iterator[Session]:
+    def write(self, bump: bool = True, *, closed_ok: bool = False) -> Iterator[Session]:
         """A session whose work commits as one transaction.
 
         ``bump`` (the default) also moves the data revision in the same transaction, telling every
         worker that cached map data is stale; writes that change no map data (a log entry, a
-        login) pass ``bump=False``.
+        login) pass ``bump=False``. Once the operation is closed, :func:`layers.core.closure.guard`
+        refuses every change but sign-in and logging; only the retention work passes
+        ``closed_ok``.
         """
         with self._write() as session, session.begin():
+            if not closed_ok:
+                guard(session, bump)
             yield session
             if bump:
                 session.execute(update(Revision).values(revision=Revision.revision + 1))
@@ -129,6 +159,13 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections (tests and forked workers)."""
         self.engine.dispose()
+
+
+def _unreachable(exc: DBAPIError) -> bool:
+    """Whether the error means "no connection to the server", as opposed to a refused query."""
+    if exc.connection_invalidated:
+        return True
+    return exc.orig.__class__.__name__ == "OperationalError"
 
 
 def alembic_config(url: str) -> AlembicConfig:

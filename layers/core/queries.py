@@ -71,8 +71,8 @@ FIXED_CATEGORIES: dict[str, tuple[str, ...]] = {"kind": KIND_NAMES, "status": ST
 INT_COLUMNS = ("id", "version")
 
 
-def read_frame(session: Session) -> pd.DataFrame:
-    """Every location with the map's columns, ordered by id, with compact dtypes.
+def read_frame(session: Session, ids: np.ndarray | None = None) -> pd.DataFrame:
+    """Every location (or those with ``ids``) with the map's columns, ordered by id.
 
     Rows come straight from the driver's cursor and are built column by column: for hundreds of
     thousands of rows this is several times faster than ORM rows or ``read_sql``. A ``day``
@@ -80,7 +80,10 @@ def read_frame(session: Session) -> pd.DataFrame:
     """
     cursor = driver_connection(session.connection()).cursor()
     query = select(*(Location.__table__.c[name] for name in FRAME_COLUMNS)).order_by(Location.id)
-    cursor.execute(str(query.compile(dialect=session.get_bind().dialect)))
+    if ids is not None:
+        query = query.where(Location.id.in_([int(i) for i in ids]))
+    sql = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    cursor.execute(str(sql))
     rows = cursor.fetchall()
     cursor.close()
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in FRAME_COLUMNS]
@@ -104,19 +107,57 @@ def read_frame(session: Session) -> pd.DataFrame:
     return frame
 
 
+REREAD_SHARE = 0.2
+"""Above this share of changed rows a refresh reads the whole frame again."""
+
+
+def refreshed_frame(session: Session, base: pd.DataFrame) -> pd.DataFrame:
+    """``base`` brought up to date by reading only the rows that changed since it was read.
+
+    Every change to a location moves its version on (:func:`layers.core.locations.
+    advance_version` is the one step that updates a location), so comparing ids and versions
+    finds what was added, changed or removed; only those rows are read again.
+    """
+    cursor = driver_connection(session.connection()).cursor()
+    cursor.execute("SELECT id, version FROM locations ORDER BY id")
+    current = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+    cursor.close()
+    known = pd.Series(base["version"].to_numpy(), index=base["id"].to_numpy())
+    before = known.reindex(current[:, 0]).to_numpy()
+    stale = current[:, 0][np.isnan(before) | (before != current[:, 1])]
+    if len(stale) > REREAD_SHARE * max(len(current), 1):
+        return read_frame(session)
+    kept = base.loc[base["id"].isin(current[:, 0]) & ~base["id"].isin(stale)]
+    fresh = read_frame(session, stale)
+    for name in set(CATEGORICAL) - set(FIXED_CATEGORIES):  # one set of categories, sorted
+        old, new = kept[name].cat.categories, fresh[name].cat.categories
+        both = old if new.empty else new if old.empty else old.union(new)
+        kept[name] = kept[name].cat.set_categories(both)
+        fresh[name] = fresh[name].cat.set_categories(both)
+    frame = pd.concat([kept, fresh]).sort_values("id", kind="stable").reset_index(drop=True)
+    for name in set(CATEGORICAL) - set(FIXED_CATEGORIES):  # as a full read would infer them
+        frame[name] = frame[name].cat.remove_unused_categories()
+    return frame
+
+
 def current_frame(db: Database) -> tuple[int, pd.DataFrame]:
-    """The map frame for the database's current revision (re-read only when it moved).
+    """The map frame for the database's current revision (refreshed only when it moved).
 
     Cached in :data:`layers.cache.FRAMES` under ``(url, revision)``: a write in any worker moves
-    the revision, so no worker serves a frame older than the data.
+    the revision, so no worker serves a frame older than the data. A new revision reads only the
+    rows that changed since the worker's last frame (``(url, "latest")``), not every location.
     """
     revision = db.revision()
-
-    def build() -> pd.DataFrame:
+    frame = FRAMES.get((db.url, revision))
+    if frame is None:
+        latest = FRAMES.get((db.url, "latest"))
         with db.read() as session:
-            return read_frame(session)
-
-    frame = FRAMES.get_or_build((db.url, revision), build)
+            if isinstance(latest, pd.DataFrame):
+                frame = refreshed_frame(session, latest)
+            else:
+                frame = read_frame(session)
+        FRAMES.put((db.url, revision), frame)
+        FRAMES.put((db.url, "latest"), frame)
     assert isinstance(frame, pd.DataFrame)
     return revision, frame
 

@@ -31,7 +31,7 @@ def seeded(app):
 
 
 def test_api001_health_reports_database_and_districts(app):
-    response = app.test_client().get("/healthz")
+    response = app.test_client().get("/readyz")
     assert response.status_code == 200
     assert response.json == {"status": "ok", "database": "ok", "districts": 14}
 

@@ -145,7 +145,7 @@ def render(
     mask = filter_mask(frame, filters)
     views = layer_views(frame, mask, filters.kinds, viewport, svc.config.map_point_limit)
     by_status = colour_by == "status"
-    prints = {k: layer_fingerprint(views[k], by_status, revision) for k in KIND_NAMES}
+    prints = {k: layer_fingerprint(frame, views[k], by_status, revision) for k in KIND_NAMES}
     before = (previous or {}).get("layers") or {}
     changed = tuple(k for k in KIND_NAMES if before.get(k) != prints[k])
     summary = district_summary(frame, svc.boundaries[["code", "name", "division"]], mask)
