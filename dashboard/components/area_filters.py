@@ -13,7 +13,7 @@ from typing import Literal
 import geopandas as gpd
 from dash import dcc, html
 
-from geodata.boundaries import DIVISIONS
+from geodata.force import DIVISIONS
 from layers.core.status import STATUS_LABELS
 
 PERSISTENCE: Literal["session"] = "session"

@@ -233,7 +233,7 @@ def advance_version(
     """Apply ``values_for(current)`` and move the version on, if nobody got there first.
 
     The one optimistic-concurrency step every location change goes through (status changes
-    here, plan changes in :mod:`layers.planning.store`). With ``expected_version`` the update
+    here, plan changes in :mod:`layers.planning.assignments`). With ``expected_version`` the update
     applies only at that version; ``values_for`` sees the current row and may refuse the
     change by raising. Returns the refreshed location, its status before, and the new version.
     Raises :class:`NotFound` or :class:`VersionConflict`.

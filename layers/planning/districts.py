@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from geodata.boundaries import OUTSIDE
 from geodata.districts import OUTSIDE_NAME
+from geodata.force import OUTSIDE
 
 
 def district_names(boundaries: pd.DataFrame) -> dict[str, str]:

@@ -22,8 +22,8 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.boundaries import DIVISIONS
 from geodata.crs import to_bng
+from geodata.force import DIVISIONS
 from geodata.postcodes import PostcodeIndex
 from layers.audit import processing_log
 from layers.core.errors import NotFound

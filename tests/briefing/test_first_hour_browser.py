@@ -17,8 +17,9 @@ from selenium.webdriver.common.by import By
 from dashboard.pages.briefing.ids import PANELS, Ids, body_id, panel_id
 from layers.briefing.plan import no_plan_message
 from layers.core.clock import today_local
-from layers.planning import store
+from layers.planning.assignments import assign
 from layers.planning.board import progress_board
+from layers.planning.teams import TeamSpec, create_team
 from layers.services import Services
 from tests.briefing.conftest import ARTIFACTS, sign_in_briefing
 from tests.e2e.conftest import LiveApp, text_of, until
@@ -55,14 +56,14 @@ def tiles(driver, key: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
 def plan_today(svc: Services, today: dt.date) -> None:
     """Two teams and today's visits (three and two), plus a stop tomorrow that is not today's."""
     with svc.db.write() as session:
-        teams = [store.create_team(session, store.TeamSpec(sign, "West", -3.0, 53.8), "cmdr")
+        teams = [create_team(session, TeamSpec(sign, "West", -3.0, 53.8), "cmdr")
                  for sign in ("ALPHA 1", "BRAVO 2")]
         rows = session.connection().exec_driver_sql(
             "SELECT id, version FROM locations WHERE kind = 'premises' "
             "AND status = 'unplanned' ORDER BY id").fetchall()
         days = [today] * 5 + [today + dt.timedelta(days=1)]
         for i, ((location_id, version), day) in enumerate(zip(rows, days, strict=False)):
-            store.assign(session, location_id, version, teams[0 if i < 3 else 1].id, day, "cmdr")
+            assign(session, location_id, version, teams[0 if i < 3 else 1].id, day, "cmdr")
 
 
 def small_text(driver) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]

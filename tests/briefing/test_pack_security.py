@@ -29,7 +29,8 @@ from layers.core.demo import build_demo, monday_of
 from layers.core.locations import insert_locations
 from layers.core.models import Operation
 from layers.documents.html import data_block, script_hash
-from layers.planning import store
+from layers.planning.assignments import assign
+from layers.planning.teams import TeamSpec, create_team
 from layers.services import Services
 from tests.briefing.conftest import (
     ARTIFACTS,
@@ -220,13 +221,13 @@ def test_brf504_postcodes_cannot_be_recovered_from_the_pack(
     day = week + dt.timedelta(days=2)
     with services.db.write() as session:
         demo_week(session, services, week)
-        teams = [store.create_team(session, store.TeamSpec(f"ALPHA {i}", "West", -3.0, 53.8),
+        teams = [create_team(session, TeamSpec(f"ALPHA {i}", "West", -3.0, 53.8),
                                    "cmdr") for i in range(1, 8)]
         rows = session.connection().exec_driver_sql(
             "SELECT id, version FROM locations WHERE kind = 'premises' "
             "AND status = 'unplanned' ORDER BY id").fetchall()
         for i, (location_id, version) in enumerate(rows[:40]):
-            store.assign(session, location_id, version, teams[i // 6].id, day, "cmdr")
+            assign(session, location_id, version, teams[i // 6].id, day, "cmdr")
     path = cli_pack(services.config.database_url, tmp_path, monkeypatch, day)
     rows_, markers = pack_positions(path.read_text("utf-8"),
                                     path.with_suffix(".csv").read_text("utf-8"))

@@ -30,8 +30,10 @@ from layers.maplayers.store import (
     merge_style,
     remove_layer,
 )
+from layers.planning.assignments import assign
 from layers.planning.models import Assignment
-from layers.planning.store import TeamSpec, assign, create_team, set_status
+from layers.planning.status_changes import set_status
+from layers.planning.teams import TeamSpec, create_team
 from layers.services import Services
 from tests.imports.conftest import PRESTON, WARDS, stored
 

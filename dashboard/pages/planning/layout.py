@@ -18,7 +18,7 @@ from dashboard.components.status_form import status_form
 from dashboard.context import services
 from dashboard.pages.planning.figures import GRID_COLUMNS, planning_figure
 from dashboard.pages.planning.ids import STATUS_FORM, TEAM_ERROR, Ids
-from geodata.boundaries import DIVISIONS
+from geodata.force import DIVISIONS
 from layers.planning.teams import list_teams, team_label
 from layers.planning.week import default_day, week_days
 
