@@ -83,6 +83,7 @@ class Config:
     proxy_fix: bool = False
     debug: bool = False
     testing: bool = False
+    job_threads: int = 1
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
@@ -115,5 +116,6 @@ class Config:
             public_k=_int(env, "OPSMAP_PUBLIC_K", 5),
             proxy_fix=env.get("OPSMAP_PROXY_FIX", "") == "1",
             debug=env.get("OPSMAP_DEBUG", "") == "1",
+            job_threads=_int(env, "OPSMAP_JOB_THREADS", 1),
         )
         return replace(config, **overrides) if overrides else config

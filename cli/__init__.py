@@ -19,6 +19,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.briefing",
     "cli.imports",
     "cli.public",
+    "cli.jobs",
+    "cli.networks",
 )
 
 

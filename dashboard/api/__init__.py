@@ -13,7 +13,15 @@ def blueprints() -> list[Blueprint]:
     from dashboard.api.briefing import briefing_blueprint
     from dashboard.api.core import api_blueprint
     from dashboard.api.imports import imports_api
+    from dashboard.api.networks import networks_api
     from dashboard.api.planning import planning_api
     from dashboard.api.public import public_api
 
-    return [api_blueprint, planning_api, briefing_blueprint, imports_api, public_api]
+    return [
+        api_blueprint,
+        planning_api,
+        briefing_blueprint,
+        imports_api,
+        public_api,
+        networks_api,
+    ]

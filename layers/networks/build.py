@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from geodata.force import OUTSIDE
 from layers.core.clock import local_days
 from layers.networks.adverts import stored_inputs, stored_phones
 from layers.networks.circuits import daily_places, moves, new_in_town
@@ -81,7 +82,8 @@ def _evidence_rows(linked: Linked, keep: set[int]) -> pd.DataFrame:
 
 
 def _circuits(frame: pd.DataFrame, labels: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-    seen = frame["observed_at"].notna().to_numpy()
+    # Geotags outside the force area (a town-level point on the coast) are no place to move to.
+    seen = (frame["observed_at"].notna() & (frame["district_code"] != OUTSIDE)).to_numpy()
     when = frame.loc[seen, "observed_at"]
     days = local_days(when)
     order = when.rank(method="first").to_numpy()
@@ -98,7 +100,9 @@ def _network_table(
     frame: pd.DataFrame, labels: np.ndarray, keep: np.ndarray, found: pd.DataFrame
 ) -> pd.DataFrame:
     members = frame.assign(network=labels)[keep]
-    ordered = members.sort_values(["observed_at", "id"], na_position="last")
+    ordered = members[members["district_code"] != OUTSIDE].sort_values(
+        ["observed_at", "id"], na_position="last"
+    )
     districts = (
         ordered.drop_duplicates(["network", "district_code"])
         .groupby("network")["district_code"]
@@ -107,7 +111,7 @@ def _network_table(
     table = members.groupby("network").agg(
         size=("id", "size"), first_seen=("observed_at", "min"), last_seen=("observed_at", "max")
     )
-    table["districts"] = districts.reindex(table.index)
+    table["districts"] = [d if isinstance(d, list) else [] for d in districts.reindex(table.index)]
     table["moves"] = found.groupby("network").size().reindex(table.index, fill_value=0)
     return table
 

@@ -136,9 +136,9 @@ def _rows(
 
 def save_built(session: Session, built: BuiltNetworks, username: str) -> dict[int, int]:
     """Replace the networks with ``built`` in ``session``'s transaction; label -> number."""
+    numbers = _save_networks(session, built)  # reads the previous members first
     for model in CHILDREN:
         session.execute(delete(model))
-    numbers = _save_networks(session, built)
     moves = built.moves.assign(day=pd.to_datetime(built.moves["day"]).dt.date)
     alerts = built.alerts.assign(at=[t.to_pydatetime() for t in built.alerts["at"]])
     for model, frame, rename in (

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from layers.core.kinds import ADVERTS, PREMISES, TIPOFFS
 from layers.core.models import Location
 from layers.core.status import UNPLANNED
+from layers.networks.views import premises_network_facts
 from layers.planning.allocation import Candidate, Suggestion, TeamSlot, suggest_allocation
 from layers.planning.models import Assignment, Team
 from layers.planning.priority import HIGH_PRIORITY, score_candidates
@@ -82,8 +83,15 @@ def candidate_frame(session: Session, kinds: tuple[str, ...] = (PREMISES,)) -> p
         session, select(Location.easting, Location.northing).where(Location.kind == ADVERTS)
     )
     if frame.empty:
-        return frame.assign(priority=[], risk_points=[], tipoffs_near=[], adverts_near=[])
-    parts = score_candidates(frame, tipoffs, adverts).frame()
+        return frame.assign(
+            priority=[],
+            risk_points=[],
+            tipoffs_near=[],
+            adverts_near=[],
+            network_points=[],
+            network_note=[],
+        )
+    parts = score_candidates(frame, tipoffs, adverts, premises_network_facts(session)).frame()
     frame = pd.concat([frame.reset_index(drop=True), parts], axis=1)
     frame["assignment_id"] = frame["assignment_id"].astype("Int64")
     frame["assignment_version"] = frame["assignment_version"].astype("Int64")
