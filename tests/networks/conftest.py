@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,6 +20,7 @@ from layers.networks.evidence import AdvertInputs
 from layers.networks.models import NetworkMember
 from layers.networks.synthetic import synthetic_week
 from layers.services import Services
+from tests.conftest import boundaries_path
 
 KEY = "test-phone-key"
 
@@ -87,3 +90,27 @@ def members(services: Services) -> pd.DataFrame:
             )
         ).all()
     return pd.DataFrame(rows, columns=["location_id", "ref", "network_id"])
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, cache_dir: Path) -> dict[str, str]:
+    """Environment for ``python app.py`` on a fresh SQLite instance folder."""
+    env = dict(os.environ)
+    env.update(
+        OPSMAP_INSTANCE=str(tmp_path / "instance"),
+        OPSMAP_CACHE_DIR=str(cache_dir),
+        OPSMAP_BOUNDARIES=str(boundaries_path()),
+    )
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+@pytest.fixture
+def linked_app(app):
+    """The app with an imported, linked synthetic week; the export frame."""
+    svc: Services = app.extensions["opsmap"]
+    data, frame, _ = advert_export(400, 5)
+    result = import_file(svc, data, "adverts.csv", "adverts", "analyst1", dry_run=False)
+    assert result.report.accepted == 400
+    run_pending(svc)
+    return app, frame
