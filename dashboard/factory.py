@@ -30,6 +30,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "dashboard.pages.briefing",
     "dashboard.pages.imports",
     "dashboard.pages.public",
+    "dashboard.pages.networks",
 )
 
 

@@ -16,7 +16,6 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.force import DISTRICT_BY_CODE
 from layers.core.clock import LONDON, local_days
 from layers.core.errors import NotFound
 from layers.core.models import Location
@@ -32,6 +31,7 @@ from layers.networks.models import (
     NetworkMember,
     NetworkMove,
 )
+from layers.networks.reads import district_name
 from layers.networks.store import frame_of
 
 
@@ -50,46 +50,52 @@ def _grouped(frame: pd.DataFrame, key: str, build: Any) -> dict[int, list[Any]]:
     return {int(k): build(g) for k, g in frame.groupby(key, sort=False)}
 
 
-def _shape(session: Session, networks: list[Network]) -> list[dict[str, Any]]:
-    ids = [n.id for n in networks]
-    adverts = frame_of(
-        session,
-        select(NetworkMember.network_id, Location.site, Location.ref, Location.observed_at)
-        .join(Location, Location.id == NetworkMember.location_id)
-        .where(NetworkMember.network_id.in_(ids))
-        .order_by(Location.observed_at, Location.id),
-    )
-    moves = frame_of(
-        session,
-        select(
-            NetworkMove.network_id,
-            NetworkMove.from_district,
-            NetworkMove.to_district,
-            NetworkMove.day,
-        )
-        .where(NetworkMove.network_id.in_(ids))
-        .order_by(NetworkMove.day, NetworkMove.id),
-    )
-    phones = frame_of(
-        session,
-        select(NetworkEvidence.network_id, NetworkEvidence.detail).where(
-            NetworkEvidence.network_id.in_(ids), NetworkEvidence.kind == "phone"
+def _children(session: Session, ids: list[int]) -> dict[str, pd.DataFrame]:
+    """Adverts, moves, phones and linked premises of the networks ``ids``."""
+    return {
+        "adverts": frame_of(
+            session,
+            select(NetworkMember.network_id, Location.site, Location.ref, Location.observed_at)
+            .join(Location, Location.id == NetworkMember.location_id)
+            .where(NetworkMember.network_id.in_(ids))
+            .order_by(Location.observed_at, Location.id),
         ),
-    )
-    premises = frame_of(
-        session,
-        select(NetworkLink.network_id, Location.id, Location.ref)
-        .join(Location, Location.id == NetworkLink.location_id)
-        .where(NetworkLink.network_id.in_(ids), NetworkLink.kind == PREMISES_LINK)
-        .order_by(Location.id),
-    )
+        "moves": frame_of(
+            session,
+            select(
+                NetworkMove.network_id,
+                NetworkMove.from_district,
+                NetworkMove.to_district,
+                NetworkMove.day,
+            )
+            .where(NetworkMove.network_id.in_(ids))
+            .order_by(NetworkMove.day, NetworkMove.id),
+        ),
+        "phones": frame_of(
+            session,
+            select(NetworkEvidence.network_id, NetworkEvidence.detail).where(
+                NetworkEvidence.network_id.in_(ids), NetworkEvidence.kind == "phone"
+            ),
+        ),
+        "premises": frame_of(
+            session,
+            select(NetworkLink.network_id, Location.id, Location.ref)
+            .join(Location, Location.id == NetworkLink.location_id)
+            .where(NetworkLink.network_id.in_(ids), NetworkLink.kind == PREMISES_LINK)
+            .order_by(Location.id),
+        ),
+    }
+
+
+def _shape(session: Session, networks: list[Network]) -> list[dict[str, Any]]:
+    parts = _children(session, [n.id for n in networks])
     by_adverts = _grouped(
-        adverts,
+        parts["adverts"],
         "network_id",
         lambda g: [{"site": s, "ref": r} for s, r in zip(g["site"], g["ref"], strict=True)],
     )
     by_moves = _grouped(
-        moves,
+        parts["moves"],
         "network_id",
         lambda g: [
             {"from": f, "to": t, "day": d.isoformat()}
@@ -97,10 +103,12 @@ def _shape(session: Session, networks: list[Network]) -> list[dict[str, Any]]:
         ],
     )
     by_phones = _grouped(
-        phones, "network_id", lambda g: sorted({json.loads(d)["last3"] for d in g["detail"]})
+        parts["phones"],
+        "network_id",
+        lambda g: sorted({json.loads(d)["last3"] for d in g["detail"]}),
     )
     by_premises = _grouped(
-        premises,
+        parts["premises"],
         "network_id",
         lambda g: [{"id": int(i), "ref": r} for i, r in zip(g["id"], g["ref"], strict=True)],
     )
@@ -193,11 +201,6 @@ def network_detail(session: Session, network_id: int) -> dict[str, Any]:
     return out
 
 
-def _district(code: str) -> str:
-    district = DISTRICT_BY_CODE.get(code)
-    return district.name if district else code
-
-
 def redacted_summary(session: Session, since: dt.datetime | None = None) -> dict[str, Any]:
     """What the briefing shows of networks: how many are active, the moves since ``since``
     (default: the last 24 hours) and arrows between districts. Dismissed networks are left
@@ -223,11 +226,22 @@ def redacted_summary(session: Session, since: dt.datetime | None = None) -> dict
         "networks_active": active,
         "since": since.isoformat(),
         "moves": [
-            {"network": label(n), "from": _district(a), "to": _district(b), "day": d.isoformat()}
+            {
+                "network": label(n),
+                "from": district_name(a),
+                "to": district_name(b),
+                "day": d.isoformat(),
+            }
             for n, a, b, d in moves
         ],
         "arrows": [
-            {"from": _district(a), "to": _district(b), "from_code": a, "to_code": b, "networks": c}
+            {
+                "from": district_name(a),
+                "to": district_name(b),
+                "from_code": a,
+                "to_code": b,
+                "networks": c,
+            }
             for (a, b), c in sorted(arrows.items(), key=lambda item: -item[1])
         ],
     }
@@ -246,9 +260,10 @@ def redacted_network(session: Session, network_id: int) -> dict[str, Any]:
     return {
         "network": label(network_id),
         "adverts": network.size,
-        "districts": [_district(c) for c in json.loads(network.districts)],
+        "districts": [district_name(c) for c in json.loads(network.districts)],
         "moves": [
-            {"from": _district(a), "to": _district(b), "day": d.isoformat()} for a, b, d in moves
+            {"from": district_name(a), "to": district_name(b), "day": d.isoformat()}
+            for a, b, d in moves
         ],
     }
 
