@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,8 @@ from layers.networks.models import (
 )
 from layers.networks.store import frame_of
 
+NETWORK_COLOURS = 8
+"""Distinct colours used for networks on the operations map (code 8: no network)."""
 GRID_COLUMNS = [
     "id",
     "network",
@@ -132,3 +135,20 @@ def recent_alerts(session: Session, limit: int = 50) -> pd.DataFrame:
         .order_by(NetworkAlert.at.desc())
         .limit(limit),
     )
+
+
+def network_codes(session: Session, location_ids: np.ndarray) -> np.ndarray:
+    """Per location, a small colour code of its network (0..7), or 8 when it is in none.
+
+    Neighbouring networks get different codes in turn (by number), enough to tell adverts of
+    different networks apart on the operations map.
+    """
+    members = frame_of(session, select(NetworkMember.location_id, NetworkMember.network_id))
+    codes = np.full(len(location_ids), NETWORK_COLOURS, dtype=np.uint8)
+    if members.empty:
+        return codes
+    by_location = pd.Series(members["network_id"].to_numpy(), index=members["location_id"])
+    found = by_location.reindex(location_ids).to_numpy(dtype="float64")
+    known = ~np.isnan(found)
+    codes[known] = (found[known].astype(np.int64) % NETWORK_COLOURS).astype(np.uint8)
+    return codes

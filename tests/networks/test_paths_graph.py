@@ -87,3 +87,15 @@ def test_net122_the_graph_joins_adverts_phones_photos_premises_and_tipoffs():
     assert nodes["p0"]["label"] == "phone …123"
     assert "aaaa" not in json.dumps(graph.elements) and "00ff" not in json.dumps(graph.elements)
     assert graph.left_out == 0
+
+
+def test_net123_operations_map_colours_adverts_by_network(services):
+    from layers.networks.reads import NETWORK_COLOURS, network_codes
+    from tests.networks.conftest import import_and_link, members
+
+    import_and_link(services, 200, 3)
+    stored = members(services)
+    ids = np.r_[stored["location_id"].to_numpy()[:5], [10**9]]
+    with services.db.read() as session:
+        codes = network_codes(session, ids)
+    assert codes.tolist() == [*(stored["network_id"].to_numpy()[:5] % NETWORK_COLOURS), 8]

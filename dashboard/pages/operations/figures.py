@@ -22,7 +22,7 @@ from dashboard.components.maps import KIND_COLOURS, KIND_SIZES, STATUS_COLOURS, 
 from dashboard.pages.operations.view import POINTS, LayerView
 from geodata.crs import to_wgs84
 from layers.core.clock import LONDON
-from layers.core.kinds import KIND_NAMES, KINDS
+from layers.core.kinds import ADVERTS, KIND_NAMES, KINDS
 from layers.core.queries import codes_for
 from layers.core.status import STATUS_LABELS, STATUSES
 
@@ -35,6 +35,11 @@ HOVER_LIMIT = 20_000
 """Above this many drawn points a layer's hover says only what it is (keeps payloads small)."""
 
 STATUS_SCALE = [[i / (len(STATUSES) - 1), STATUS_COLOURS[s]] for i, s in enumerate(STATUSES)]
+NETWORK_PALETTE = (
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
+    "#BBBBBB",  # not in any network
+)  # fmt: skip
+NETWORK_SCALE = [[i / (len(NETWORK_PALETTE) - 1), c] for i, c in enumerate(NETWORK_PALETTE)]
 
 
 def operations_figure(boundaries: gpd.GeoDataFrame, tiles: str | None) -> go.Figure:
@@ -128,7 +133,7 @@ Update = tuple[int, tuple[str, ...], Any]
 """One change to the figure: trace index, property path, new value."""
 
 
-def layer_fingerprint(view: LayerView | None, colour_by_status: bool, revision: int) -> str:
+def layer_fingerprint(view: LayerView | None, colour_by_status: object, revision: int) -> str:
     """A short digest of what a layer's traces would show; equal digests mean nothing to send."""
     digest = hashlib.blake2b(digest_size=12)
     digest.update(f"{revision}|{colour_by_status}".encode())
@@ -147,6 +152,7 @@ def layer_updates(
     views: dict[str, LayerView | None],
     colour_by_status: bool,
     kinds: tuple[str, ...] = KIND_NAMES,
+    network_codes: np.ndarray | None = None,
 ) -> list[Update]:
     """The changes that redraw the point and cell traces of ``kinds`` for the layer views.
 
@@ -173,7 +179,14 @@ def layer_updates(
                 (p, ("lon",), typed(lon_all[rows])),
                 (p, ("lat",), typed(lat_all[rows])),
             ]
-            if colour_by_status:
+            if network_codes is not None and kind == ADVERTS:
+                out += [
+                    (p, ("marker", "color"), typed(network_codes[rows], "u1")),
+                    (p, ("marker", "colorscale"), NETWORK_SCALE),
+                    (p, ("marker", "cmin"), 0),
+                    (p, ("marker", "cmax"), len(NETWORK_PALETTE) - 1),
+                ]
+            elif colour_by_status:
                 out += [
                     (p, ("marker", "color"), typed(status_codes[rows], "u1")),
                     (p, ("marker", "colorscale"), STATUS_SCALE),

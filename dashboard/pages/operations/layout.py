@@ -46,6 +46,7 @@ def filters_panel(days: list, districts: list[dict[str, str]]) -> html.Aside:
                 options=[
                     {"label": "Colour by layer", "value": "layer"},
                     {"label": "Colour by status", "value": "status"},
+                    {"label": "Colour adverts by network", "value": "network"},
                 ],
                 value="layer",
                 className="radio",
