@@ -10,6 +10,7 @@ identities that neither phone nor wording ties together is a stock photo and lin
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,12 +173,14 @@ def text_evidence(texts: pd.Series, groups: np.ndarray, params: LinkParams) -> T
 def gather_evidence(inputs: AdvertInputs, params: LinkParams) -> Evidence:
     """All evidence between the adverts of ``inputs`` (see the module docstring for the order)."""
     n = inputs.n
-    phones, phone_pairs = phone_evidence(inputs.phones, params)
-    text = text_evidence(inputs.texts, groups_of(n, [phone_pairs]), params)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # photos in parallel with the text
+        photo_job = pool.submit(photo_clusters, inputs.photos, params.photo_radius)
+        phones, phone_pairs = phone_evidence(inputs.phones, params)
+        text = text_evidence(inputs.texts, groups_of(n, [phone_pairs]), params)
+        clusters = photo_job.result()
     has_phone = np.zeros(n, dtype=bool)
     has_phone[phones["row"].to_numpy(np.int64)] = True
     identity = groups_of(n, [phone_pairs, text.pairs[["a", "b"]]])
-    clusters = photo_clusters(inputs.photos, params.photo_radius)
     photos = clusters.occurrences
     photos = photos.assign(common=stock_photos(photos, identity, has_phone, params))
     pairs = both_kinds(text.pairs, photos, text.matrix, text.counts, params)

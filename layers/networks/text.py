@@ -15,6 +15,7 @@ datasketch API costs tens of microseconds per advert, which 100,000 adverts cann
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,8 @@ _KEEP = b"abcdefghijklmnopqrstuvwxyz0123456789"
 _TABLE = bytes(c if c in _KEEP else ord("|") if c == 0 else ord(" ") for c in range(256))
 
 SHINGLE_WORDS = 3
+THREADS = 2
+"""Threads for the numpy-heavy steps (numpy releases the GIL in them)."""
 NUM_PERM = 64
 SEED = 1
 _M32 = (np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35))
@@ -228,19 +231,31 @@ def signatures(
     values = shingles.hashes[shingles.code]
     mixed = fmix32((values & np.uint64(0xFFFFFFFF)).astype(np.uint32))
     bounds = np.r_[0, np.cumsum(counts)]
-    chunk = max(1, 2_000_000 // num_perm)
-    doc = 0
-    while doc < n_docs:
-        end = int(np.searchsorted(bounds, bounds[doc] + chunk, side="right")) - 1
-        end = min(max(end, doc + 1), n_docs)
+
+    def fill(span: tuple[int, int]) -> None:
+        doc, end = span
         lo, hi = bounds[doc], bounds[end]
         if hi > lo:
             permuted = mixed[lo:hi, None] * a[None, :] + b[None, :]
             has = counts[doc:end] > 0
             firsts = (bounds[doc:end] - lo)[has]
             sig[doc:end][has] = np.minimum.reduceat(permuted, firsts, axis=0)
-        doc = end
+
+    # numpy releases the GIL here, so two threads use both cores; chunks write disjoint rows.
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        list(pool.map(fill, _doc_chunks(bounds, 2_000_000 // num_perm)))
     return sig, counts
+
+
+def _doc_chunks(bounds: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """Runs of documents holding about ``size`` shingles each."""
+    n_docs, doc, out = len(bounds) - 1, 0, []
+    while doc < n_docs:
+        end = int(np.searchsorted(bounds, bounds[doc] + max(1, size), side="right")) - 1
+        end = min(max(end, doc + 1), n_docs)
+        out.append((doc, end))
+        doc = end
+    return out
 
 
 def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
@@ -263,15 +278,19 @@ def candidate_pairs(keys: np.ndarray, usable: np.ndarray, window: int = 3) -> pd
     """
     docs = np.flatnonzero(usable)
     n = np.int64(len(usable))
-    found: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    for band in range(keys.shape[1]):
+
+    def band_pairs(band: int) -> np.ndarray:
         k = keys[docs, band]
-        shuffle = fmix64(docs.astype(np.uint64) + np.uint64(band + 1))
-        order = np.lexsort((shuffle, k))
+        order = np.lexsort((fmix64(docs.astype(np.uint64) + np.uint64(band + 1)), k))
         k, d = k[order], docs[order]
+        found = [np.zeros(0, dtype=np.int64)]
         for w in range(1, window + 1):
             same = k[:-w] == k[w:]
             a, b = d[:-w][same], d[w:][same]
             found.append(np.minimum(a, b) * n + np.maximum(a, b))
-    pairs = sorted_unique(np.concatenate(found))
+        return np.concatenate(found)
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        found = list(pool.map(band_pairs, range(keys.shape[1])))
+    pairs = sorted_unique(np.concatenate([np.zeros(0, dtype=np.int64), *found]))
     return pd.DataFrame({"a": pairs // n, "b": pairs % n})
