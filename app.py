@@ -43,6 +43,11 @@ def create_app(config: Config | None = None) -> Flask:
     for blueprint in blueprints():
         server.register_blueprint(blueprint)
     create_dash(server, config)
+    if not config.testing:
+        from layers.jobs.runner import start_worker_thread
+
+        for _ in range(max(0, config.job_threads)):
+            start_worker_thread(services)  # background jobs progress without another process
     return server
 
 

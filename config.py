@@ -95,6 +95,7 @@ class Config:
     login_attempts_days: int = 90
     debug: bool = False
     testing: bool = False
+    job_threads: int = 1
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
@@ -133,5 +134,6 @@ class Config:
             retention_mode=_choice(env, "OPSMAP_RETENTION_MODE", RETENTION_MODES),
             login_attempts_days=_int(env, "OPSMAP_LOGIN_ATTEMPTS_DAYS", 90),
             debug=env.get("OPSMAP_DEBUG", "") == "1",
+            job_threads=_int(env, "OPSMAP_JOB_THREADS", 1),
         )
         return replace(config, **overrides) if overrides else config

@@ -21,6 +21,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.public",
     "cli.backup",
     "cli.operation",
+    "cli.jobs",
+    "cli.networks",
 )
 
 

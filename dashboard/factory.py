@@ -32,6 +32,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "dashboard.pages.imports",
     "dashboard.pages.public",
     "dashboard.pages.not_found",
+    "dashboard.pages.networks",
 )
 
 

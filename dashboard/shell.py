@@ -22,6 +22,7 @@ NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Operations map", "/", (ADMIN, COMMANDER, ANALYST)),
     ("Planning", "/planning", (ADMIN, COMMANDER, ANALYST)),
     ("Progress board", "/board", (ADMIN, COMMANDER, ANALYST)),
+    ("Networks", "/networks", (ADMIN, COMMANDER, ANALYST)),
     ("Imports", "/imports", (ADMIN, ANALYST)),
     ("Briefing", "/briefing", (ADMIN, COMMANDER, ANALYST, BRIEFING)),
     ("Public updates", "/public", (ADMIN, COMMANDER)),

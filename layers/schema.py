@@ -7,5 +7,7 @@ from layers.accounts import tables as accounts_tables  # noqa: F401
 from layers.audit import processing_log  # noqa: F401
 from layers.core import closure, models  # noqa: F401
 from layers.imports import presets  # noqa: F401
+from layers.jobs import models as job_models  # noqa: F401
+from layers.networks import models as network_models  # noqa: F401
 from layers.planning import models as planning_models  # noqa: F401
 from layers.public import models as public_models  # noqa: F401

@@ -28,6 +28,7 @@ from layers.core.clock import utc_bounds
 from layers.core.db import Database
 from layers.core.operations import current_operation
 from layers.core.queries import current_frame
+from layers.networks.briefing import briefing_networks
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ def build_briefing(
         outstanding=outstanding(src.premises, src.frame, src.links, options),
         week_results=results.week_results(src.premises),
     )
+    briefing.networks_active, briefing.network_moves = briefing_networks(db, since)
     for table in briefing.frames().values():
         assert_redacted(table)
     return briefing

@@ -85,6 +85,8 @@ class Briefing:
     timeline: pd.DataFrame
     outstanding: pd.DataFrame
     week_results: dict[str, int] = field(default_factory=dict)
+    networks_active: int = 0
+    network_moves: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Every table of the briefing, by name (what the pack's CSV holds)."""
@@ -96,6 +98,7 @@ class Briefing:
             "timeline": self.timeline,
             "outstanding": self.outstanding,
             "new_intel": self.new_intel,
+            "network_moves": self.network_moves,
         }
 
 

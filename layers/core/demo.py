@@ -1,10 +1,12 @@
 """A deterministic, realistic synthetic week of action for demonstrations and tests.
 
 About 150 suspected premises at real postcode centroids in town centres across all 14
-districts, 600 tip-offs (mostly clustered around some premises, the rest elsewhere) and 5,000
-advert geotags (a few phone numbers reused across towns, forming circuits; some geotags only
-accurate to the town). Everything is marked ``is_demo`` and every free text says it is
-synthetic, so nobody mistakes it for intelligence. The same ``week_start`` gives the same data.
+districts, 600 tip-offs (mostly clustered around some premises, the rest elsewhere; a few give
+an advert's phone number) and 5,000 advert geotags with text, phones and photo hashes from a
+labelled synthetic week (:mod:`layers.networks.demo`: networks, circuits between towns, some
+geotags only accurate to the town; its ground truth is ``demo_week(week_start)``). Everything
+is marked ``is_demo`` and every free text says it is synthetic, so nobody mistakes it for
+intelligence. The same ``week_start`` gives the same data.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from layers.core.clock import LONDON
 from layers.core.kinds import CHANNELS
 from layers.core.locations import insert_locations, place
 from layers.core.models import HistoryEntry, Location, Operation
-from layers.core.phones import hash_phones
+from layers.networks.adverts import read_tipoff_phones
+from layers.networks.demo import demo_adverts, demo_week, tipoff_numbers
+from layers.networks.rebuild import submit_rebuild
 
 logger = logging.getLogger(__name__)
 
@@ -209,34 +213,16 @@ def build_demo(
         }
     )
 
-    # Advert geotags: ~400 phones; 12 "circuit" phones move between towns during the week.
-    n_ads = 5000
-    phones = np.array([f"07700 900{i:03d}" for i in range(400)])
-    phone_idx = rng.integers(0, len(phones), size=n_ads)
-    ad_anchor = rng.choice(len(premises), size=n_ads)
-    circuit = phone_idx < 12
-    ad_anchor[circuit] = rng.choice(len(premises), size=int(circuit.sum()))
-    coarse = rng.random(n_ads) < 0.08
-    ad_e = premises["easting"].to_numpy()[ad_anchor] + rng.normal(0, 150, n_ads)
-    ad_n = premises["northing"].to_numpy()[ad_anchor] + rng.normal(0, 150, n_ads)
-    town_centre = premises.groupby("town")[["easting", "northing"]].median()
-    anchor_town = premises["town"].to_numpy()[ad_anchor]
-    ad_e[coarse] = town_centre.loc[anchor_town[coarse], "easting"].to_numpy()
-    ad_n[coarse] = town_centre.loc[anchor_town[coarse], "northing"].to_numpy()
-    hashes, last3 = hash_phones(pd.Series(phones[phone_idx]), phone_key)
-    adverts = pd.DataFrame(
-        {
-            "kind": "adverts",
-            "site": rng.choice(SITES, size=n_ads, p=[0.45, 0.3, 0.15, 0.1]),
-            "ref": [f"DEMO-A-{i + 1:05d}" for i in range(n_ads)],
-            "easting": ad_e,
-            "northing": ad_n,
-            "observed_at": _times(rng, start, n_ads, days=7),
-            "phone_hash": hashes,
-            "phone_last3": last3,
-            "accuracy_m": np.where(coarse, 5000.0, 50.0),
-        }
-    )
+    # Advert geotags: a labelled synthetic week (networks, rotating and obfuscated numbers,
+    # stock phrases, agency boilerplate, re-encoded photos, circuits) near the demo premises.
+    week = demo_week(week_start)
+    adverts = demo_adverts(week, premises, rng, phone_key)
+    numbers = tipoff_numbers(week, 30, rng)
+    summaries = tipoffs["summary"].to_numpy(dtype=object)
+    for k, number in enumerate(numbers):
+        summaries[k * 19] += f" Caller gave the number {number} from an advert."
+    tipoffs["summary"] = summaries
+    tipoffs["phone_hashes"] = read_tipoff_phones(tipoffs["summary"], phone_key).phone_hashes
 
     out = {}
     for name, frame in (("premises", premises), ("tipoffs", tipoffs), ("adverts", adverts)):
@@ -302,6 +288,7 @@ def seed_demo(
     )
     insert_locations(session, tipoffs)
     insert_locations(session, frames["adverts"])
+    submit_rebuild(session, DEMO_USER)  # the networks of the demo adverts, built in the background
     _progress(session, ids, week_start, dt.date.today())
     return DemoSummary(len(premises), len(tipoffs), len(frames["adverts"]), week_start)
 

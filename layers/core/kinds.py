@@ -124,12 +124,26 @@ KINDS: dict[str, Kind] = {
             Field("phone_last3", "Phone (last 3 digits)", max_length=3, sensitive=True),
             Field("observed_at", "Posted", "datetime"),
             Field("accuracy_m", "Location accuracy (m)", "float"),
+            Field("title", "Title", max_length=500, sensitive=True),
+            Field("text", "Advert text (numbers masked)", max_length=20_000, sensitive=True),
+            Field("image_hashes", "Photo hashes", max_length=4_000, sensitive=True),
         ),
     ),
 }
 
 SENSITIVE_COLUMNS: frozenset[str] = frozenset(
-    {"notes", "summary", "phone_hash", "phone_last3", "address", "outcome_detail"}
+    {
+        "notes",
+        "summary",
+        "phone_hash",
+        "phone_last3",
+        "phone_hashes",
+        "address",
+        "outcome_detail",
+        "title",
+        "text",
+        "image_hashes",
+    }
 )
 """Columns the briefing role never receives (names live in free text; addresses are redacted
 to street level by :func:`layers.briefing.redaction.street_level` before they are shown)."""

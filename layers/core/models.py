@@ -157,6 +157,11 @@ class Location(Base):
     phone_hash: Mapped[str | None] = mapped_column(String(64))
     phone_last3: Mapped[str | None] = mapped_column(String(3))
     accuracy_m: Mapped[float | None] = mapped_column(Float)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)  # numbers masked before it is stored
+    image_hashes: Mapped[str | None] = mapped_column(Text)
+    # Adverts and tip-offs: every number found, as "last3:keyed hash" entries joined by ";"
+    phone_hashes: Mapped[str | None] = mapped_column(Text)
     # Provenance
     source: Mapped[str] = mapped_column(String(255))
     created_by: Mapped[str] = mapped_column(String(80))

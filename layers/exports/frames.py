@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from geodata.crs import WGS84
 from geodata.districts import OUTSIDE_NAME, DistrictIndex
-from geodata.force import OUTSIDE
+from geodata.force import DISTRICTS, OUTSIDE
 from layers.core.db import Database
 from layers.core.errors import NotFound
 from layers.core.kinds import ADVERTS, KIND_NAMES, KINDS
@@ -70,17 +70,23 @@ def kind_columns(kind: str) -> list[str]:
     return list(dict.fromkeys([*COMMON_COLUMNS, *fields, *extra, *PROVENANCE_COLUMNS]))
 
 
-def district_names(districts: DistrictIndex, codes: pd.Series) -> pd.Series:
-    """The district name for each GSS code (``Outside force area`` outside)."""
-    names = dict(
-        zip(districts.district_codes.tolist(), districts.district_names.tolist(), strict=True)
+def district_names(districts: DistrictIndex | None, codes: pd.Series) -> pd.Series:
+    """The district name for each GSS code (``Outside force area`` outside).
+
+    Names come from the loaded boundaries when given, else from the force's own district list
+    (the records pack is written without loading geography).
+    """
+    names = (
+        dict(zip(districts.district_codes.tolist(), districts.district_names.tolist(), strict=True))
+        if districts is not None
+        else {d.code: d.name for d in DISTRICTS}
     )
     names[OUTSIDE] = OUTSIDE_NAME
     return codes.map(names).astype(object)
 
 
 def kind_frame(
-    session: Session, kind: str, districts: DistrictIndex, ids: np.ndarray | None = None
+    session: Session, kind: str, districts: DistrictIndex | None, ids: np.ndarray | None = None
 ) -> gpd.GeoDataFrame:
     """Every location of ``kind`` (only ``ids`` when given), with point geometries."""
     if kind not in KIND_NAMES:
@@ -134,7 +140,8 @@ def find_layer(session: Session, layer: str | int) -> CustomLayer:
 
 
 def custom_frame(
-    session: Session, found: CustomLayer, districts: DistrictIndex, filters: Filters | None = None
+    session: Session, found: CustomLayer, districts: DistrictIndex | None,
+    filters: Filters | None = None
 ) -> gpd.GeoDataFrame:
     """A custom layer's features with their attributes (the district filter applies)."""
     geoms, props, codes = layer_features(session, found.id)

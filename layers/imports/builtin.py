@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 
 from geodata.force import OUTSIDE
-from layers.core.kinds import KINDS, PREMISES, Kind
+from layers.core.kinds import ADVERTS, KINDS, PREMISES, TIPOFFS, Kind
 from layers.core.locations import place
 from layers.imports.choices import check_value_map
 from layers.imports.commit import commit_rows
@@ -28,6 +28,7 @@ from layers.imports.report import ImportReport, Problems
 from layers.imports.request import ImportRequest
 from layers.imports.safety import ImportRefused
 from layers.imports.values import validate_fields
+from layers.networks.rebuild import submit_rebuild
 from layers.services import Services
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,8 @@ def import_kind(
             report.notes.append("nothing new to store: every row is already stored")
             return result
         commit_rows(session, prepared.rows, report, request.username)
+        if request.kind in (ADVERTS, TIPOFFS):
+            submit_rebuild(session, request.username)  # networks follow each such import
     timer.lap("store and commit")
     return result
 

@@ -77,6 +77,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "contact_number",
     ),
     "phone_last3": ("phone_last3",),
+    "title": ("title", "headline", "advert_title", "subject"),
+    "text": ("text", "body", "description", "advert_text", "ad_text", "content"),
+    "image_hashes": (
+        "image_hashes",
+        "photo_hashes",
+        "image_hash",
+        "photo_hash",
+        "phash",
+        "phashes",
+        "perceptual_hashes",
+    ),
     "accuracy_m": ("accuracy_m", "accuracy", "location_accuracy", "accuracy_metres", "precision_m"),
     "grade": ("grade", "grading", "3x5x2", "intel_grading", "intelligence_grading"),
 }

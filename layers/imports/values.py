@@ -29,6 +29,7 @@ from layers.imports.mapping import ColumnMapping
 from layers.imports.report import ChoiceValues, Problems, Unfamiliar
 from layers.imports.safety import ImportRefused
 from layers.imports.text import cell_text
+from layers.networks.adverts import read_adverts, read_tipoff_phones
 
 logger = logging.getLogger(__name__)
 
@@ -97,11 +98,26 @@ def validate_fields(
                 f"{f.label} is required but the cell is empty",
             )
     out[ORIGINALS] = originals_json(originals, frame.index)
-    if kind.name == ADVERTS and "phone" in fields:
-        hashes, last3 = hash_unique_phones(cell_text(frame[fields["phone"]]).fillna(""), phone_key)
-        out["phone_hash"] = hashes
-        out["phone_last3"] = np.where(pd.isna(last3), out.get("phone_last3"), last3)
+    if kind.name == ADVERTS:
+        _advert_numbers(frame, fields, out, phone_key)
+    if kind.name == TIPOFFS:
+        out["phone_hashes"] = read_tipoff_phones(out["summary"], phone_key).phone_hashes
     return result
+
+
+def _advert_numbers(
+    frame: pd.DataFrame, fields: dict[str, str], out: pd.DataFrame, phone_key: str
+) -> None:
+    """Numbers of the phone column, title and text hashed (:mod:`layers.networks.adverts`);
+    title and text stored masked."""
+    phone = cell_text(frame[fields["phone"]]) if "phone" in fields else None
+    read = read_adverts(phone, out["title"], out["text"], phone_key)
+    out["title"], out["text"] = read.titles, read.texts
+    out["phone_hash"] = read.phones.phone_hash
+    out["phone_last3"] = np.where(
+        pd.isna(read.phones.phone_last3), out.get("phone_last3"), read.phones.phone_last3
+    )
+    out["phone_hashes"] = read.phones.phone_hashes
 
 
 def _convert(

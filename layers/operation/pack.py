@@ -30,7 +30,8 @@ from layers.core.kinds import KIND_NAMES
 from layers.core.models import Base, CustomLayer
 from layers.documents.html import marked_page
 from layers.exports.cells import csv_text
-from layers.exports.files import custom_frame, kind_frame, write_export
+from layers.exports.files import CUSTOM, ExportRequest, write_export
+from layers.exports.frames import custom_frame, kind_frame
 
 logger = logging.getLogger(__name__)
 
@@ -61,15 +62,19 @@ def _prefix(marking: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]+", "_", marking).strip("_") or "MARKED"
 
 
-def _layers(session: Session, folder: Path) -> dict[str, int]:
+def _layers(session: Session, folder: Path, marking: str) -> dict[str, int]:
     files: dict[str, int] = {}
     for kind in KIND_NAMES:
         files[f"layer-{kind}.csv"] = write_export(
-            kind_frame(session, kind), "csv", folder / f"layer-{kind}.csv"
+            kind_frame(session, kind, None), folder / f"layer-{kind}.csv",
+            ExportRequest(kind=kind, fmt="csv"), marking, kind,
         )
     for layer in session.scalars(select(CustomLayer).order_by(CustomLayer.id)):
         name = f"custom-layer-{layer.id}.geojson"
-        files[name] = write_export(custom_frame(session, layer.id), "geojson", folder / name)
+        files[name] = write_export(
+            custom_frame(session, layer, None), folder / name,
+            ExportRequest(kind=CUSTOM, fmt="geojson", layer=layer.id), marking, layer.name,
+        )
     return files
 
 
@@ -118,7 +123,7 @@ def write_pack(db: Database, marking: str, out_dir: Path, facts: dict[str, str])
     with tempfile.TemporaryDirectory(prefix="opsmap-records-") as tmp:
         folder = Path(tmp)
         with db.read() as session:
-            rows = {**_layers(session, folder), **_audit(session, folder, marking),
+            rows = {**_layers(session, folder, marking), **_audit(session, folder, marking),
                     **_tables(session, folder, marking)}
         files = {name: (count, sha256(folder / name)) for name, count in rows.items()}
         title = f"Records pack: {facts.get('operation', 'OpsMap')}"

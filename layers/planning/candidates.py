@@ -19,6 +19,7 @@ from layers.core.db import Database
 from layers.core.kinds import ADVERTS, PREMISES, TIPOFFS
 from layers.core.models import Location
 from layers.core.status import UNPLANNED
+from layers.networks.views import premises_network_facts
 from layers.planning.allocation import Candidate, Suggestion, TeamSlot, suggest_allocation
 from layers.planning.models import Assignment, Team
 from layers.planning.priority import HIGH_PRIORITY, score_candidates
@@ -86,7 +87,7 @@ def candidate_frame(session: Session, kinds: tuple[str, ...] = (PREMISES,)) -> p
     if frame.empty:
         parts = score_candidates(frame, tipoffs.iloc[0:0], adverts.iloc[0:0]).frame()
         return pd.concat([frame, parts], axis=1)
-    parts = score_candidates(frame, tipoffs, adverts).frame()
+    parts = score_candidates(frame, tipoffs, adverts, premises_network_facts(session)).frame()
     frame = pd.concat([frame.reset_index(drop=True), parts], axis=1)
     frame["assignment_id"] = frame["assignment_id"].astype("Int64")
     frame["assignment_version"] = frame["assignment_version"].astype("Int64")

@@ -7,7 +7,10 @@ person can check it by hand from the parts shown next to each candidate:
 - tip-offs linked to the premises or within 250 m: 8 each, weighted by intelligence grade
   (A 1.5 ... E 0.5), at most 30 in all;
 - advert geotags within 250 m: ``6 * log2(1 + n)``, at most 20 (a busy advertiser near a
-  premises matters, a thousand geotags do not matter a thousand times more).
+  premises matters, a thousand geotags do not matter a thousand times more);
+- a linked network of adverts (:mod:`layers.networks`): 10, and 5 more if it moved between
+  districts (a circuit), explained as "linked to network N12: 23 adverts, 3 districts, moved
+  Wednesday".
 
 Distances are in British National Grid metres (the ``easting``/``northing`` columns).
 Every screen that shows a priority also shows these parts (:meth:`PriorityParts.explanations`),
@@ -32,6 +35,8 @@ TIPOFF_CAP = 30.0
 GRADE_WEIGHT: dict[str, float] = {"A": 1.5, "B": 1.25, "C": 1.0, "D": 0.75, "E": 0.5}
 ADVERT_SCALE = 6.0
 ADVERT_CAP = 20.0
+NETWORK_POINTS = 10.0
+NETWORK_MOVED_POINTS = 5.0
 HIGH_PRIORITY = 50.0
 """Scores at or above this are "high priority": what the suggested allocation plans."""
 
@@ -50,9 +55,12 @@ class PriorityParts:
     tipoff_points: np.ndarray  # after the cap
     advert_points: np.ndarray  # after the cap
     tipoff_grades: np.ndarray  # object: "A, C×2" (intelligence grades of those tip-offs)
+    network: np.ndarray | None = None  # points for a linked network of adverts
+    network_note: np.ndarray | None = None  # "linked to network N12: ..." or ""
 
     def frame(self) -> pd.DataFrame:
         """The score and its parts as columns of a frame (aligned with the candidates)."""
+        n = len(self.score)
         return pd.DataFrame(
             {
                 "priority": np.round(self.score, 1),
@@ -63,6 +71,10 @@ class PriorityParts:
                 "advert_points": np.round(self.advert_points, 1),
                 "tipoff_grades": self.tipoff_grades,
                 "priority_why": self.explanations(),
+                "network_points": np.zeros(n) if self.network is None else self.network,
+                "network_note": np.full(n, "", dtype=object)
+                if self.network_note is None
+                else self.network_note,
             }
         )
 
@@ -84,7 +96,10 @@ class PriorityParts:
             ads = "no adverts"
             if n_adv:
                 ads = f"{n_adv} advert{'s' if n_adv != 1 else ''} {_num(self.advert_points[i])}"
-            out.append(f"{risk} {_num(self.risk[i])} + {tips} + {ads}")
+            why = f"{risk} {_num(self.risk[i])} + {tips} + {ads}"
+            if self.network is not None and self.network_note is not None and self.network[i]:
+                why += f" + {self.network_note[i]} {_num(self.network[i])}"
+            out.append(why)
         return out
 
 
@@ -103,6 +118,33 @@ def _grade_text(candidate: np.ndarray, grades: np.ndarray, n: int) -> np.ndarray
             f"{g}×{int(k)}" if k > 1 else str(g) for (_c, g), k in part.items()
         )
     return out
+
+
+def network_part(ids: np.ndarray, facts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Points and explanation for candidates linked to a network of adverts.
+
+    ``facts`` (from :func:`layers.networks.views.premises_network_facts`): ``location_id``,
+    ``network_id``, ``adverts``, ``districts``, ``moved_on``.
+    """
+    points = np.zeros(len(ids))
+    notes = np.full(len(ids), "", dtype=object)
+    if facts.empty:
+        return points, notes
+    by_id = facts.set_index("location_id")
+    for i, location_id in enumerate(ids.tolist()):
+        if location_id not in by_id.index:
+            continue
+        fact = by_id.loc[location_id]
+        note = (
+            f"linked to network N{int(fact['network_id'])}: {int(fact['adverts'])} adverts, "
+            f"{int(fact['districts'])} district{'s' if int(fact['districts']) != 1 else ''}"
+        )
+        points[i] = NETWORK_POINTS
+        if pd.notna(fact["moved_on"]):
+            points[i] += NETWORK_MOVED_POINTS
+            note += f", moved {pd.Timestamp(fact['moved_on']).strftime('%A')}"
+        notes[i] = note
+    return points, notes
 
 
 def neighbour_pairs(
@@ -177,7 +219,10 @@ def _tipoff_parts(
 
 
 def score_candidates(
-    candidates: pd.DataFrame, tipoffs: pd.DataFrame, adverts: pd.DataFrame
+    candidates: pd.DataFrame,
+    tipoffs: pd.DataFrame,
+    adverts: pd.DataFrame,
+    networks: pd.DataFrame | None = None,
 ) -> PriorityParts:
     """Priority of each candidate row.
 
@@ -210,8 +255,12 @@ def score_candidates(
         adv_count = np.bincount(ai, minlength=n)
     adv_points = np.minimum(ADVERT_SCALE * np.log2(1.0 + adv_count), ADVERT_CAP)
 
+    net_points, net_notes = network_part(
+        candidates["id"].to_numpy(dtype="int64"),
+        networks if networks is not None else pd.DataFrame(),
+    )
     return PriorityParts(
-        score=risk + tip_points + adv_points,
+        score=risk + tip_points + adv_points + net_points,
         risk=risk,
         tipoffs=tip_count,
         adverts=adv_count,
@@ -219,4 +268,6 @@ def score_candidates(
         tipoff_points=tip_points,
         advert_points=adv_points,
         tipoff_grades=tip_grades,
+        network=net_points,
+        network_note=net_notes,
     )

@@ -132,6 +132,8 @@ def _known(row: Any) -> str:
         f"{int(row.tipoffs_near)} tip-offs linked or within 250 m",
         f"{int(row.adverts_near)} advert geotags within 250 m",
     ]
+    if _text(getattr(row, "network_note", "")):
+        parts.append(row.network_note)  # the linked network's facts, never its text
     notes = _text(row.notes).strip()
     if notes:
         parts.append(f"notes: {notes}")

@@ -36,6 +36,7 @@ PANELS: tuple[tuple[str, str], ...] = (
     ("week", "Week to date by day"),
     ("intel", "New tip-offs and adverts"),
     ("outstanding", "Outstanding high-priority premises"),
+    ("networks", "Networks of adverts on the move"),
 )
 """The rotating panels, in order: (key, title)."""
 

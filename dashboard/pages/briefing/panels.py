@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 from dash import dcc, html
 
+from dashboard.components.network_maps import district_arrows_figure
 from dashboard.pages.briefing import figures
 from layers.briefing import charts
 from layers.briefing.model import Briefing
@@ -20,6 +21,7 @@ from layers.briefing.outstanding import shown_columns
 from layers.briefing.plan import no_plan_message
 from layers.briefing.results import CLOSED_OUTCOMES, NOT_RECORDED
 from layers.core.status import STATUS_LABELS
+from layers.networks.briefing import move_arrows
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +150,22 @@ def outstanding_body(b: Briefing, boundaries: gpd.GeoDataFrame) -> list[Any]:
     ]
 
 
+def networks_body(b: Briefing, boundaries: gpd.GeoDataFrame) -> list[Any]:
+    """Networks active, moves since the last briefing and arrows between districts (no phone,
+    no text, no hash: the briefing holds district names and days only)."""
+    arrows = move_arrows(b.network_moves)
+    table = (_table(b.network_moves, [("network", "Network"), ("from", "From"), ("to", "To"),
+                                      ("day", "Day")], limit=10)
+             if len(b.network_moves) else _empty("No network moved since the last briefing."))
+    tiles = [_tile("networks active", b.networks_active),
+             _tile("moves since the last briefing", len(b.network_moves))]
+    return [
+        html.Div(_graph(district_arrows_figure(boundaries, None, arrows), "briefing-map"),
+                 className="left"),
+        html.Div([html.Div(tiles, className="tiles"), table], className="right"),
+    ]
+
+
 def panel_bodies(b: Briefing, boundaries: gpd.GeoDataFrame) -> dict[str, list[Any]]:
     """Every panel's body, by panel key (see :data:`dashboard.pages.briefing.ids.PANELS`)."""
     return {
@@ -157,4 +175,5 @@ def panel_bodies(b: Briefing, boundaries: gpd.GeoDataFrame) -> dict[str, list[An
         "week": week_body(b),
         "intel": intel_body(b, boundaries),
         "outstanding": outstanding_body(b, boundaries),
+        "networks": networks_body(b, boundaries),
     }

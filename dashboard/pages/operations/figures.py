@@ -22,7 +22,7 @@ from dashboard.components.maps import KIND_COLOURS, KIND_SIZES, STATUS_COLOURS, 
 from dashboard.pages.operations.view import POINTS, LayerView
 from geodata.crs import to_wgs84
 from layers.core.clock import LONDON
-from layers.core.kinds import KIND_NAMES, KINDS
+from layers.core.kinds import ADVERTS, KIND_NAMES, KINDS
 from layers.core.queries import codes_for
 from layers.core.status import STATUS_LABELS, STATUSES
 
@@ -35,6 +35,11 @@ HOVER_LIMIT = 20_000
 """Above this many drawn points a layer's hover says only what it is (keeps payloads small)."""
 
 STATUS_SCALE = [[i / (len(STATUSES) - 1), STATUS_COLOURS[s]] for i, s in enumerate(STATUSES)]
+NETWORK_PALETTE = (
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
+    "#BBBBBB",  # not in any network
+)  # fmt: skip
+NETWORK_SCALE = [[i / (len(NETWORK_PALETTE) - 1), c] for i, c in enumerate(NETWORK_PALETTE)]
 
 
 def operations_figure(boundaries: gpd.GeoDataFrame, tiles: str | None) -> go.Figure:
@@ -155,7 +160,7 @@ HOVER_FROM_OTHER_ROWS: frozenset[str] = frozenset({"premises"})
 
 
 def layer_fingerprint(
-    frame: pd.DataFrame, view: LayerView | None, colour_by_status: bool, revision: int
+    frame: pd.DataFrame, view: LayerView | None, colouring: object, revision: int
 ) -> str:
     """A short digest of what a layer's traces would show; equal digests mean nothing to send.
 
@@ -165,7 +170,7 @@ def layer_fingerprint(
     data revision, since a change elsewhere can change what their hover says.
     """
     digest = hashlib.blake2b(digest_size=12)
-    digest.update(f"{colour_by_status}".encode())
+    digest.update(f"{colouring}".encode())
     if view is not None:
         if view.kind in HOVER_FROM_OTHER_ROWS:
             digest.update(f"revision {revision}".encode())
@@ -185,6 +190,7 @@ def layer_updates(
     colour_by_status: bool,
     kinds: tuple[str, ...] = KIND_NAMES,
     priorities: pd.DataFrame | None = None,
+    network_codes: np.ndarray | None = None,
 ) -> list[Update]:
     """The changes that redraw the point and cell traces of ``kinds`` for the layer views.
 
@@ -200,14 +206,18 @@ def layer_updates(
             continue
         out.append((p, ("name",), f"{KINDS[kind].label} ({view.total:,})"))
         if view.mode == POINTS:
-            out += _point_updates(frame, view, colour_by_status, priorities)
+            out += _point_updates(frame, view, colour_by_status, priorities, network_codes)
         else:
             out += _cell_updates(view)
     return out
 
 
 def _point_updates(
-    frame: pd.DataFrame, view: LayerView, colour_by_status: bool, priorities: pd.DataFrame | None
+    frame: pd.DataFrame,
+    view: LayerView,
+    colour_by_status: bool,
+    priorities: pd.DataFrame | None,
+    network_codes: np.ndarray | None = None,
 ) -> list[Update]:
     """A kind drawn point by point: positions, colours and (up to a limit) hover texts."""
     kind, rows = view.kind, view.rows
@@ -218,7 +228,14 @@ def _point_updates(
         (p, ("lon",), typed(frame["lon"].to_numpy()[rows])),
         (p, ("lat",), typed(frame["lat"].to_numpy()[rows])),
     ]
-    if colour_by_status:
+    if network_codes is not None and kind == ADVERTS:
+        out += [
+            (p, ("marker", "color"), typed(network_codes[rows], "u1")),
+            (p, ("marker", "colorscale"), NETWORK_SCALE),
+            (p, ("marker", "cmin"), 0),
+            (p, ("marker", "cmax"), len(NETWORK_PALETTE) - 1),
+        ]
+    elif colour_by_status:
         codes = codes_for(frame["status"], STATUSES)
         out += [
             (p, ("marker", "color"), typed(codes[rows], "u1")),

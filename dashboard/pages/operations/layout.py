@@ -65,6 +65,7 @@ def filters_panel(days: list, districts: Any) -> html.Aside:
                 options=[
                     {"label": "Colour by layer", "value": "layer"},
                     {"label": "Colour by status", "value": "status"},
+                    {"label": "Colour adverts by network", "value": "network"},
                 ],
                 value="layer",
                 className="radio",

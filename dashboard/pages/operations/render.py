@@ -26,6 +26,7 @@ from layers.core.queries import (
     totals,
 )
 from layers.core.status import STATUS_LABELS, STATUSES
+from layers.networks.reads import network_codes
 from layers.planning.candidates import current_priorities
 from layers.services import Services
 
@@ -145,7 +146,11 @@ def render(
     mask = filter_mask(frame, filters)
     views = layer_views(frame, mask, filters.kinds, viewport, svc.config.map_point_limit)
     by_status = colour_by == "status"
-    prints = {k: layer_fingerprint(frame, views[k], by_status, revision) for k in KIND_NAMES}
+    networks = None
+    if colour_by == "network":  # adverts coloured by their network (layers.networks)
+        with svc.db.read() as session:
+            networks = network_codes(session, frame["id"].to_numpy())
+    prints = {k: layer_fingerprint(frame, views[k], colour_by, revision) for k in KIND_NAMES}
     before = (previous or {}).get("layers") or {}
     changed = tuple(k for k in KIND_NAMES if before.get(k) != prints[k])
     summary = district_summary(frame, svc.boundaries[["code", "name", "division"]], mask)
@@ -165,7 +170,7 @@ def render(
     }
     priorities = current_priorities(svc.db) if "premises" in changed else None
     return Rendered(
-        layer_updates(frame, views, by_status, changed, priorities),
+        layer_updates(frame, views, by_status, changed, priorities, networks),
         counts_strip(frame, mask),
         district_table(summary),
         state,

@@ -1,0 +1,30 @@
+"""The networks pages: ``/networks`` (the grid) and ``/networks/<id>`` (one network)."""
+
+from __future__ import annotations
+
+import dash
+from dash import Dash
+
+from dashboard.access import OPERATIONAL, page
+from dashboard.pages.networks.callbacks import register_callbacks
+from dashboard.pages.networks.layout import layout
+from dashboard.pages.networks.view import network_view
+
+
+def register(app: Dash) -> None:
+    """Register both pages (analysts, commanders, admins) and their callbacks on ``app``."""
+    dash.register_page(
+        "networks",
+        path="/networks",
+        name="Networks",
+        title="OpsMap · Networks",
+        layout=page(layout, *OPERATIONAL),
+    )
+    dash.register_page(
+        "network",
+        path_template="/networks/<network_id>",
+        name="Network",
+        title="OpsMap · Network",
+        layout=page(network_view, *OPERATIONAL),
+    )
+    register_callbacks(app)
