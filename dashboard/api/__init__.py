@@ -14,6 +14,7 @@ def blueprints() -> list[Blueprint]:
     from dashboard.api.core import api_blueprint
     from dashboard.api.errors import errors_blueprint
     from dashboard.api.health import health_blueprint
+    from dashboard.api.field import field_api
     from dashboard.api.imports import imports_api
     from dashboard.api.operation import operation_api
     from dashboard.api.planning import planning_api
@@ -28,4 +29,5 @@ def blueprints() -> list[Blueprint]:
         imports_api,
         public_api,
         operation_api,
+        field_api,
     ]

@@ -21,7 +21,7 @@ from layers.audit import processing_log
 from layers.core.clock import LONDON, today_local
 from layers.core.errors import NotFound, RuleError
 from layers.core.models import HistoryEntry, Location
-from layers.field.tables import OverdueAlert, Visit
+from layers.field.tables import FieldAction, OverdueAlert, Visit
 from layers.planning.models import Team
 
 logger = logging.getLogger(__name__)
@@ -181,3 +181,39 @@ def team_states(session: Session, now: dt.datetime, grace_minutes: int) -> list[
                                 visit.location_id, address))
     return states
 
+
+
+def field_board(session: Session, now: dt.datetime, grace_minutes: int) -> dict[str, Any]:
+    """What a commander's screen shows: new alerts raised, then team states and open alerts.
+
+    Raising happens on every read, so the alert reaches the first commander screen that polls
+    after the grace time, with no background worker to fail silently.
+    """
+    raise_overdue(session, now, grace_minutes)
+    return {
+        "now": now.isoformat(),
+        "grace_minutes": grace_minutes,
+        "teams": [s.as_dict() for s in team_states(session, now, grace_minutes)],
+        "alerts": [a.as_dict() for a in open_alerts(session)],
+        "updates": recent_updates(session, now),
+    }
+
+
+def recent_updates(session: Session, now: dt.datetime, limit: int = 50) -> list[dict[str, Any]]:
+    """Today's check-outs as teams recorded them, newest first, each with the time it was done."""
+    start = dt.datetime.combine(today_local(now), dt.time(0), tzinfo=LONDON)
+    rows = session.execute(
+        select(FieldAction, Team.call_sign, Location.address, Location.outcome)
+        .join(Team, Team.id == FieldAction.team_id)
+        .join(Location, Location.id == FieldAction.location_id)
+        .where(FieldAction.state == "applied", FieldAction.kind.in_(("done", "cant_visit")),
+               FieldAction.done_at >= start)
+        .order_by(FieldAction.done_at.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {"location_id": a.location_id, "call_sign": sign, "address": address,
+         "outcome": outcome, "done_at": a.done_at.isoformat(),
+         "received_at": a.received_at.isoformat()}
+        for a, sign, address, outcome in rows
+    ]
