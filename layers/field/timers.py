@@ -90,7 +90,8 @@ def acknowledge(
     if alert.acknowledged_at is not None:
         raise RuleError(f"{alert.acknowledged_by} already acknowledged this alert.")
     alert.acknowledged_by, alert.acknowledged_at, alert.note = username, now, note
-    _history(session, alert.location_id, username, "alert_ack", f"Overdue alert acknowledged: {note}")
+    _history(session, alert.location_id, username, "alert_ack",
+             f"Overdue alert acknowledged: {note}")
     processing_log.record(session, username, processing_log.ALTERATION,
                           f"field: overdue alert {alert_id} acknowledged: {note}",
                           records=[alert.location_id])
