@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, TEAM, current_principal, require
 from dashboard.api.errors import domain_errors, json_error
 from dashboard.context import services
+from layers.core.errors import NotFound
 from layers.field import actions, links, stops, timers
 from layers.field.requests import parse_action
 
@@ -67,6 +68,8 @@ def _apply_one(body: Any) -> dict[str, Any]:
         with svc.db.write() as session:
             team = links.team_of(session, principal.username)
             return actions.apply_action(session, team, principal.username, req, now).as_dict()
+    except NotFound as exc:  # not (or no longer) on this team's plan today: say so, go on
+        return {"key": req.key, "state": "refused", "message": f"Not saved: {exc}."}
     except IntegrityError:
         with svc.db.read() as session:
             answer = actions.stored_answer(session, req.key)
