@@ -30,7 +30,7 @@ def _day(app: Flask) -> tuple[FieldDay, FlaskClient]:
 
 
 def test_fld030_page_is_light_same_origin_and_strict_csp(app: Flask) -> None:
-    _day_, phone = _day(app)
+    _unused, phone = _day(app)
     page = phone.get("/field")
     assert page.status_code == 200 and b"/field/static/field.js" in page.data
     assert b"<script>" not in page.data and b"http" not in page.data.lower()
@@ -75,7 +75,7 @@ def test_fld031_team_api_gives_own_stops_and_applies_queue_once(app: Flask) -> N
 
 
 def test_fld032_team_role_refused_everything_else(app: Flask) -> None:
-    _day_, phone = _day(app)
+    _unused, phone = _day(app)
     for path in ("/api/field/board", "/api/teams", "/api/locations", "/api/board"):
         assert phone.get(path).status_code in (403, 404), path
     assert phone.post("/api/field/alerts/1/ack", json={"note": "x"}).status_code == 403
