@@ -184,3 +184,26 @@ def test_fld015_overdue_alert_raised_after_grace_and_kept_until_acknowledged(
     assert any("ALPHA1 check-out" in d for d in log)
     assert any(d.startswith("field: Overdue: ALPHA1") for d in log)
     assert any("acknowledged: Rang ALPHA1" in d for d in log)
+
+
+def test_fld016_board_panel_lists_each_checkout_once_with_recorded_time(
+    services: Services, field_day: FieldDay
+) -> None:
+    from dashboard.components.field_panel import update_rows
+
+    first, second, _third = field_day.alpha_stops
+    recorded = field_day.clock() - dt.timedelta(minutes=7)
+    _send(services, "alpha1", key="k-panel-arr", location_id=first, kind="arrived", version=2)
+    _send(services, "alpha1", key="k-panel-don", location_id=first, kind="done",
+          after="k-panel-arr", outcome="no_trace", done_at=recorded.isoformat())
+    _send(services, "alpha1", key="k-panel-no1", location_id=second, kind="cant_visit",
+          reason="no_access", version=2)
+    _send(services, "alpha1", key="k-panel-don", location_id=first, kind="done",
+          after="k-panel-arr", outcome="no_trace", done_at=recorded.isoformat())
+    with services.db.write() as session:
+        board = timers.field_board(session, field_day.clock(), 15)
+    rows = [(u["location_id"], u["outcome"], u["done_at"]) for u in board["updates"]]
+    assert rows == [(second, "no_access", field_day.clock().isoformat()),
+                    (first, "no_trace", recorded.isoformat())]
+    text = str(update_rows(board["updates"]))
+    assert text.count("No trace") == 1 and "09:53" in text and "10:00" in text
