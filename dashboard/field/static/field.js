@@ -218,6 +218,7 @@
   async function send() {
     const queue = read("queue", []);
     if (sending || !queue.length) { showNet(); return; }
+    if (!navigator.onLine) { showNet(`Offline: ${queue.length} waiting to send`); return; }
     sending = true;
     try {
       const response = await fetch("/api/field/actions", { method: "POST", credentials: "same-origin",
