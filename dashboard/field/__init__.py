@@ -27,6 +27,8 @@ PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="theme-color" content="#000000">
 <title>OpsMap field</title>
+<link rel="icon" href="data:,">
+<link rel="preload" href="/api/field/stops" as="fetch" crossorigin>
 <link rel="stylesheet" href="/field/static/field.css">
 <script src="/field/static/field.js" defer></script>
 </head><body>

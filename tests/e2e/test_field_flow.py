@@ -21,10 +21,9 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from sqlalchemy import select
 
-from layers.accounts import create_user
 from layers.core.clock import LONDON, today_local
 from layers.core.models import Location
-from layers.field.links import link_user
+from layers.field.demo import seed_field_team
 from layers.field.tables import FieldAction
 from layers.planning import store
 from layers.services import Services
@@ -74,24 +73,10 @@ def _offline(driver: webdriver.Chrome, offline: bool) -> None:
 def _plan(live: LiveApp) -> list[int]:
     """A team FIELD1 with three unplanned demo premises today, and its account ``field1``."""
     svc: Services = live.services  # type: ignore[assignment]
-    today = today_local(dt.datetime.now(dt.UTC))
+    live.passwords["field1"] = secrets.token_urlsafe(12)
     with svc.db.write() as session:
-        team = store.create_team(session, store.TeamSpec(
-            call_sign="FIELD1", division="South", start_lon=-2.7035, start_lat=53.7590,
-            start_label="Preston police station"), "commander")
-        rows = session.execute(
-            select(Location.id, Location.version)
-            .where(Location.kind == "premises", Location.status == "unplanned",
-                   Location.address.is_not(None))
-            .order_by(Location.id).limit(3)
-        ).all()
-        for position, (location_id, version) in enumerate(rows):
-            store.assign(session, location_id, version, team.id, today, "commander", position,
-                         safety_note="Two exits; dog in yard")
-        live.passwords["field1"] = secrets.token_urlsafe(12)
-        create_user(session, "field1", "team", live.passwords["field1"])
-        link_user(session, "field1", "FIELD1", "admin")
-    return [r[0] for r in rows]
+        return seed_field_team(session, "FIELD1", "field1", live.passwords["field1"],
+                               today_local(dt.datetime.now(dt.UTC)))
 
 
 @pytest.fixture(scope="module")
