@@ -266,7 +266,7 @@ def cmd_users_demo(_args: argparse.Namespace) -> int:
     """Create ``demo-<role>`` for each role that lacks one and print the random passwords."""
     created: list[tuple[str, str, str]] = []
     with _db().write(bump=False) as session:
-        for role in (r for r in accounts.ROLES if r != accounts.TEAM):  # a team needs a team
+        for role in accounts.ROLES:
             name = f"demo-{role}"
             if accounts.get_user(session, name) is not None:
                 continue
@@ -277,6 +277,8 @@ def cmd_users_demo(_args: argparse.Namespace) -> int:
         print("demo users exist already (their passwords were shown when created)")
     for name, role, password in created:
         print(f"{name:<18} role {role:<10} password {password}")
+        if role == accounts.TEAM:
+            print(f"  (sees nothing until linked: users team {name} CALL_SIGN)")
     return 0
 
 
