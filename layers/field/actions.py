@@ -3,7 +3,7 @@
 Each action carries an idempotency key. The first time a key arrives its answer (applied, or
 refused with the reason in plain words) is stored in ``field_actions`` in the same
 transaction as the change; the same key again gets that stored answer and changes nothing.
-Every status change goes through :func:`layers.planning.store.set_status` with the version
+Every status change goes through :func:`layers.planning.status_changes.set_status` with the version
 the team saw (or, for a step queued behind another, the version that step left), so a field
 update and a commander's change to the same stop can never both apply silently. History rows
 keep the time the team did the action, not the time it reached the server.
@@ -23,12 +23,12 @@ from layers.audit import processing_log
 from layers.core.errors import Conflict, NotFound, RuleError
 from layers.core.locations import conflict
 from layers.core.models import HistoryEntry, Location
-from layers.core.status import IN_PROGRESS, OUTCOME_STATUS, PLANNED, UNPLANNED, VISITED
+from layers.core.status import IN_PROGRESS, PLANNED, UNPLANNED
 from layers.field.requests import REASONS, ActionRequest
 from layers.field.stops import DEFAULT_VISIT_MINUTES, require_own_stop
 from layers.field.tables import FieldAction, Visit
 from layers.planning.models import Team
-from layers.planning.store import set_status
+from layers.planning.status_changes import set_status
 
 logger = logging.getLogger(__name__)
 
@@ -76,26 +76,28 @@ def _expected(session: Session, req: ActionRequest) -> int:
     return before.version
 
 
-def _stamp(session: Session, location_id: int, version: int, at: dt.datetime) -> None:
-    """Give the history row that produced ``version`` the time the team did it."""
-    entry = session.scalars(
+def _stamp(session: Session, location_id: int, versions: range, at: dt.datetime) -> None:
+    """Give the history rows that produced ``versions`` the time the team did the action."""
+    entries = session.scalars(
         select(HistoryEntry).where(
-            HistoryEntry.location_id == location_id, HistoryEntry.to_version == version
+            HistoryEntry.location_id == location_id,
+            HistoryEntry.to_version.in_(list(versions)),
         )
-    ).first()
-    if entry is not None:
+    )
+    for entry in entries:
         entry.at = at
 
 
 def _move(
-    session: Session, req: ActionRequest, username: str, status: str, version: int,
+    session: Session, req: ActionRequest, username: str, status: str | None, version: int,
     outcome: str | None = None,
 ) -> int:
-    """One lifecycle step at ``version``; returns the version it leaves."""
+    """One save through the lifecycle at ``version`` (it may record several steps, e.g.
+    visited on the way to an outcome); returns the version it leaves."""
     note = f"{LABELS[req.kind]} (field)" + (f": {req.note}" if req.note else "")
     results = req.results if outcome == "actioned" else None
     loc = set_status(session, req.location_id, status, version, username, note, outcome, results)
-    _stamp(session, req.location_id, loc.version, req.done_at)
+    _stamp(session, req.location_id, range(version + 1, loc.version + 1), req.done_at)
     return loc.version
 
 
@@ -115,16 +117,15 @@ def _visit(session: Session, team: Team, location_id: int) -> Visit:
 
 
 def _close(session: Session, req: ActionRequest, username: str, version: int, outcome: str) -> int:
-    """Close the visit with ``outcome`` from wherever the lifecycle has it now."""
+    """Close the visit with ``outcome``; the lifecycle records visited on the way.
+
+    A team that cannot visit a stop it has not reached yet and postpones it sends it back to
+    planning (unplanned), since only a commander can move it to another day.
+    """
     loc = session.get(Location, req.location_id, populate_existing=True)
-    current = loc.status if loc is not None else None
-    if outcome == "postponed":
-        target = UNPLANNED if current == PLANNED else PLANNED
-        return _move(session, req, username, target, version,
-                     None if target == UNPLANNED else outcome)
-    if current == IN_PROGRESS:
-        version = _move(session, req, username, VISITED, version)
-    return _move(session, req, username, OUTCOME_STATUS[outcome], version, outcome)
+    if outcome == "postponed" and loc is not None and loc.status == PLANNED:
+        return _move(session, req, username, UNPLANNED, version)
+    return _move(session, req, username, None, version, outcome)
 
 
 def _on_way(session: Session, req: ActionRequest, version: int) -> int:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from layers.accounts import create_user
 from layers.core.models import Location
 from layers.field.links import link_user
-from layers.planning import store
+from layers.planning.assignments import assign
+from layers.planning.teams import TeamSpec, create_team
 
 
 def seed_field_team(
@@ -18,7 +19,7 @@ def seed_field_team(
 ) -> list[int]:
     """Create team ``call_sign`` with the first ``stops`` unplanned premises (with an address)
     planned for ``day``, and the team account ``username`` linked to it; returns the stop ids."""
-    team = store.create_team(session, store.TeamSpec(
+    team = create_team(session, TeamSpec(
         call_sign=call_sign, division="South", start_lon=-2.7035, start_lat=53.7590,
         start_label="Preston police station"), "demo")
     rows = session.execute(
@@ -28,7 +29,7 @@ def seed_field_team(
         .order_by(Location.id).limit(stops)
     ).all()
     for position, (location_id, version) in enumerate(rows):
-        store.assign(session, location_id, version, team.id, day, "demo", position,
+        assign(session, location_id, version, team.id, day, "demo", position,
                      safety_note="Two exits; dog in yard")
     create_user(session, username, "team", password, created_by="demo")
     link_user(session, username, call_sign, "demo")

@@ -25,7 +25,7 @@ from layers.core.clock import LONDON, today_local
 from layers.core.models import Location
 from layers.field.demo import seed_field_team
 from layers.field.tables import FieldAction
-from layers.planning import store
+from layers.planning.status_changes import set_status
 from layers.services import Services
 from tests.e2e.conftest import (
     CHROMEDRIVER,
@@ -155,7 +155,7 @@ def test_e2e_fld100_phone_online_offline_board(field_app: LiveApp) -> None:
 
         with svc.db.write() as session:  # a commander closes the third stop meanwhile
             loc = session.get(Location, third)
-            store.set_status(session, third, "no_further_action", loc.version, "commander",
+            set_status(session, third, "no_further_action", loc.version, "commander",
                              note="premises closed down", outcome="no_trace")
         _tap(phone, _card(phone, third), "Arrived")  # the phone has not heard of it yet
         problem = until(lambda: text_of(phone, "#problems"), timeout=60)

@@ -11,7 +11,7 @@ from layers.accounts import create_user
 from layers.core.clock import LONDON
 from layers.field.clock import ManualClock
 from layers.field.links import link_user
-from layers.planning import store
+from layers.planning.assignments import assign
 from layers.services import Services
 from tests.planning.conftest import add_premises, add_team
 
@@ -38,10 +38,10 @@ def plan_day(services: Services, day: dt.date, clock: ManualClock) -> FieldDay:
     ids = add_premises(services, "preston", 5)
     with services.db.write() as session:
         for position, location_id in enumerate(ids[:3]):
-            store.assign(session, location_id, 1, alpha, day, "commander-a", position,
+            assign(session, location_id, 1, alpha, day, "commander-a", position,
                          safety_note=f"Dog at stop {position + 1}")
-        store.assign(session, ids[3], 1, bravo, day, "commander-a")
-        store.assign(session, ids[4], 1, alpha, day + dt.timedelta(days=1), "commander-a")
+        assign(session, ids[3], 1, bravo, day, "commander-a")
+        assign(session, ids[4], 1, alpha, day + dt.timedelta(days=1), "commander-a")
         for name, sign in (("alpha1", "ALPHA1"), ("bravo1", "BRAVO1")):
             create_user(session, name, "team", "a-long-test-password-1")
             link_user(session, name, sign, "admin-a")

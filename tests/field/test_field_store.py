@@ -15,7 +15,7 @@ from layers.core.models import HistoryEntry, Location
 from layers.field import actions, links, stops, timers
 from layers.field.requests import parse_action
 from layers.field.tables import FieldAction, OverdueAlert
-from layers.planning import store
+from layers.planning.status_changes import set_status
 from layers.services import Services
 from tests.field.conftest import FieldDay
 
@@ -103,7 +103,7 @@ def test_fld013_commander_change_meanwhile_is_a_conflict_in_plain_words(
 ) -> None:
     stop = field_day.alpha_stops[1]
     with services.db.write() as session:
-        store.set_status(session, stop, "no_further_action", 2, "commander-a",
+        set_status(session, stop, "no_further_action", 2, "commander-a",
                          note="intel withdrawn", outcome="no_trace")
     answer = _send(services, "alpha1", key="k-stale-arr", location_id=stop, kind="arrived",
                    version=2)
