@@ -156,7 +156,7 @@ def test_e2e_fld100_phone_online_offline_board(field_app: LiveApp) -> None:
         with svc.db.write() as session:  # a commander closes the third stop meanwhile
             loc = session.get(Location, third)
             set_status(session, third, "no_further_action", loc.version, "commander",
-                             note="premises closed down", outcome="no_trace")
+                       note="premises closed down", outcome="no_trace")
         _tap(phone, _card(phone, third), "Arrived")  # the phone has not heard of it yet
         problem = until(lambda: text_of(phone, "#problems"), timeout=60)
         assert "commander changed this location" in str(problem)
