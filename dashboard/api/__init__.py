@@ -13,8 +13,8 @@ def blueprints() -> list[Blueprint]:
     from dashboard.api.briefing import briefing_blueprint
     from dashboard.api.core import api_blueprint
     from dashboard.api.errors import errors_blueprint
-    from dashboard.api.health import health_blueprint
     from dashboard.api.field import field_api
+    from dashboard.api.health import health_blueprint
     from dashboard.api.imports import imports_api
     from dashboard.api.operation import operation_api
     from dashboard.api.planning import planning_api
