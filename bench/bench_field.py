@@ -118,7 +118,8 @@ def measure(config: Config, password: str) -> tuple[int, float, list[str]]:
             "const m = performance.getEntriesByName('field-usable'); "
             "return m.length ? m[0].startTime : null;"))
         # The worker's own cache fill is part of the first load: wait for it to be counted.
-        WebDriverWait(driver, 60).until(lambda d: counter.paths.count("/field") >= 2)
+        shell = ("/field", "/field/static/field.js", "/field/static/field.css")
+        WebDriverWait(driver, 60).until(lambda d: all(counter.paths.count(p) >= 2 for p in shell))
         return counter.sent, float(usable) / 1000, list(counter.paths)
     finally:
         driver.quit()

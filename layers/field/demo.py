@@ -21,7 +21,7 @@ def seed_field_team(
     planned for ``day``, and the team account ``username`` linked to it; returns the stop ids."""
     team = create_team(session, TeamSpec(
         call_sign=call_sign, division="South", start_lon=-2.7035, start_lat=53.7590,
-        start_label="Preston police station"), "demo")
+        start_label="Preston police station", daily_capacity=max(6, stops)), "demo")
     rows = session.execute(
         select(Location.id, Location.version)
         .where(Location.kind == "premises", Location.status == "unplanned",
