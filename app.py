@@ -24,6 +24,7 @@ def create_app(config: Config | None = None) -> Flask:
     """Build the Flask server with the Dash dashboard, the JSON API and access control."""
     from dashboard.api import blueprints
     from dashboard.factory import create_dash
+    from dashboard.field import field_page
     from dashboard.security import init_security
 
     config = config or Config.from_env()
@@ -42,6 +43,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_security(server)
     for blueprint in blueprints():
         server.register_blueprint(blueprint)
+    server.register_blueprint(field_page)
     create_dash(server, config)
     if not config.testing:
         from layers.jobs.runner import start_worker_thread

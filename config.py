@@ -88,6 +88,7 @@ class Config:
     briefing_address: str = "street"
     briefing_outstanding: tuple[str, ...] | None = None
     public_k: int = 5
+    field_grace_minutes: int = 15
     proxy_fix: bool = False
     records_dir: Path | None = None
     retention_days: int = 365
@@ -126,6 +127,7 @@ class Config:
             briefing_address=env.get("OPSMAP_BRIEFING_ADDRESS", "").strip() or "street",
             briefing_outstanding=_names(env, "OPSMAP_BRIEFING_OUTSTANDING"),
             public_k=_int(env, "OPSMAP_PUBLIC_K", 5),
+            field_grace_minutes=_int(env, "OPSMAP_FIELD_GRACE_MINUTES", 15),
             proxy_fix=env.get("OPSMAP_PROXY_FIX", "") == "1",
             records_dir=Path(
                 env.get("OPSMAP_RECORDS_DIR", "").strip() or instance_dir / "records"

@@ -41,7 +41,13 @@ def _register_users(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--role", required=True, choices=accounts.ROLES)
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of stdin")
+    add.add_argument("--team", default=None, metavar="CALL_SIGN",
+                     help="the team a team account belongs to (required with --role team)")
     add.set_defaults(handler=cmd_users_add)
+    team = users_sub.add_parser("team", help="link a team account to a team by call sign")
+    team.add_argument("name")
+    team.add_argument("call_sign")
+    team.set_defaults(handler=cmd_users_team)
     users_sub.add_parser("list", help="list users").set_defaults(handler=cmd_users_list)
     by_name: tuple[tuple[str, str, Callable[[argparse.Namespace], int]], ...] = (
         ("disable", "disable a user: end their sessions, revoke their API tokens",
@@ -110,13 +116,35 @@ def _run(action: Callable[[], None]) -> int:
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    """``users add NAME --role ROLE [--password-stdin]``."""
+    """``users add NAME --role ROLE [--team CALL_SIGN] [--password-stdin]``.
+
+    A team account and its link are created in one transaction: never a team account that
+    belongs to no team.
+    """
+    from layers.field.links import link_user
 
     def act() -> None:
+        if (args.role == accounts.TEAM) != (args.team is not None):
+            raise accounts.AccountError("--team CALL_SIGN goes with --role team, and only with it")
         password = _read_password(args.password_stdin)
         with _db().write(bump=False) as session:
             accounts.create_user(session, args.name, args.role, password, created_by=CLI_ACTOR)
-        print(f"user {args.name} added with role {args.role}")
+            if args.team is not None:
+                link_user(session, args.name, args.team, CLI_ACTOR)
+        team = f" in team {args.team}" if args.team else ""
+        print(f"user {args.name} added with role {args.role}{team}")
+
+    return _run(act)
+
+
+def cmd_users_team(args: argparse.Namespace) -> int:
+    """``users team NAME CALL_SIGN``: move a team account to another team."""
+    from layers.field.links import link_user
+
+    def act() -> None:
+        with _db().write(bump=False) as session:
+            link_user(session, args.name, args.call_sign, CLI_ACTOR)
+        print(f"user {args.name} now belongs to team {args.call_sign}")
 
     return _run(act)
 
@@ -249,6 +277,8 @@ def cmd_users_demo(_args: argparse.Namespace) -> int:
         print("demo users exist already (their passwords were shown when created)")
     for name, role, password in created:
         print(f"{name:<18} role {role:<10} password {password}")
+        if role == accounts.TEAM:
+            print(f"  (sees nothing until linked: users team {name} CALL_SIGN)")
     return 0
 
 

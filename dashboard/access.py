@@ -19,9 +19,11 @@ ADMIN = "admin"
 COMMANDER = "commander"
 ANALYST = "analyst"
 BRIEFING = "briefing"
-ROLES: tuple[str, ...] = (ADMIN, COMMANDER, ANALYST, BRIEFING)
+TEAM = "team"
+ROLES: tuple[str, ...] = (ADMIN, COMMANDER, ANALYST, BRIEFING, TEAM)
 
-EVERYONE: tuple[str, ...] = ROLES
+EVERYONE: tuple[str, ...] = (ADMIN, COMMANDER, ANALYST, BRIEFING)
+"""Every role that uses the desk screens; a team's phone sees only ``/field`` (issue 14)."""
 OPERATIONAL: tuple[str, ...] = (ADMIN, COMMANDER, ANALYST)
 """Roles that may see unredacted operational data."""
 

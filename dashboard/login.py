@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, g, make_response, redirect, 
 from markupsafe import escape
 from werkzeug.wrappers import Response as BaseResponse
 
-from dashboard.access import BRIEFING
+from dashboard.access import BRIEFING, TEAM
 from dashboard.context import services
 from layers import accounts
 
@@ -135,7 +135,10 @@ def set_session_cookie(response: BaseResponse, token: str) -> None:
 
 
 def home_for(role: str, next_url: str) -> str:
-    """Where a role lands after signing in: the briefing screen is the briefing role's home."""
+    """Where a role lands after signing in: the briefing screen is the briefing role's home,
+    and a team's phone always lands on ``/field`` (it may open nothing else)."""
+    if role == TEAM:
+        return "/field"
     return "/briefing" if role == BRIEFING and next_url == "/" else next_url
 
 

@@ -18,6 +18,7 @@ from geodata.boundaries import load_boundaries_cached
 from geodata.districts import DistrictIndex
 from geodata.postcodes import PostcodeIndex
 from layers.core.db import Database
+from layers.field.clock import Clock, system_clock
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,8 @@ class Services:
 
     config: Config
     db: Database = field(init=False)
+    clock: Clock = field(default=system_clock)
+    """What time it is for the field timers; tests put a :class:`layers.field.clock.ManualClock`."""
 
     def __post_init__(self) -> None:
         self.db = Database(self.config.database_url)

@@ -13,6 +13,7 @@ def blueprints() -> list[Blueprint]:
     from dashboard.api.briefing import briefing_blueprint
     from dashboard.api.core import api_blueprint
     from dashboard.api.errors import errors_blueprint
+    from dashboard.api.field import field_api
     from dashboard.api.health import health_blueprint
     from dashboard.api.imports import imports_api
     from dashboard.api.networks import networks_api
@@ -30,4 +31,5 @@ def blueprints() -> list[Blueprint]:
         public_api,
         operation_api,
         networks_api,
+        field_api,
     ]

@@ -19,7 +19,7 @@ decides. This package re-exports the API its callers (:mod:`dashboard.security`,
 from layers.accounts.errors import AccountError
 from layers.accounts.lifecycle import disable_user, enable_user, unlock_user
 from layers.accounts.passwords import generate_password
-from layers.accounts.roles import ADMIN, BRIEFING, ROLES, Identity
+from layers.accounts.roles import ADMIN, BRIEFING, ROLES, TEAM, Identity
 from layers.accounts.sessions import (
     create_session,
     revoke_session,
@@ -56,6 +56,7 @@ __all__ = [
     "MAX_FAILURES",
     "MAX_FAILURES_PER_SOURCE",
     "ROLES",
+    "TEAM",
     "AccountError",
     "ApiToken",
     "Identity",

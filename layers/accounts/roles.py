@@ -8,7 +8,9 @@ from layers.accounts.errors import AccountError
 
 ADMIN = "admin"
 BRIEFING = "briefing"
-ROLES: tuple[str, ...] = (ADMIN, "commander", "analyst", BRIEFING)
+TEAM = "team"
+"""A visiting team's phone: its own stops for today's shift, and nothing else (issue 14)."""
+ROLES: tuple[str, ...] = (ADMIN, "commander", "analyst", BRIEFING, TEAM)
 """Kept equal to :data:`dashboard.access.ROLES` (a test checks); layers do not import dashboard."""
 
 

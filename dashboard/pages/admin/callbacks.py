@@ -19,6 +19,7 @@ from dashboard.context import services
 from dashboard.oidc import configured_issuer
 from dashboard.pages.admin.ids import Ids
 from dashboard.pages.admin.layout import LOG_ROWS_SHOWN, log_table, tokens_table, users_table
+from dashboard.pages.admin.teams import register_team_links
 from layers import accounts
 from layers.accounts.admin import (
     AccountAction,
@@ -103,6 +104,7 @@ def _context() -> AdminContext:
 def register_callbacks(app: Dash) -> None:
     """Register the admin page's callbacks on ``app``."""
     _register_accounts(app)
+    register_team_links(app)
     _register_tokens(app)
     _register_log(app)
 

@@ -139,6 +139,12 @@ def _users_section() -> html.Section:
             html.Button("Link single sign-on", id=Ids.LINK),
             html.Button("Unlink", id=Ids.UNLINK),
         ),
+        _form(
+            dcc.Input(id=Ids.TEAM_SIGN, type="text", maxLength=40,
+                      placeholder="team call sign (team accounts)"),
+            html.Button("Link to team", id=Ids.TEAM_LINK),
+            html.Div(id=Ids.TEAM_MESSAGE, role="status"),
+        ),
         html.Div(id=Ids.USER_MESSAGE, role="status"),
     )
 

@@ -6,6 +6,7 @@ import dash
 from dash import Dash
 
 from dashboard.access import OPERATIONAL, page
+from dashboard.components.field_panel import register_field_panel, with_field_panel
 from dashboard.pages.board.callbacks import register_callbacks
 from dashboard.pages.board.layout import layout
 
@@ -17,6 +18,7 @@ def register(app: Dash) -> None:
         path="/board",
         name="Progress board",
         title="OpsMap · Progress",
-        layout=page(layout, *OPERATIONAL),
+        layout=page(with_field_panel(layout, "brd"), *OPERATIONAL),
     )
     register_callbacks(app)
+    register_field_panel(app, "brd")

@@ -6,6 +6,7 @@ import dash
 from dash import Dash
 
 from dashboard.access import OPERATIONAL, page
+from dashboard.components.field_panel import register_field_panel, with_field_panel
 from dashboard.pages.operations.callbacks import register_callbacks
 from dashboard.pages.operations.layout import layout
 
@@ -17,6 +18,7 @@ def register(app: Dash) -> None:
         path="/",
         name="Operations map",
         title="OpsMap",
-        layout=page(layout, *OPERATIONAL),
+        layout=page(with_field_panel(layout, "ops"), *OPERATIONAL),
     )
     register_callbacks(app)
+    register_field_panel(app, "ops")

@@ -1,0 +1,193 @@
+"""A team's phone end to end (issue 14): Chromium at 390x844 with touch, online then offline.
+
+Signs in as a team account, marks a stop Arrived then Done, goes offline, records the next
+stop's outcome, comes back online, and checks the commanders' board shows both outcomes
+exactly once with the times the team recorded them. A commander's change made meanwhile to a
+third stop comes back to the phone as a conflict in plain words. Screenshots go to
+``test-output/field/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from sqlalchemy import select
+
+from layers.core.clock import LONDON, today_local
+from layers.core.models import Location
+from layers.field.demo import seed_field_team
+from layers.field.tables import FieldAction
+from layers.planning.status_changes import set_status
+from layers.services import Services
+from tests.e2e.conftest import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    LiveApp,
+    foreign_requests,
+    make_chrome,
+    requested_urls,
+    screenshot,
+    sign_in,
+    start_live_app,
+    text_of,
+    until,
+    wait_for,
+)
+
+PHONE = {"width": 390, "height": 844, "pixelRatio": 3.0, "touch": True}
+
+
+def make_phone() -> webdriver.Chrome:
+    """Headless Chromium emulating a 390x844 touch phone."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"):
+        options.add_argument(arg)
+    options.add_experimental_option("mobileEmulation", {
+        "deviceMetrics": PHONE,
+        "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+                     "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
+    })
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(90)
+    driver.execute_cdp_cmd("Network.enable", {})
+    return driver
+
+
+def _offline(driver: webdriver.Chrome, offline: bool) -> None:
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+
+
+def _plan(live: LiveApp) -> list[int]:
+    """A team FIELD1 with three unplanned demo premises today, and its account ``field1``."""
+    svc: Services = live.services  # type: ignore[assignment]
+    live.passwords["field1"] = secrets.token_urlsafe(12)
+    with svc.db.write() as session:
+        return seed_field_team(session, "FIELD1", "field1", live.passwords["field1"],
+                               today_local(dt.datetime.now(dt.UTC)))
+
+
+@pytest.fixture(scope="module")
+def field_app(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Iterator[LiveApp]:
+    """The demo week with one team account planned for three stops today."""
+    with start_live_app(tmp_path_factory.mktemp("field"), cache_dir) as live:
+        yield live
+
+
+def _card(driver: webdriver.Chrome, location_id: int) -> str:
+    return f"article[data-stop='{location_id}']"
+
+
+def _tap(driver: webdriver.Chrome, css: str, label: str) -> None:
+    """Tap the button ``label`` in ``css``, again if the page re-rendered under the finger."""
+
+    def tap() -> bool:
+        try:
+            buttons = driver.find_elements(By.CSS_SELECTOR, f"{css} button")
+            next(b for b in buttons if b.text.strip() == label).click()
+        except (StaleElementReferenceException, StopIteration):
+            return False
+        return True
+
+    until(tap)
+
+
+def _done(driver: webdriver.Chrome, css: str, outcome: str, arrests: int, shot: str = "") -> None:
+    _tap(driver, css, "Done")
+    wait_for(driver, "dialog#form[open]")
+    driver.find_element(By.CSS_SELECTOR, f"input[name=outcome][value={outcome}]").click()
+    if arrests:
+        field = driver.find_element(By.CSS_SELECTOR, "input[name=arrests]")
+        field.clear()
+        field.send_keys(str(arrests))
+    driver.find_element(By.ID, "note").send_keys("recorded on the phone")
+    if shot:
+        screenshot(driver, shot)
+    driver.find_element(By.ID, "save").click()
+
+
+def test_e2e_fld100_phone_online_offline_board(field_app: LiveApp) -> None:
+    live = field_app
+    first, second, third = _plan(live)
+    svc: Services = live.services  # type: ignore[assignment]
+    phone = make_phone()
+    try:
+        sign_in(phone, live, "field1")
+        until(lambda: phone.current_url.endswith("/field"))
+        wait_for(phone, _card(phone, first))
+        assert phone.execute_script("return window.innerWidth") == 390
+        screenshot(phone, "field/01-stops")
+        _tap(phone, _card(phone, first), "Arrived")
+        until(lambda: "On site since" in text_of(phone, _card(phone, first)))
+        _done(phone, _card(phone, first), "actioned", 1, "field/02-done-form")
+        until(lambda: "Up to date" in text_of(phone, "#net"))
+        until(lambda: phone.execute_script("return navigator.serviceWorker.controller !== null")
+              or phone.refresh() or False, timeout=60)
+        wait_for(phone, _card(phone, second))
+
+        _offline(phone, True)
+        until(lambda: phone.execute_script("return navigator.onLine === false"))
+        _tap(phone, _card(phone, second), "Arrived")
+        _done(phone, _card(phone, second), "no_trace", 0)
+        until(lambda: "Waiting to send (2)" in text_of(phone, "#queue"))
+        screenshot(phone, "field/03-offline-queue")
+        with svc.db.read() as session:
+            assert session.get(Location, second).status == "planned"
+        phone.refresh()  # the shell and the stops come from the phone itself
+        wait_for(phone, _card(phone, second))
+        assert "Waiting to send (2)" in text_of(phone, "#queue")
+
+        _offline(phone, False)
+        until(lambda: "Up to date" in text_of(phone, "#net"), timeout=60)
+        assert phone.find_element(By.ID, "queue").text == ""
+
+        with svc.db.write() as session:  # a commander closes the third stop meanwhile
+            loc = session.get(Location, third)
+            set_status(session, third, "no_further_action", loc.version, "commander",
+                       note="premises closed down", outcome="no_trace")
+        _tap(phone, _card(phone, third), "Arrived")  # the phone has not heard of it yet
+        problem = until(lambda: text_of(phone, "#problems"), timeout=60)
+        assert "commander changed this location" in str(problem)
+        assert "premises closed down" in str(problem)
+        screenshot(phone, "field/04-conflict")
+        assert foreign_requests(requested_urls(phone), live.host) == []
+    finally:
+        phone.quit()
+
+    with svc.db.read() as session:
+        done = {a.location_id: a for a in session.scalars(
+            select(FieldAction).where(FieldAction.kind == "done"))}
+        assert session.get(Location, first).outcome == "actioned"
+        assert session.get(Location, second).outcome == "no_trace"
+    assert set(done) == {first, second}
+    assert done[second].done_at < done[second].received_at
+
+    desk = make_chrome()
+    try:
+        sign_in(desk, live, "commander")
+        desk.get(f"{live.url}/board")
+        until(lambda: len(desk.find_elements(By.CSS_SELECTOR, ".field-updates tbody tr")) >= 2,
+              timeout=60)
+        rows = [r.get_attribute("data-location")
+                for r in desk.find_elements(By.CSS_SELECTOR, ".field-updates tbody tr")]
+        assert rows.count(str(first)) == 1 and rows.count(str(second)) == 1
+        for location_id in (first, second):
+            row = desk.find_element(By.CSS_SELECTOR,
+                                    f".field-updates tr[data-location='{location_id}']")
+            recorded = done[location_id].done_at.astimezone(LONDON).strftime("%H:%M")
+            assert row.text.startswith(recorded), (row.text, recorded)
+        screenshot(desk, "field/05-board")
+    finally:
+        desk.quit()
