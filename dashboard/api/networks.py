@@ -38,7 +38,8 @@ DECIDERS = (ADMIN, ANALYST)
 def _consulted(what: str, records: list[int] | None = None) -> None:
     with services().db.write(bump=False) as session:
         processing_log.record(
-            session, current_principal().username, processing_log.CONSULTATION, what, records=records
+            session, current_principal().username, processing_log.CONSULTATION, what,
+            records=records,
         )
 
 

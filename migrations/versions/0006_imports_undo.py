@@ -7,7 +7,7 @@
 - ``import_presets``: named column and value mappings saved for next week's exports.
 
 Revision ID: 0006_imports_undo
-Revises: 0004_lean_location_indexes
+Revises: 0005_security
 Create Date: 2026-12-01
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_imports_undo"
-down_revision = "0004_lean_location_indexes"
+down_revision = "0005_security"
 branch_labels = None
 depends_on = None
 

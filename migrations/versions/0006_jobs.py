@@ -1,7 +1,7 @@
 """jobs: the generic background-job queue (see layers.jobs)
 
 Revision ID: 0006_jobs
-Revises: 0004_lean_location_indexes
+Revises: 0006_imports_undo
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_jobs"
-down_revision = "0004_lean_location_indexes"
+down_revision = "0006_imports_undo"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """public updates: drafts with their frozen texts and decisions, and each step taken
 
 Revision ID: 0008_public_updates
-Revises: 0004_lean_location_indexes
+Revises: 0007_networks
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_public_updates"
-down_revision = "0004_lean_location_indexes"
+down_revision = "0007_networks"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """operation close: the operation's state (open, closed, erased) and its retained statistics
 
 Revision ID: 0009_operation_close
-Revises: 0004_lean_location_indexes
+Revises: 0008_public_updates
 Create Date: 2026-12-01
 
 ``operation_state`` has exactly one row (id 1), inserted here: every write reads it to refuse
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_operation_close"
-down_revision = "0004_lean_location_indexes"
+down_revision = "0008_public_updates"
 branch_labels = None
 depends_on = None
 

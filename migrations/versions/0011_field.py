@@ -1,7 +1,7 @@
 """field mode: team links, visits with check-in timers, the idempotent action log, alerts
 
 Revision ID: 0011_field
-Revises: 0004_lean_location_indexes
+Revises: 0009_operation_close
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_field"
-down_revision = "0004_lean_location_indexes"
+down_revision = "0009_operation_close"
 branch_labels = None
 depends_on = None
 
