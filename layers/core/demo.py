@@ -147,13 +147,39 @@ def build_demo(
     """Build the three demo layers as placed frames (pure: nothing is stored)."""
     rng = np.random.default_rng(SEED)
     start = pd.Timestamp(week_start, tz=LONDON)
-    towns = []
+    towns: list[tuple[str, str, int, pd.DataFrame]] = []
     for town, outward, weight in TOWNS:
         pcs = _town_postcodes(postcodes, districts, outward, 1500.0)
         pcs = pcs.sort_values("postcode").reset_index(drop=True)
         towns.append((town, outward, weight, pcs))
 
-    # Suspected premises: weighted by town, at distinct real postcodes.
+    premises = _premises(towns, rng)
+    tipoffs = _tipoffs(premises, towns, rng, start)
+
+    # Advert geotags: a labelled synthetic week (networks, rotating and obfuscated numbers,
+    # stock phrases, agency boilerplate, re-encoded photos, circuits) near the demo premises.
+    week = demo_week(week_start)
+    adverts = demo_adverts(week, premises, rng, phone_key)
+    numbers = tipoff_numbers(week, 30, rng)
+    summaries = tipoffs["summary"].to_numpy(dtype=object)
+    for k, number in enumerate(numbers):
+        summaries[k * 19] += f" Caller gave the number {number} from an advert."
+    tipoffs["summary"] = summaries
+    tipoffs["phone_hashes"] = read_tipoff_phones(tipoffs["summary"], phone_key).phone_hashes
+
+    out = {}
+    for name, frame in (("premises", premises), ("tipoffs", tipoffs), ("adverts", adverts)):
+        lon, lat = to_wgs84(frame["easting"].to_numpy(), frame["northing"].to_numpy())
+        placed = place(
+            frame.assign(lon=lon, lat=lat).drop(columns=["easting", "northing"]), districts
+        )
+        out[name] = placed.assign(source=DEMO_SOURCE, created_by=DEMO_USER, is_demo=True)
+    return out
+
+
+def _premises(towns: list[tuple[str, str, int, pd.DataFrame]], rng: np.random.Generator
+              ) -> pd.DataFrame:
+    """Suspected premises: weighted by town, at distinct real postcodes."""
     rows = []
     n = 0
     for town, _outward, weight, pcs in towns:
@@ -180,9 +206,12 @@ def build_demo(
                     "town": town,
                 }
             )
-    premises = pd.DataFrame(rows)
+    return pd.DataFrame(rows)
 
-    # Tip-offs: 70 % within 200 m of a premises (high risk more likely), 30 % elsewhere in towns.
+
+def _tipoffs(premises: pd.DataFrame, towns: list[tuple[str, str, int, pd.DataFrame]],
+             rng: np.random.Generator, start: pd.Timestamp) -> pd.DataFrame:
+    """Tip-offs: 70 % within 200 m of a premises (high risk more likely), 30 % elsewhere."""
     n_tips = 600
     clustered = int(n_tips * 0.7)
     risk_weight = premises["risk"].map({"high": 4.0, "medium": 2.0, "low": 1.0}).to_numpy()
@@ -197,7 +226,7 @@ def build_demo(
     tip_n = np.concatenate([tip_n, all_pcs["northing"].to_numpy()[pick] + rng.normal(0, 40, other)])
     linked = np.concatenate([anchor.astype(float), np.full(other, np.nan)])
     linked[rng.random(n_tips) < 0.4] = np.nan  # not every nearby tip-off has been linked yet
-    tipoffs = pd.DataFrame(
+    return pd.DataFrame(
         {
             "kind": "tipoffs",
             "ref": [f"DEMO-T-{i + 1:04d}" for i in range(n_tips)],
@@ -212,26 +241,6 @@ def build_demo(
             "linked_index": linked,
         }
     )
-
-    # Advert geotags: a labelled synthetic week (networks, rotating and obfuscated numbers,
-    # stock phrases, agency boilerplate, re-encoded photos, circuits) near the demo premises.
-    week = demo_week(week_start)
-    adverts = demo_adverts(week, premises, rng, phone_key)
-    numbers = tipoff_numbers(week, 30, rng)
-    summaries = tipoffs["summary"].to_numpy(dtype=object)
-    for k, number in enumerate(numbers):
-        summaries[k * 19] += f" Caller gave the number {number} from an advert."
-    tipoffs["summary"] = summaries
-    tipoffs["phone_hashes"] = read_tipoff_phones(tipoffs["summary"], phone_key).phone_hashes
-
-    out = {}
-    for name, frame in (("premises", premises), ("tipoffs", tipoffs), ("adverts", adverts)):
-        lon, lat = to_wgs84(frame["easting"].to_numpy(), frame["northing"].to_numpy())
-        placed = place(
-            frame.assign(lon=lon, lat=lat).drop(columns=["easting", "northing"]), districts
-        )
-        out[name] = placed.assign(source=DEMO_SOURCE, created_by=DEMO_USER, is_demo=True)
-    return out
 
 
 def _weights(n: int, rng: np.random.Generator) -> np.ndarray:
