@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SHARED_BOUNDARIES := $(abspath ../shared/geodata/lancashire_districts.geojson)
 
 # Offline machines use the shared reference boundaries when they are there; otherwise the app
-# reads OPSMAP_BOUNDARIES, its cache, or downloads current boundaries from the ONS.
+# reads OPSMAP_BOUNDARIES or its cache (a download only where OPSMAP_BOUNDARIES_URL is set).
 ifeq ($(origin OPSMAP_BOUNDARIES), undefined)
 ifneq ($(wildcard $(SHARED_BOUNDARIES)),)
 export OPSMAP_BOUNDARIES := $(SHARED_BOUNDARIES)

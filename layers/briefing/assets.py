@@ -85,7 +85,8 @@ def leaflet_assets() -> tuple[InlineScript, str]:
 
     base = Path(xleaflet.BASE_DIR)
     value = ASSETS.get_or_build(("leaflet", *_key(base / "leaflet.js")), lambda: _leaflet(base))
-    assert isinstance(value, tuple)
+    if not isinstance(value, tuple):  # the cache holds what this module put there
+        raise TypeError(f"cached value is {type(value).__name__}, not tuple")
     return value
 
 
@@ -95,7 +96,8 @@ def plotly_js() -> InlineScript:
         ("plotly.js", plotly.__version__),
         lambda: InlineScript.of(neutralise_urls(plotly.offline.get_plotlyjs())),
     )
-    assert isinstance(value, InlineScript)
+    if not isinstance(value, InlineScript):  # the cache holds what this module put there
+        raise TypeError(f"cached value is {type(value).__name__}, not InlineScript")
     return value
 
 
@@ -105,5 +107,6 @@ def pack_script() -> InlineScript:
         ("pack.js", *_key(PACK_SCRIPT)),
         lambda: InlineScript.of(PACK_SCRIPT.read_text(encoding="utf-8")),
     )
-    assert isinstance(value, InlineScript)
+    if not isinstance(value, InlineScript):  # the cache holds what this module put there
+        raise TypeError(f"cached value is {type(value).__name__}, not InlineScript")
     return value

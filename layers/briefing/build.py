@@ -125,5 +125,6 @@ def cached_briefing(
         tuple(districts["code"]) if districts is not None and not districts.empty else (),
     )
     briefing = BRIEFINGS.get_or_build(key, lambda: build_briefing(db, options, districts))
-    assert isinstance(briefing, Briefing)
+    if not isinstance(briefing, Briefing):  # the cache holds what this module put there
+        raise TypeError(f"cached value is {type(briefing).__name__}, not Briefing")
     return briefing

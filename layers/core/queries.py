@@ -158,7 +158,8 @@ def current_frame(db: Database) -> tuple[int, pd.DataFrame]:
                 frame = read_frame(session)
         FRAMES.put((db.url, revision), frame)
         FRAMES.put((db.url, "latest"), frame)
-    assert isinstance(frame, pd.DataFrame)
+    if not isinstance(frame, pd.DataFrame):  # the cache holds what this module put there
+        raise TypeError(f"cached value is {type(frame).__name__}, not a DataFrame")
     return revision, frame
 
 

@@ -66,7 +66,8 @@ def stored_answer(session: Session, key: str) -> ActionResult | None:
 def _expected(session: Session, req: ActionRequest) -> int:
     """The version this action was based on: the phone's, or what the step before it left."""
     if req.after is None:
-        assert req.version is not None  # parse_action requires one without ``after``
+        if req.version is None:  # parse_action requires one without ``after``
+            raise ValueError("req.version is required here")
         return req.version
     before = session.get(FieldAction, req.after)
     if before is None:

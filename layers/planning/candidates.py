@@ -118,7 +118,8 @@ def current_priorities(db: Database) -> pd.DataFrame:
         return frame.set_index("id")[["priority", "priority_why"]]
 
     table = PRIORITIES.get_or_build((db.url, revision), build)
-    assert isinstance(table, pd.DataFrame)
+    if not isinstance(table, pd.DataFrame):  # the cache holds what this module put there
+        raise TypeError(f"cached value is {type(table).__name__}, not a DataFrame")
     return table
 
 

@@ -65,7 +65,8 @@ def base_map(boundaries: gpd.GeoDataFrame) -> BaseMap:
     :data:`layers.cache.BASE_MAPS` by the boundaries' content, so it is the same in every worker
     and never stale."""
     base = BASE_MAPS.get_or_build(_source_key(boundaries), lambda: _build_base(boundaries))
-    assert isinstance(base, BaseMap)
+    if not isinstance(base, BaseMap):  # the cache holds what this module put there
+        raise TypeError(f"cached value is {type(base).__name__}, not BaseMap")
     return base
 
 

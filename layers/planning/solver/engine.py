@@ -115,7 +115,8 @@ def continuation(team: Team, fixed: list[Visit], places: Places) -> Continuation
     stops: list[Stop] = []
     at = team.start
     for visit in sorted(fixed, key=lambda v: v.fixed.start if v.fixed else 0):
-        assert visit.fixed is not None
+        if visit.fixed is None:
+            raise ValueError("visit.fixed is required here")
         start = visit.fixed.start
         travel = places.between(at, visit.location)
         stops.append(Stop(visit.id, start, start, start + visit.duration, travel, fixed=True))
