@@ -118,3 +118,19 @@ def page(layout: Callable[..., Any], *roles: str) -> Callable[..., Any]:
         return layout(*args, **kwargs)
 
     return guarded
+
+
+def register_guarded_page(
+    name: str, path: str, label: str, layout: Callable[..., Any], *roles: str,
+    title: str | None = None,
+) -> None:
+    """Register a page whose layout refuses callers without one of ``roles`` (see :func:`page`).
+
+    ``label`` is the navigation name; the tab title defaults to "OpsMap · label".
+    """
+    import dash
+
+    dash.register_page(
+        name, path=path, name=label, title=title or f"OpsMap · {label}",
+        layout=page(layout, *roles),
+    )

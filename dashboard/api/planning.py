@@ -235,6 +235,7 @@ RUNSHEET_TYPES = {"html": "text/html", "pdf": "application/pdf", "csv": "text/cs
 
 @planning_api.get("/runsheets/<int(max=2147483647):team_id>/<day>.<fmt>")
 @require(*OPERATIONAL)
+@same_origin_only
 def get_runsheet(team_id: int, day: str, fmt: str) -> Answer:
     """A team-day's run sheet as ``html`` (printable page), ``pdf`` or ``csv``.
 

@@ -15,6 +15,7 @@ SAME_ORIGIN_DOWNLOADS = (
     "/api/history.csv",
     "/api/export/premises.csv",
     "/briefing/pack",
+    "/runsheets/1/2026-11-24.csv",
 )
 """GET downloads logged as disclosures. Each must carry ``@same_origin_only``."""
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dash
 from dash import Dash
 
-from dashboard.access import OPERATIONAL, page
+from dashboard.access import OPERATIONAL, register_guarded_page
 from dashboard.components.field_panel import register_field_panel, with_field_panel
 from dashboard.pages.board.callbacks import register_callbacks
 from dashboard.pages.board.layout import layout
@@ -13,12 +12,13 @@ from dashboard.pages.board.layout import layout
 
 def register(app: Dash) -> None:
     """Register the page at ``/board`` and its callbacks on ``app``."""
-    dash.register_page(
+    register_guarded_page(
         "board",
-        path="/board",
-        name="Progress board",
+        "/board",
+        "Progress board",
+        with_field_panel(layout, "brd"),
+        *OPERATIONAL,
         title="OpsMap · Progress",
-        layout=page(with_field_panel(layout, "brd"), *OPERATIONAL),
     )
     register_callbacks(app)
     register_field_panel(app, "brd")

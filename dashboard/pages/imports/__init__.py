@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import dash
 from dash import Dash
 
-from dashboard.access import ADMIN, ANALYST, page
+from dashboard.access import ADMIN, ANALYST, register_guarded_page
 from dashboard.pages.imports.callbacks import register_callbacks
 from dashboard.pages.imports.layout import layout
 
 
 def register(app: Dash) -> None:
     """Register the page at ``/imports`` and its callbacks on ``app``."""
-    dash.register_page(
+    register_guarded_page(
         "imports",
-        path="/imports",
-        name="Imports",
-        title="OpsMap · Imports",
-        layout=page(layout, ANALYST, ADMIN),
+        "/imports",
+        "Imports",
+        layout,
+        ANALYST,
+        ADMIN,
     )
     register_callbacks(app)

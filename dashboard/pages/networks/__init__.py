@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import Dash
 
-from dashboard.access import OPERATIONAL, page
+from dashboard.access import OPERATIONAL, page, register_guarded_page
 from dashboard.pages.networks.callbacks import register_callbacks
 from dashboard.pages.networks.layout import layout
 from dashboard.pages.networks.view import network_view
@@ -13,12 +13,12 @@ from dashboard.pages.networks.view import network_view
 
 def register(app: Dash) -> None:
     """Register both pages (analysts, commanders, admins) and their callbacks on ``app``."""
-    dash.register_page(
+    register_guarded_page(
         "networks",
-        path="/networks",
-        name="Networks",
-        title="OpsMap · Networks",
-        layout=page(layout, *OPERATIONAL),
+        "/networks",
+        "Networks",
+        layout,
+        *OPERATIONAL,
     )
     dash.register_page(
         "network",

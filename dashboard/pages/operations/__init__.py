@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dash
 from dash import Dash
 
-from dashboard.access import OPERATIONAL, page
+from dashboard.access import OPERATIONAL, register_guarded_page
 from dashboard.components.field_panel import register_field_panel, with_field_panel
 from dashboard.pages.operations.callbacks import register_callbacks
 from dashboard.pages.operations.layout import layout
@@ -13,12 +12,13 @@ from dashboard.pages.operations.layout import layout
 
 def register(app: Dash) -> None:
     """Register the page at ``/`` and its callbacks on ``app``."""
-    dash.register_page(
+    register_guarded_page(
         "operations",
-        path="/",
-        name="Operations map",
+        "/",
+        "Operations map",
+        with_field_panel(layout, "ops"),
+        *OPERATIONAL,
         title="OpsMap",
-        layout=page(with_field_panel(layout, "ops"), *OPERATIONAL),
     )
     register_callbacks(app)
     register_field_panel(app, "ops")

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import dash
 from dash import Dash
 
-from dashboard.access import OPERATIONAL, page
+from dashboard.access import OPERATIONAL, register_guarded_page
 from dashboard.pages.planning.callbacks import register_callbacks
 from dashboard.pages.planning.layout import layout
 
 
 def register(app: Dash) -> None:
     """Register the page at ``/planning`` and its callbacks on ``app``."""
-    dash.register_page(
+    register_guarded_page(
         "planning",
-        path="/planning",
-        name="Planning",
-        title="OpsMap · Planning",
-        layout=page(layout, *OPERATIONAL),
+        "/planning",
+        "Planning",
+        layout,
+        *OPERATIONAL,
     )
     register_callbacks(app)

@@ -7,21 +7,21 @@ be published.
 
 from __future__ import annotations
 
-import dash
 from dash import Dash
 
-from dashboard.access import ADMIN, COMMANDER, page
+from dashboard.access import ADMIN, COMMANDER, register_guarded_page
 from dashboard.pages.public.callbacks import register_callbacks
 from dashboard.pages.public.layout import layout
 
 
 def register(app: Dash) -> None:
     """Register the page at ``/public`` and its callbacks on ``app``."""
-    dash.register_page(
+    register_guarded_page(
         "public",
-        path="/public",
-        name="Public updates",
-        title="OpsMap · Public updates",
-        layout=page(layout, ADMIN, COMMANDER),
+        "/public",
+        "Public updates",
+        layout,
+        ADMIN,
+        COMMANDER,
     )
     register_callbacks(app)
