@@ -369,3 +369,34 @@ def test_e2e_fh06_unknown_address_shows_the_shell(live_app, sized) -> None:
     assert driver.find_elements(By.CSS_SELECTOR, ".topbar .nav-link")
     driver.find_element(By.LINK_TEXT, "Back to the operations map").click()
     wait_for(driver, "#ops-map .js-plotly-plot")
+
+
+def test_e2e_fh07_team_start_by_map_click_errors_by_field(live_app, sized) -> None:
+    driver = sized(1280, 720)
+    sign_in(driver, live_app, "commander")
+    driver.get(live_app.url + "/planning")
+    wait_for(driver, "#pln-map .js-plotly-plot")
+    until(lambda: driver.execute_script(MAP_VIEW_JS, "#pln-map"))
+    driver.find_element(By.CSS_SELECTOR, "#pln-team-form summary").click()
+    driver.find_element(By.ID, "pln-team-pick").click()
+    canvas = driver.find_element(By.CSS_SELECTOR, "#pln-map canvas.maplibregl-canvas")
+    ActionChains(driver).move_to_element_with_offset(canvas, 10, 10).click().perform()
+    start = until(lambda: driver.find_element(By.ID, "pln-team-start").get_attribute("value"))
+    lon, lat = (float(v) for v in str(start).split(","))
+    assert -3.2 < lon < -2.0 and 53.4 < lat < 54.3  # a point in the force area
+    driver.find_element(By.ID, "pln-add-team").click()
+    errors = until(
+        lambda: [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".field-error") if e.text]
+    )
+    assert errors == [
+        "a team needs a call sign, such as 'Alpha 1'",
+        "choose the division: West, South, East",
+    ]
+    driver.find_element(By.ID, "pln-team-call-sign").send_keys("FH Pick 1")
+    choose(driver, "pln-team-division", "South")
+    driver.find_element(By.ID, "pln-add-team").click()
+    until(lambda: text_of(driver, "#pln-team-message") == "Team FH Pick 1 added and selected.")
+    assert text_of(driver, "#pln-team").startswith("FH Pick 1")  # the new team is selected
+    for field in ("pln-team-start", "pln-team-call-sign"):  # and the form is cleared
+        assert driver.find_element(By.ID, field).get_attribute("value") == ""
+    assert not [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".field-error") if e.text]
