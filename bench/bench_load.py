@@ -109,7 +109,7 @@ def prepare(svc: Services) -> dict[str, Any]:
     with svc.db.write() as session:
         for i, seat in enumerate(plan["commanders"]):
             team = create_team(session, TeamSpec(
-                f"LOAD {i}", "South", -2.7035, 53.7590, daily_capacity=500), seat["username"])
+                f"LOAD {i}", "South", -2.7035, 53.7590, daily_capacity=50), seat["username"])
             seat.update(team_id=team.id, day=week.isoformat(),
                         locations=list(free[i * share:(i + 1) * share]))
     return plan

@@ -21,6 +21,7 @@ from layers.core.db import Database
 from layers.core.errors import RuleError
 from layers.operation.closing import close_operation
 from layers.operation.maintenance import prune
+from layers.services import Services
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,8 @@ def cmd_close(args: argparse.Namespace) -> int:
     if not args.confirm:
         print("operation close: closing cannot be undone; add --confirm", file=sys.stderr)
         return 1
-    db = Database(config.database_url)
+    svc = Services(config)
+    db = svc.db
     try:
         with db.read() as session:
             admin = get_user(session, args.by)
@@ -83,8 +85,7 @@ def cmd_close(args: argparse.Namespace) -> int:
             print(f"operation close: {args.by!r} is not an active admin account", file=sys.stderr)
             return 1
         report = close_operation(
-            db,
-            config.marking,
+            svc,
             args.out or config.records_dir or config.instance_dir / "records",
             admin.username,
             config.retention_days if args.retention_days is None else args.retention_days,

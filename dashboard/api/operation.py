@@ -65,9 +65,7 @@ def post_close() -> Response | tuple[Response, int]:
     username = current_principal().username
 
     def close() -> Response:
-        report = close_operation(
-            svc.db, svc.config.marking, out_dir, username, days, str(mode)
-        )
+        report = close_operation(svc, out_dir, username, days, str(mode))
         with svc.db.read() as session:
             return jsonify({**state_dict(state(session)), "files": report.pack.files})
 

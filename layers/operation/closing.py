@@ -32,6 +32,7 @@ from layers.core.models import Base, Location, utcnow
 from layers.core.operations import current_operation
 from layers.operation import statistics
 from layers.operation.pack import RecordsPack, write_pack
+from layers.services import Services
 
 logger = logging.getLogger(__name__)
 
@@ -83,9 +84,10 @@ def _state_row(session: Session) -> OperationState:
 
 
 def close_operation(
-    db: Database, marking: str, out_dir: Path, username: str, retention_days: int, mode: str
+    services: Services, out_dir: Path, username: str, retention_days: int, mode: str
 ) -> ClosureReport:
     """Close the operation (read-only from the commit on), then write its records pack."""
+    db, marking = services.db, services.config.marking
     if mode not in RETENTION_MODES:
         raise RuleError(f"retention mode must be one of {', '.join(RETENTION_MODES)}")
     if retention_days < 0:
@@ -112,7 +114,7 @@ def close_operation(
         "protective marking": marking,
     }
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    pack = write_pack(db, marking, out_dir, facts)
+    pack = write_pack(services, out_dir, facts)
     with db.write(bump=False) as session:
         row = _state_row(session)
         row.records_pack, row.records_pack_sha256 = str(pack.path), pack.sha256

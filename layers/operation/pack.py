@@ -25,13 +25,13 @@ from layers import schema  # noqa: F401 - every table in Base.metadata
 from layers.audit import processing_log
 from layers.audit.history import history_csv, history_rows
 from layers.backup.files import private_output, sha256
-from layers.core.db import Database
 from layers.core.kinds import KIND_NAMES
 from layers.core.models import Base, CustomLayer
 from layers.documents.html import marked_page
 from layers.exports.cells import csv_text
 from layers.exports.files import CUSTOM, ExportRequest, write_export
 from layers.exports.frames import custom_frame, kind_frame
+from layers.services import Services
 
 logger = logging.getLogger(__name__)
 
@@ -62,18 +62,19 @@ def _prefix(marking: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]+", "_", marking).strip("_") or "MARKED"
 
 
-def _layers(session: Session, folder: Path, marking: str) -> dict[str, int]:
+def _layers(session: Session, services: Services, folder: Path) -> dict[str, int]:
     files: dict[str, int] = {}
+    marking, districts = services.config.marking, services.districts
     for kind in KIND_NAMES:
         files[f"layer-{kind}.csv"] = write_export(
-            kind_frame(session, kind, None), folder / f"layer-{kind}.csv",
-            ExportRequest(kind=kind, fmt="csv"), marking, kind,
+            kind_frame(session, kind, districts), folder / f"layer-{kind}.csv",
+            ExportRequest(kind, "csv"), marking, kind,
         )
     for layer in session.scalars(select(CustomLayer).order_by(CustomLayer.id)):
         name = f"custom-layer-{layer.id}.geojson"
         files[name] = write_export(
-            custom_frame(session, layer, None), folder / name,
-            ExportRequest(kind=CUSTOM, fmt="geojson", layer=layer.id), marking, layer.name,
+            custom_frame(session, layer, districts), folder / name,
+            ExportRequest(CUSTOM, "geojson", layer.id), marking, layer.name,
         )
     return files
 
@@ -117,13 +118,14 @@ def _index(
     return marked_page(marking, title, body, css="td,th{padding:2px 8px;text-align:left}")
 
 
-def write_pack(db: Database, marking: str, out_dir: Path, facts: dict[str, str]) -> RecordsPack:
+def write_pack(services: Services, out_dir: Path, facts: dict[str, str]) -> RecordsPack:
     """Write the records pack into ``out_dir`` from one read snapshot; returns where it went."""
+    marking = services.config.marking
     prefix = _prefix(marking)
     with tempfile.TemporaryDirectory(prefix="opsmap-records-") as tmp:
         folder = Path(tmp)
-        with db.read() as session:
-            rows = {**_layers(session, folder, marking), **_audit(session, folder, marking),
+        with services.db.read() as session:
+            rows = {**_layers(session, services, folder), **_audit(session, folder, marking),
                     **_tables(session, folder, marking)}
         files = {name: (count, sha256(folder / name)) for name, count in rows.items()}
         title = f"Records pack: {facts.get('operation', 'OpsMap')}"

@@ -73,7 +73,8 @@ def test_ops013_restore_refuses_an_unknown_schema(sqlite_services, tmp_path):
     out = tmp_path / "future.backup"
     backup(sqlite_services.db, out, "ops-admin")
     with sqlite3.connect(out) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+        conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future' "
+                     "WHERE rowid = (SELECT min(rowid) FROM alembic_version)")
     conn.close()
     empty = Services(make_config(tmp_path / "empty", sqlite_services.config.cache_dir))
     with pytest.raises(BackupError, match="newer than this OpsMap knows"):

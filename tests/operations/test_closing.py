@@ -41,7 +41,7 @@ MARKING = "OFFICIAL-SENSITIVE"
 
 
 def _close(svc, tmp_path, days=30, mode="statistics"):
-    return close_operation(svc.db, MARKING, tmp_path / "records", "ops-admin", days, mode)
+    return close_operation(svc, tmp_path / "records", "ops-admin", days, mode)
 
 
 def _unplanned(svc):
@@ -111,7 +111,9 @@ def test_ops021_records_pack_holds_everything_marked(services, tmp_path):
         teams = archive.read(f"{MARKING}-table-planning_teams.csv").decode()
     for kind, count in per_kind.items():
         assert pack.files[f"layer-{kind}.csv"] == count
-    assert len(list(csv.DictReader(io.StringIO(premises)))) == per_kind["premises"]
+    lines = list(csv.reader(io.StringIO(premises)))
+    assert lines[0] == [MARKING] and lines[-1] == [MARKING]
+    assert len(lines) - 3 == per_kind["premises"]  # marking, header, rows, marking
     assert pack.files["history.csv"] == history
     assert pack.files["table-planning_assignments.csv"] == plans == 4
     assert index.count(MARKING) >= 2 and "ops-admin" in index
