@@ -3,7 +3,7 @@
 A team leaves its start point (usually its police station), visits every planned location and
 (by default) returns there at the end of the shift. Team-days hold a handful to a few dozen
 visits, so a full distance matrix and vectorised improvement moves are fast and near-optimal;
-:func:`exact_route` solves small cases by brute force so the tests can state the margin.
+the tests solve small cases by brute force to state the margin.
 
 Distances are straight lines on the British National Grid; :data:`ROAD_FACTOR` turns them into
 a rough road estimate for the run sheet (typical circuity of UK roads).
@@ -11,7 +11,6 @@ a rough road estimate for the run sheet (typical circuity of UK roads).
 
 from __future__ import annotations
 
-import itertools
 import logging
 from dataclasses import dataclass
 
@@ -168,32 +167,3 @@ def plan_route(start: tuple[float, float], points: np.ndarray, closed: bool = Tr
         if not moved:
             break
     return _result(dist, tour, closed)
-
-
-def nearest_neighbour_route(
-    start: tuple[float, float], points: np.ndarray, closed: bool = True
-) -> Route:
-    """The plain nearest-neighbour route (the baseline the tests compare with)."""
-    points = np.asarray(points, dtype="float64").reshape(-1, 2)
-    if len(points) == 0:
-        return Route([], 0.0, closed)
-    dist = distance_matrix(start, points, closed)
-    return _result(dist, nearest_neighbour(dist), closed)
-
-
-def exact_route(start: tuple[float, float], points: np.ndarray, closed: bool = True) -> Route:
-    """The optimal route by trying every order (only for small cases: n <= 9)."""
-    points = np.asarray(points, dtype="float64").reshape(-1, 2)
-    n = len(points)
-    if n > 9:
-        raise ValueError("exact_route tries every order; use it for at most 9 points")
-    if n == 0:
-        return Route([], 0.0, closed)
-    dist = distance_matrix(start, points, closed)
-    perms = np.array(list(itertools.permutations(range(1, n + 1))), dtype=np.int64)
-    tours = np.hstack(
-        [np.zeros((len(perms), 1), dtype=np.int64), perms, np.full((len(perms), 1), n + 1)]
-    )
-    lengths = dist[tours[:, :-1], tours[:, 1:]].sum(axis=1)
-    best = int(np.argmin(lengths))
-    return _result(dist, tours[best], closed)

@@ -6,18 +6,49 @@ Margin stated here and checked on 200 random small cases per tour type: every ro
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
 from layers.planning.routing import (
-    exact_route,
-    nearest_neighbour_route,
+    Route,
+    distance_matrix,
+    nearest_neighbour,
     ordered_length_m,
+    path_length,
     plan_route,
 )
 
 WORST_MARGIN = 1.10
 MEAN_MARGIN = 1.01
+
+
+def _route(dist: np.ndarray, tour: np.ndarray, closed: bool) -> Route:
+    return Route([int(t) - 1 for t in tour[1:-1]], path_length(dist, tour), closed)
+
+
+def nearest_neighbour_route(
+    start: tuple[float, float], points: np.ndarray, closed: bool = True
+) -> Route:
+    """The plain nearest-neighbour route: the baseline ``plan_route`` must never lose to."""
+    dist = distance_matrix(start, np.asarray(points, dtype="float64").reshape(-1, 2), closed)
+    return _route(dist, nearest_neighbour(dist), closed)
+
+
+def exact_route(start: tuple[float, float], points: np.ndarray, closed: bool = True) -> Route:
+    """The optimal route by trying every order (the oracle; at most 9 points)."""
+    points = np.asarray(points, dtype="float64").reshape(-1, 2)
+    n = len(points)
+    if n > 9:
+        raise ValueError("exact_route tries every order; use it for at most 9 points")
+    dist = distance_matrix(start, points, closed)
+    perms = np.array(list(itertools.permutations(range(1, n + 1))), dtype=np.int64)
+    tours = np.hstack(
+        [np.zeros((len(perms), 1), dtype=np.int64), perms, np.full((len(perms), 1), n + 1)]
+    )
+    lengths = dist[tours[:, :-1], tours[:, 1:]].sum(axis=1)
+    return _route(dist, tours[int(np.argmin(lengths))], closed)
 
 
 def test_rte001_known_points_on_a_line_are_visited_in_order() -> None:
