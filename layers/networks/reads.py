@@ -6,6 +6,7 @@ rebuild), so two thousand networks open in well under a second.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -118,20 +119,16 @@ def linked(session: Session, network_id: int, kind: str) -> pd.DataFrame:
     )
 
 
-def recent_alerts(session: Session, limit: int = 50) -> pd.DataFrame:
-    """The newest "new in town" alerts of live networks: network, district, when, where."""
+def recent_alerts(session: Session, since: dt.datetime, limit: int = 5) -> pd.DataFrame:
+    """The newest "new in town" alerts of live networks since ``since``: network_id,
+    district_code, at."""
     return frame_of(
         session,
-        select(
-            NetworkAlert.network_id,
-            NetworkAlert.district_code,
-            NetworkAlert.at,
-            Location.lon,
-            Location.lat,
-        )
-        .join(Location, Location.id == NetworkAlert.location_id)
+        select(NetworkAlert.network_id, NetworkAlert.district_code, NetworkAlert.at)
         .join(Network, Network.id == NetworkAlert.network_id)
-        .where(Network.state == ACTIVE, Network.review != DISMISSED)
+        .where(
+            Network.state == ACTIVE, Network.review != DISMISSED, NetworkAlert.at >= since
+        )
         .order_by(NetworkAlert.at.desc())
         .limit(limit),
     )

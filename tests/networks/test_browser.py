@@ -96,11 +96,13 @@ def test_net110_grid_then_a_network_with_its_path_and_graph(live, browser):
     assert not foreign_requests(requested_urls(browser), live.host)
 
 
-def test_net111_commanders_read_briefing_role_is_refused(live, browser):
+def test_net111_commanders_read_and_see_alerts_briefing_role_is_refused(live, browser):
     sign_in(browser, live, "commander")
     browser.get(live.url + "/networks")
     until(lambda: browser.execute_script(ROWS_JS) > 10)
     assert not browser.find_elements(By.ID, "net-rebuild")
+    browser.get(live.url + "/board")
+    assert "New in town: N" in text_of(browser, ".network-alerts", timeout=60)
     browser.delete_all_cookies()
     sign_in(browser, live, "briefing")
     browser.get(live.url + "/networks")

@@ -99,3 +99,17 @@ def test_net123_operations_map_colours_adverts_by_network(services):
     with services.db.read() as session:
         codes = network_codes(session, ids)
     assert codes.tolist() == [*(stored["network_id"].to_numpy()[:5] % NETWORK_COLOURS), 8]
+
+
+def test_net124_new_in_town_alerts_link_to_their_networks(services):
+    from dashboard.components.network_alerts import alert_strip
+    from tests.networks.conftest import import_and_link
+
+    frame = import_and_link(services, 300, 4)
+    end = frame["observed_at"].max().to_pydatetime()
+    with services.db.read() as session:
+        strip = alert_strip(session, now=end)
+        later = alert_strip(session, now=end + dt.timedelta(days=3))
+    links = [c for c in strip.children if getattr(c, "href", None)]
+    assert 1 <= len(links) <= 5 and later is None
+    assert all(a.href.startswith("/networks/") and " new in " in a.children for a in links)

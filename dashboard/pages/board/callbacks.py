@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.access import OPERATIONAL, require
+from dashboard.components.network_alerts import alert_strip
 from dashboard.context import services
 from dashboard.pages.board.ids import Ids
 from dashboard.pages.planning.figures import planning_figure
@@ -102,6 +103,7 @@ def refresh(poll: Any, shown: int) -> dict[str, Any]:
     with svc.db.read() as session:
         board = progress_board(session)
         frame = candidate_frame(session)
+        alerts = alert_strip(session)  # "new in town" networks (layers.networks)
     rows = {
         "day": board.by_day,
         "team": board.by_team,
@@ -109,7 +111,7 @@ def refresh(poll: Any, shown: int) -> dict[str, Any]:
         "division": board.by_division,
     }
     return {
-        "totals": totals_strip(board.totals, board.results),
+        "totals": [*totals_strip(board.totals, board.results), *([alerts] if alerts else [])],
         "rows": rows,
         "columns": {k: columns(v) for k, v in KEYS.items()},
         "figure": planning_figure(svc.boundaries, svc.config.tiles, frame, None, False, "board"),

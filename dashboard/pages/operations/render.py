@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from dash import html
 
+from dashboard.components.network_alerts import alert_strip
 from dashboard.pages.operations.figures import Update, layer_fingerprint, layer_updates
 from dashboard.pages.operations.ids import Ids
 from dashboard.pages.operations.view import LayerView, Viewport, plan_layer
@@ -154,7 +155,7 @@ def render(
     before = (previous or {}).get("layers") or {}
     changed = tuple(k for k in KIND_NAMES if before.get(k) != prints[k])
     summary = district_summary(frame, svc.boundaries[["code", "name", "division"]], mask)
-    notice = (
+    demo = (
         html.Div(
             "Demo data: this map shows a synthetic week, not real intelligence.",
             className="demo-banner",
@@ -162,6 +163,10 @@ def render(
         if bool(frame["is_demo"].any())
         else None
     )
+    with svc.db.read() as session:
+        alerts = alert_strip(session)  # "new in town" networks (layers.networks)
+    shown = [part for part in (demo, alerts) if part is not None]
+    notice = html.Div(shown) if shown else None
     state = {
         "revision": revision,
         "filters": filters.as_dict(),
