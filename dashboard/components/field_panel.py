@@ -94,11 +94,15 @@ def field_panel(prefix: str) -> html.Section:
     ], className="field-panel", id=f"{prefix}-field-panel")
 
 
-def with_field_panel(layout: Callable[..., Any], prefix: str) -> Callable[..., Any]:
-    """``layout`` with the field panel above it."""
+def with_field_panel(
+    layout: Callable[..., Any], prefix: str, *, below: bool = False
+) -> Callable[..., Any]:
+    """``layout`` with the field panel above it, or ``below`` it where the page is a map: a
+    panel that grows as teams report must not move the map under a commander's cursor."""
 
     def combined(**query: str) -> html.Div:
-        return html.Div([field_panel(prefix), layout(**query)])
+        parts = [field_panel(prefix), layout(**query)]
+        return html.Div(parts[::-1] if below else parts)
 
     return combined
 

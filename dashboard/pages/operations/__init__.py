@@ -16,7 +16,7 @@ def register(app: Dash) -> None:
         "operations",
         "/",
         "Operations map",
-        with_field_panel(layout, "ops"),
+        with_field_panel(layout, "ops", below=True),
         *OPERATIONAL,
         title="OpsMap",
     )
