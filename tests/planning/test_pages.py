@@ -210,3 +210,13 @@ def test_pgs009_map_hover_says_why_a_premises_is_high_priority() -> None:
     first, second = hover_text(frame, pd.RangeIndex(2).to_numpy(), "premises", priorities)
     assert "<br>Priority 84: high risk 60 + 1 tip-off (grade A) 12 + ...<br>" in first
     assert "Priority" not in second  # no score, no claim
+
+
+def test_pgs010_unknown_address_answers_404_but_every_page_answers_200(client_as) -> None:
+    client = client_as("admin")
+    for path in ("/nonexistent", "/planning/nope", "/404"):
+        answer = client.get(path)
+        assert answer.status_code == 404, path
+        assert "text/html" in answer.content_type  # the app's shell, which shows "Page not found"
+    for path in ("/", "/planning", "/board", "/imports", "/admin", "/networks", "/networks/7"):
+        assert client.get(path).status_code == 200, path
