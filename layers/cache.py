@@ -9,11 +9,15 @@ that another worker needs to see.
   worker's newest frame under ``(database url, "latest")`` to refresh from.
 - :data:`BRIEFINGS`: built briefings, key ``(database url, data revision, options, minute)``.
 - :data:`BASE_MAPS`: the briefing screen's simplified districts, outline, labels and GeoJSON,
-  key: the boundaries' content (codes, extent, vertex count).
+  and the operations map's empty figure (as plotly JSON, with the tiles setting), key: the
+  boundaries' content (codes, extent, vertex count).
 - :data:`ASSETS`: code the briefing pack inlines (Leaflet, plotly.js, its own script) with
   their CSP hashes, key: the file (path and modification time) or package version.
 - :data:`PRIORITIES`: every premises' priority and its parts, key ``(database url, data
-  revision)`` (the operations map's hover and panel say why a premises is high priority).
+  revision)`` and ``(database url, "inputs", content hash of what the score reads)`` (the
+  operations map's hover and panel say why a premises is high priority).
+- :data:`MIGRATION_HEADS`: the newest migration ids, key: the migration files and their
+  modification times (readiness asks on every probe).
 """
 
 from __future__ import annotations
@@ -74,6 +78,9 @@ class BoundedCache(Generic[K, V]):
 
 FRAMES: BoundedCache[tuple[str, int | str], object] = BoundedCache("map frames", maxsize=4)
 BRIEFINGS: BoundedCache[tuple[object, ...], object] = BoundedCache("briefings", maxsize=8)
-BASE_MAPS: BoundedCache[tuple[object, ...], object] = BoundedCache("briefing base maps", maxsize=4)
+BASE_MAPS: BoundedCache[tuple[object, ...], object] = BoundedCache("base maps", maxsize=8)
 ASSETS: BoundedCache[tuple[object, ...], object] = BoundedCache("pack assets", maxsize=8)
-PRIORITIES: BoundedCache[tuple[str, int], object] = BoundedCache("priorities", maxsize=4)
+PRIORITIES: BoundedCache[tuple[object, ...], object] = BoundedCache("priorities", maxsize=8)
+MIGRATION_HEADS: BoundedCache[tuple[object, ...], tuple[str, ...]] = BoundedCache(
+    "migration heads", maxsize=2
+)

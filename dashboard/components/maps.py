@@ -155,3 +155,13 @@ def district_labels(boundaries: gpd.GeoDataFrame) -> list[dict[str, Any]]:
         {"name": name, "lon": round(float(p.x), 5), "lat": round(float(p.y), 5)}
         for name, p in zip(boundaries["name"], points, strict=True)
     ]
+
+
+def boundaries_key(boundaries: gpd.GeoDataFrame) -> tuple[Any, ...]:
+    """Identifies boundaries by content (codes, extent, vertex count), not by object: the key
+    of every figure cached from them (:data:`layers.cache.BASE_MAPS`)."""
+    return (
+        tuple(boundaries["code"]),
+        tuple(np.round(boundaries.total_bounds, 6)),
+        int(shapely.get_num_coordinates(boundaries.geometry.to_numpy()).sum()),
+    )

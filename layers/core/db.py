@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from layers.cache import MIGRATION_HEADS
 from layers.core.closure import guard
 from layers.core.models import Revision
 
@@ -151,10 +152,9 @@ class Database:
 
     def pending_migrations(self) -> list[str]:
         """Migration heads the database has not reached yet (empty when current)."""
-        script = ScriptDirectory.from_config(alembic_config(self.url))
         with self.engine.connect() as conn:
             current = set(MigrationContext.configure(conn).get_current_heads())
-        return sorted(set(script.get_heads()) - current)
+        return sorted(set(migration_heads()) - current)
 
     def dispose(self) -> None:
         """Close pooled connections (tests and forked workers)."""
@@ -166,6 +166,21 @@ def _unreachable(exc: DBAPIError) -> bool:
     if exc.connection_invalidated:
         return True
     return exc.orig.__class__.__name__ == "OperationalError"
+
+
+def migration_heads() -> tuple[str, ...]:
+    """The newest migration(s) in ``migrations/versions``.
+
+    Reading the scripts imports every migration (hundreds of milliseconds), and readiness asks
+    on every probe, so the answer is kept in :data:`layers.cache.MIGRATION_HEADS`, keyed by the
+    folder's files and their modification times: a deployment that adds one is seen at once.
+    """
+    versions = MIGRATIONS / "versions"
+    key = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in versions.glob("*.py")))
+    heads = MIGRATION_HEADS.get_or_build(
+        key, lambda: tuple(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+    )
+    return tuple(str(head) for head in heads)
 
 
 def alembic_config(url: str) -> AlembicConfig:

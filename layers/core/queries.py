@@ -19,126 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from layers.cache import FRAMES
-from layers.core.clock import LONDON
-from layers.core.db import Database, driver_connection
+from layers.core.db import Database
+from layers.core.frame import read_frame, refreshed_frame
 from layers.core.kinds import KIND_NAMES, SENSITIVE_COLUMNS
 from layers.core.models import HistoryEntry, Location
 from layers.core.status import STATUSES
 
 logger = logging.getLogger(__name__)
-
-FRAME_COLUMNS: tuple[str, ...] = (
-    "id",
-    "kind",
-    "lon",
-    "lat",
-    "easting",
-    "northing",
-    "district_code",
-    "division",
-    "status",
-    "version",
-    "observed_at",
-    "premises_type",
-    "risk",
-    "channel",
-    "grade_source",
-    "grade_intel",
-    "grade_handling",
-    "site",
-    "accuracy_m",
-    "is_demo",
-    "import_id",
-)
-CATEGORICAL = (
-    "kind",
-    "district_code",
-    "division",
-    "status",
-    "premises_type",
-    "risk",
-    "channel",
-    "grade_source",
-    "grade_intel",
-    "grade_handling",
-    "site",
-)
-
-
-FLOAT_COLUMNS = ("lon", "lat", "easting", "northing", "accuracy_m")
-FIXED_CATEGORIES: dict[str, tuple[str, ...]] = {"kind": KIND_NAMES, "status": STATUSES}
-"""Columns whose categories are fixed, so their integer codes index these tuples directly."""
-INT_COLUMNS = ("id", "version")
-
-
-def read_frame(session: Session, ids: np.ndarray | None = None) -> pd.DataFrame:
-    """Every location (or those with ``ids``) with the map's columns, ordered by id.
-
-    Rows come straight from the driver's cursor and are built column by column: for hundreds of
-    thousands of rows this is several times faster than ORM rows or ``read_sql``. A ``day``
-    column (local calendar day, as days since 1970) makes the day filter an integer compare.
-    """
-    cursor = driver_connection(session.connection()).cursor()
-    query = select(*(Location.__table__.c[name] for name in FRAME_COLUMNS)).order_by(Location.id)
-    if ids is not None:
-        query = query.where(Location.id.in_([int(i) for i in ids]))
-    sql = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
-    cursor.execute(str(sql))
-    rows = cursor.fetchall()
-    cursor.close()
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in FRAME_COLUMNS]
-    data: dict[str, Any] = {}
-    for name, values in zip(FRAME_COLUMNS, columns, strict=True):
-        if name in CATEGORICAL:
-            data[name] = pd.Categorical(values, categories=FIXED_CATEGORIES.get(name))
-        elif name in FLOAT_COLUMNS:
-            data[name] = np.array(values, dtype=np.float64)
-        elif name in INT_COLUMNS:
-            data[name] = np.array(values, dtype=np.int64)
-        elif name == "observed_at":
-            data[name] = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
-        elif name == "is_demo":
-            data[name] = np.array(values, dtype=bool)
-        else:
-            data[name] = pd.array(values, dtype="Int64")
-    frame = pd.DataFrame(data)
-    local = frame["observed_at"].dt.tz_convert(LONDON).dt.tz_localize(None).dt.normalize()
-    frame["day"] = (local - pd.Timestamp("1970-01-01")).dt.days.astype("Int32")
-    return frame
-
-
-REREAD_SHARE = 0.2
-"""Above this share of changed rows a refresh reads the whole frame again."""
-
-
-def refreshed_frame(session: Session, base: pd.DataFrame) -> pd.DataFrame:
-    """``base`` brought up to date by reading only the rows that changed since it was read.
-
-    Every change to a location moves its version on (:func:`layers.core.locations.
-    advance_version` is the one step that updates a location), so comparing ids and versions
-    finds what was added, changed or removed; only those rows are read again.
-    """
-    cursor = driver_connection(session.connection()).cursor()
-    cursor.execute("SELECT id, version FROM locations ORDER BY id")
-    current = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
-    cursor.close()
-    known = pd.Series(base["version"].to_numpy(), index=base["id"].to_numpy())
-    before = known.reindex(current[:, 0]).to_numpy()
-    stale = current[:, 0][np.isnan(before) | (before != current[:, 1])]
-    if len(stale) > REREAD_SHARE * max(len(current), 1):
-        return read_frame(session)
-    kept = base.loc[base["id"].isin(current[:, 0]) & ~base["id"].isin(stale)]
-    fresh = read_frame(session, stale)
-    for name in set(CATEGORICAL) - set(FIXED_CATEGORIES):  # one set of categories, sorted
-        old, new = kept[name].cat.categories, fresh[name].cat.categories
-        both = old if new.empty else new if old.empty else old.union(new)
-        kept[name] = kept[name].cat.set_categories(both)
-        fresh[name] = fresh[name].cat.set_categories(both)
-    frame = pd.concat([kept, fresh]).sort_values("id", kind="stable").reset_index(drop=True)
-    for name in set(CATEGORICAL) - set(FIXED_CATEGORIES):  # as a full read would infer them
-        frame[name] = frame[name].cat.remove_unused_categories()
-    return frame
-
 
 def current_frame(db: Database) -> tuple[int, pd.DataFrame]:
     """The map frame for the database's current revision (refreshed only when it moved).

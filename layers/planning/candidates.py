@@ -18,6 +18,7 @@ from layers.cache import PRIORITIES
 from layers.core.db import Database
 from layers.core.kinds import ADVERTS, PREMISES, TIPOFFS
 from layers.core.models import Location
+from layers.core.queries import current_frame
 from layers.core.status import UNPLANNED
 from layers.networks.views import premises_network_facts
 from layers.planning.allocation import Candidate, Suggestion, TeamSlot, suggest_allocation
@@ -105,22 +106,66 @@ def team_slots(session: Session) -> list[TeamSlot]:
 
 
 def current_priorities(db: Database) -> pd.DataFrame:
-    """Every premises' priority and its parts (``priority``, ``priority_why``) by location id.
+    """Every premises' (and planned location's) priority and its parts by location id.
 
-    Cached per data revision (:data:`layers.cache.PRIORITIES`), so the operations map can say
-    why a premises is high priority on every redraw without scoring again.
+    Scored from the worker's map frame (:func:`layers.core.queries.current_frame`), not read
+    again. Cached in :data:`layers.cache.PRIORITIES` per data revision, and under the content of
+    the score's inputs (positions, risks, grades, links, networks): a status change or a plan
+    change moves the revision but not the scores, so the next redraw reuses them instead of
+    scoring every premises again.
     """
-    revision = db.revision()
-
-    def build() -> pd.DataFrame:
+    revision, frame = current_frame(db)
+    table = PRIORITIES.get((db.url, revision))
+    if table is None:
         with db.read() as session:
-            frame = candidate_frame(session)
-        return frame.set_index("id")[["priority", "priority_why"]]
-
-    table = PRIORITIES.get_or_build((db.url, revision), build)
+            on_plan = session.scalars(select(Assignment.location_id)).all()
+            networks = premises_network_facts(session)
+        candidates, tipoffs, adverts = scoring_inputs(frame, np.asarray(on_plan, dtype=np.int64))
+        key = (db.url, "inputs", inputs_fingerprint((candidates, tipoffs, adverts, networks)))
+        table = PRIORITIES.get_or_build(
+            key, lambda: priority_table(candidates, tipoffs, adverts, networks)
+        )
+        PRIORITIES.put((db.url, revision), table)
     if not isinstance(table, pd.DataFrame):  # the cache holds what this module put there
         raise TypeError(f"cached value is {type(table).__name__}, not a DataFrame")
     return table
+
+
+def scoring_inputs(
+    frame: pd.DataFrame, on_plan: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What a score reads, from the map frame: the candidates (premises and anything on the
+    plan), the tip-offs and the advert geotags, with only the columns the score uses."""
+    kind = frame["kind"].astype(str).to_numpy()
+    chosen = (kind == PREMISES) | frame["id"].isin(on_plan).to_numpy()
+    candidates = frame.loc[chosen, ["id", "easting", "northing", "risk"]]
+    tipoffs = frame.loc[
+        kind == TIPOFFS, ["easting", "northing", "grade_intel", "linked_premises_id"]
+    ]
+    adverts = frame.loc[kind == ADVERTS, ["easting", "northing"]]
+    return (
+        candidates.reset_index(drop=True),
+        tipoffs.reset_index(drop=True),
+        adverts.reset_index(drop=True),
+    )
+
+
+def inputs_fingerprint(parts: tuple[pd.DataFrame, ...]) -> tuple[tuple[int, int], ...]:
+    """A content hash per input frame (row order and values), cheap next to scoring."""
+    return tuple(
+        (len(part), int(pd.util.hash_pandas_object(part, index=False).sum()))
+        for part in parts
+    )
+
+
+def priority_table(
+    candidates: pd.DataFrame, tipoffs: pd.DataFrame, adverts: pd.DataFrame,
+    networks: pd.DataFrame,
+) -> pd.DataFrame:
+    """``priority`` and ``priority_why`` by location id for ``candidates``."""
+    parts = score_candidates(candidates, tipoffs, adverts, networks).frame()
+    parts.index = candidates["id"].to_numpy()
+    return parts[["priority", "priority_why"]]
 
 
 def planned_loads(session: Session) -> dict[tuple[int, dt.date], int]:

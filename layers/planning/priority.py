@@ -113,10 +113,12 @@ def _grade_text(candidate: np.ndarray, grades: np.ndarray, n: int) -> np.ndarray
     if len(candidate) == 0:
         return out
     counts = pd.DataFrame({"c": candidate, "g": grades}).value_counts().sort_index()
-    for c, part in counts.groupby(level=0):
-        out[int(c)] = ", ".join(
-            f"{g}×{int(k)}" if k > 1 else str(g) for (_c, g), k in part.items()
-        )
+    owner = counts.index.get_level_values(0).to_numpy(dtype=np.int64)
+    grade = pd.Series(counts.index.get_level_values(1).astype(str))
+    times = pd.Series(counts.to_numpy())
+    text = grade.where(times <= 1, grade + "×" + times.astype(str))
+    joined = text.groupby(owner, sort=True).agg(", ".join)
+    out[joined.index.to_numpy(dtype=np.int64)] = joined.to_numpy(dtype=object)
     return out
 
 

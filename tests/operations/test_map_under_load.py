@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import delete
 
+import layers.core.frame as frame_module
 from dashboard.pages.operations.figures import layer_fingerprint, local_time
 from dashboard.pages.operations.view import plan_layer
-from layers.core import queries
+from layers.core.frame import read_frame, refreshed_frame
 from layers.core.models import Location
-from layers.core.queries import Filters, current_frame, filter_mask, read_frame, refreshed_frame
+from layers.core.queries import Filters, current_frame, filter_mask
 from layers.core.status import PLANNED
 from layers.planning.status_changes import set_status
 from tests.foundation.conftest import BLACKPOOL, PRESTON
@@ -62,7 +63,7 @@ def test_ops052_a_refreshed_frame_equals_a_full_read(services, add_locations, mo
         session.execute(delete(Location).where(Location.id == adverts[1]))
     add_locations("tipoffs", [PRESTON], channel="phone")
     rows_read: list[int] = []
-    real_read = queries.read_frame
+    real_read = frame_module.read_frame
 
     def counting(session, ids=None):
         rows_read.append(-1 if ids is None else len(ids))
@@ -70,13 +71,38 @@ def test_ops052_a_refreshed_frame_equals_a_full_read(services, add_locations, mo
 
     with services.db.read() as session:
         with monkeypatch.context() as patched:
-            patched.setattr(queries, "read_frame", counting)
+            patched.setattr(frame_module, "read_frame", counting)
             refreshed = refreshed_frame(session, base)
         assert rows_read == [2], "only the changed premises and the new tip-off are read"
         pd.testing.assert_frame_equal(refreshed, read_frame(session))
         # Everything changed at once: the whole frame is read again, with the same result.
         pd.testing.assert_frame_equal(refreshed_frame(session, base.iloc[:0]),
                                       read_frame(session))
+
+
+def test_ops058_a_status_change_patches_the_frame_in_place(services, add_locations, monkeypatch):
+    """No row added or removed: the one changed row is read and written over, and the result
+    (values, dtypes and categories) is exactly what a full read gives."""
+    premises = add_locations("premises", [PRESTON, BLACKPOOL], risk="high")
+    add_locations("adverts", [(PRESTON[0] + i / 1000, PRESTON[1]) for i in range(5)], site="s")
+    with services.db.read() as session:
+        base = read_frame(session)
+    with services.db.write() as session:
+        set_status(session, premises[1], PLANNED, 1, "commander")
+    rows_read: list[int] = []
+    real_read = frame_module.read_frame
+
+    def counting(session, ids=None):
+        rows_read.append(-1 if ids is None else len(ids))
+        return real_read(session, ids)
+
+    with services.db.read() as session:
+        with monkeypatch.context() as patched:
+            patched.setattr(frame_module, "read_frame", counting)
+            refreshed = refreshed_frame(session, base)
+        assert rows_read == [1]
+        pd.testing.assert_frame_equal(refreshed, read_frame(session))
+    assert base.loc[base["id"] == premises[1], "status"].item() == "unplanned"  # base untouched
 
 
 def test_ops053_each_revision_gets_the_current_frame(services, add_locations):

@@ -174,3 +174,36 @@ def test_cap001_over_allocation() -> None:
     warnings = over_allocation(loads, {1: 6, 2: 3}, {1: "Alpha 1", 2: "Bravo 2"})
     assert [w.call_sign for w in warnings] == ["Alpha 1"]
     assert "1 over" in warnings[0].message()
+
+
+def test_pri003_map_priorities_agree_with_the_planning_page_and_survive_a_status_change(
+    services,
+) -> None:
+    """The map's hover and panel score from the map frame; the planning page reads the
+    database: both must say the same for every premises, and a status change (which does not
+    change any score) must not make the map score everything again."""
+    import datetime as dt
+
+    from layers.cache import PRIORITIES
+    from layers.core.demo import monday_of, seed_demo
+    from layers.core.models import Location
+    from layers.planning.candidates import candidate_frame, current_priorities
+    from layers.planning.status_changes import set_status
+
+    with services.db.write() as s:
+        seed_demo(s, services.postcodes, services.districts, monday_of(dt.date.today()),
+                  services.config.phone_key)
+    with services.db.read() as s:
+        page = candidate_frame(s).set_index("id")[["priority", "priority_why"]]
+    mapped = current_priorities(services.db)
+    assert len(page) > 100
+    pd.testing.assert_frame_equal(mapped.loc[page.index], page, check_names=False)
+    premises = int(page.index[0])
+    with services.db.write() as s:
+        version = s.get(Location, premises).version
+        current = s.get(Location, premises).status
+        target = "no_further_action" if current == "unplanned" else "unplanned"
+        set_status(s, premises, target, version, "tester")
+    again = current_priorities(services.db)
+    assert again is mapped  # the same scores, found by the content of their inputs
+    assert PRIORITIES.get((services.db.url, services.db.revision())) is mapped

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.components.maps import district_labels, map_style, typed
+from dashboard.components.maps import boundaries_key, district_labels, map_style, typed
 from layers.briefing.charts import KIND_COLOURS, OKABE_ITO, SCREEN_BG
 from layers.briefing.outstanding import describe
 from layers.cache import BASE_MAPS
@@ -51,20 +51,11 @@ class BaseMap:
     geojson: dict[str, Any]
 
 
-def _source_key(boundaries: gpd.GeoDataFrame) -> tuple[Any, ...]:
-    """Identifies boundaries by content (codes, extent, vertex count), not by object."""
-    return (
-        tuple(boundaries["code"]),
-        tuple(np.round(boundaries.total_bounds, 6)),
-        int(shapely.get_num_coordinates(boundaries.geometry.to_numpy()).sum()),
-    )
-
-
 def base_map(boundaries: gpd.GeoDataFrame) -> BaseMap:
     """Simplified districts, their outline trace, labels and GeoJSON, cached in
     :data:`layers.cache.BASE_MAPS` by the boundaries' content, so it is the same in every worker
     and never stale."""
-    base = BASE_MAPS.get_or_build(_source_key(boundaries), lambda: _build_base(boundaries))
+    base = BASE_MAPS.get_or_build(boundaries_key(boundaries), lambda: _build_base(boundaries))
     if not isinstance(base, BaseMap):  # the cache holds what this module put there
         raise TypeError(f"cached value is {type(base).__name__}, not BaseMap")
     return base

@@ -18,9 +18,17 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch
 
-from dashboard.components.maps import KIND_COLOURS, KIND_SIZES, STATUS_COLOURS, base_figure, typed
+from dashboard.components.maps import (
+    KIND_COLOURS,
+    KIND_SIZES,
+    STATUS_COLOURS,
+    base_figure,
+    boundaries_key,
+    typed,
+)
 from dashboard.pages.operations.view import POINTS, LayerView
 from geodata.crs import to_wgs84
+from layers.cache import BASE_MAPS
 from layers.core.clock import LONDON
 from layers.core.kinds import ADVERTS, KIND_NAMES, KINDS
 from layers.core.queries import codes_for
@@ -287,14 +295,29 @@ def as_patch(updates: list[Update], patch: Patch | None = None) -> Patch:
     return patch
 
 
-def apply(fig: go.Figure, updates: list[Update]) -> go.Figure:
-    """Apply the updates to a figure (the page's first render carries its data)."""
+def first_figure(
+    boundaries: gpd.GeoDataFrame, tiles: str | None, updates: list[Update]
+) -> dict[str, Any]:
+    """The page's first figure: :func:`operations_figure` with the first render's data.
+
+    The empty figure is built and validated once per boundaries and tiles and kept as plotly
+    JSON (:data:`layers.cache.BASE_MAPS`); each page load copies only what the updates change,
+    so opening the page does not rebuild the districts' shapes through plotly's validators.
+    """
+    key = ("operations", boundaries_key(boundaries), tiles)
+    empty = BASE_MAPS.get_or_build(
+        key, lambda: operations_figure(boundaries, tiles).to_plotly_json()
+    )
+    if not isinstance(empty, dict):  # the cache holds what this module put there
+        raise TypeError(f"cached value is {type(empty).__name__}, not a figure")
+    figure = {"layout": empty["layout"], "data": [dict(trace) for trace in empty["data"]]}
     for index, path, value in updates:
-        nested: Any = value
-        for key in reversed(path):
-            nested = {key: nested}
-        fig.data[index].update(nested)
-    return fig
+        target = figure["data"][index]
+        for name in path[:-1]:
+            target[name] = dict(target.get(name) or {})  # copied: the cached figure stays empty
+            target = target[name]
+        target[path[-1]] = value
+    return figure
 
 
 def patch_selected(patch: Patch, lon: float | None, lat: float | None) -> Patch:

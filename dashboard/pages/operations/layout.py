@@ -16,7 +16,7 @@ from dashboard.components.area_filters import area_filters
 from dashboard.components.custom_layers import custom_traces
 from dashboard.components.status_form import status_form
 from dashboard.context import services
-from dashboard.pages.operations.figures import apply, operations_figure
+from dashboard.pages.operations.figures import first_figure
 from dashboard.pages.operations.ids import STATUS_FORM, Ids
 from dashboard.pages.operations.panel import PLACEHOLDER
 from dashboard.pages.operations.render import render
@@ -116,7 +116,8 @@ def layout() -> html.Div:
         days = operation_days(current_operation(session))
         custom = custom_traces(session)
     first = render(svc, list(KINDS), "layer", {}, None)
-    figure = apply(operations_figure(svc.boundaries, svc.config.tiles), first.updates)
+    figure = first_figure(svc.boundaries, svc.config.tiles, first.updates)
+    figure["data"] += [trace.to_plotly_json() for trace in custom]
     return html.Div(
         [
             html.Div(first.notice, id=Ids.NOTICE, className="notice"),
@@ -128,7 +129,7 @@ def layout() -> html.Div:
                             html.Div(first.counts, id=Ids.COUNTS, className="counts", **LIVE),
                             dcc.Graph(
                                 id=Ids.MAP,
-                                figure=figure.add_traces(custom),
+                                figure=figure,
                                 config={"displaylogo": False, "scrollZoom": True},
                                 className="map",
                             ),
