@@ -29,6 +29,7 @@ from layers.core.db import Database
 from layers.core.operations import current_operation
 from layers.core.queries import current_frame
 from layers.networks.briefing import briefing_networks
+from layers.planning.candidates import current_priorities
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class _Sources:
     revision: int
     frame: pd.DataFrame
     premises: pd.DataFrame
-    links: pd.DataFrame
+    priorities: pd.DataFrame
     history: pd.DataFrame
     assignments: pd.DataFrame
     window: Window
@@ -53,7 +54,7 @@ def _read(db: Database, options: BriefingOptions, names: dict[str, str]) -> _Sou
     with db.read() as session:
         operation = current_operation(session)
         window = resolve_window(operation, options)
-        premises_extra, links = sources.premises_extras(session)
+        premises_extra = sources.premises_extras(session)
         hist = sources.history(session, utc_bounds(window.week[0])[0],
                                utc_bounds(window.week[-1])[1])
         planned = sources.assignments(session, window.week[0], window.week[-1])
@@ -61,7 +62,7 @@ def _read(db: Database, options: BriefingOptions, names: dict[str, str]) -> _Sou
     premises["district"] = premises["district_code"].astype(str).map(names).fillna(
         premises["district_code"].astype(str)
     )
-    return _Sources(revision, frame, premises, links, hist, planned, window,
+    return _Sources(revision, frame, premises, current_priorities(db), hist, planned, window,
                     operation.name if operation else "Week of action")
 
 
@@ -100,7 +101,7 @@ def build_briefing(
         new_intel=new_intel,
         hotspots=hotspots,
         timeline=timeline,
-        outstanding=outstanding(src.premises, src.frame, src.links, options),
+        outstanding=outstanding(src.premises, src.priorities, options),
         week_results=results.week_results(src.premises),
     )
     briefing.networks_active, briefing.network_moves = briefing_networks(db, since)

@@ -13,37 +13,25 @@ import pandas as pd
 from layers.briefing.model import OUTSTANDING_FIELDS, BriefingOptions, outstanding_fields
 from layers.briefing.redaction import redact_frame
 from layers.core.status import DONE_STATUSES, STATUS_LABELS
+from layers.planning.priority import HIGH_PRIORITY
 
 POSITION_COLUMNS = ["id", "lon", "lat", "easting", "northing"]
 
 
-def _scored(premises: pd.DataFrame, frame: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
-    """Premises not yet visited, with their priority score and linked tip-offs."""
-    from layers.planning.priority import score_candidates
-
-    open_ = premises.loc[~premises["status"].astype(str).isin(DONE_STATUSES)].copy()
-    tipoffs = frame.loc[frame["kind"] == "tipoffs", ["id", "easting", "northing", "grade_intel"]]
-    tipoffs = tipoffs.merge(links, on="id", how="left")
-    tipoffs["linked_premises_id"] = tipoffs["linked_premises_id"].astype("float64")
-    adverts = frame.loc[frame["kind"] == "adverts", ["easting", "northing"]]
-    if len(open_):
-        parts = score_candidates(open_.reset_index(drop=True), tipoffs, adverts)
-        open_["priority"] = np.round(parts.score, 1)
-        open_["linked_tipoffs"] = parts.tipoffs
-    else:
-        open_["priority"] = pd.Series(dtype=float)
-        open_["linked_tipoffs"] = pd.Series(dtype=int)
-    return open_
-
-
 def outstanding(
-    premises: pd.DataFrame, frame: pd.DataFrame, links: pd.DataFrame, options: BriefingOptions
+    premises: pd.DataFrame, priorities: pd.DataFrame, options: BriefingOptions
 ) -> pd.DataFrame:
     """High-priority (or high-risk) premises not yet visited, highest priority first, with the
-    configured fields only."""
-    from layers.planning.priority import HIGH_PRIORITY
+    configured fields only.
 
-    open_ = _scored(premises, frame, links)
+    ``priorities`` (``priority`` and ``tipoffs_near`` by location id) comes from
+    :func:`layers.planning.candidates.current_priorities`: the room sees the same score as the
+    planning page and the map, not a second calculation of it.
+    """
+    open_ = premises.loc[~premises["status"].astype(str).isin(DONE_STATUSES)].copy()
+    scores = priorities.reindex(open_["id"].to_numpy())
+    open_["priority"] = scores["priority"].fillna(0.0).to_numpy(dtype="float64")
+    open_["linked_tipoffs"] = scores["tipoffs_near"].fillna(0).to_numpy(dtype="int64")
     high = open_.loc[(open_["priority"] >= HIGH_PRIORITY) | (open_["risk"].astype(str) == "high")]
     high = high.sort_values(["priority", "id"], ascending=[False, True]).head(options.outstanding)
     shown = [column for column, _ in outstanding_fields(options.outstanding_shows)]

@@ -71,22 +71,19 @@ def sum_results(items: pd.Series | list[dict[str, int]]) -> dict[str, int]:
     return totals
 
 
-def premises_extras(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """What the map frame lacks: premises' address, postcode, outcome and result figures, and
-    each tip-off's linked premises (addresses are redacted right after, by the caller)."""
+def premises_extras(session: Session) -> pd.DataFrame:
+    """What the map frame lacks of premises: address, postcode, outcome and result figures
+    (addresses are redacted right after, by the caller)."""
     rows = session.connection().exec_driver_sql(
-        "SELECT id, kind, address, postcode, outcome, outcome_detail, linked_premises_id "
-        "FROM locations WHERE kind IN ('premises', 'tipoffs') ORDER BY id"
+        "SELECT id, address, postcode, outcome, outcome_detail "
+        "FROM locations WHERE kind = 'premises' ORDER BY id"
     ).fetchall()
     frame = pd.DataFrame.from_records(
-        rows, columns=["id", "kind", "address", "postcode", "outcome", "outcome_detail",
-                       "linked_premises_id"]
+        rows, columns=["id", "address", "postcode", "outcome", "outcome_detail"]
     )
-    is_premises = frame["kind"] == "premises"
-    premises = frame.loc[is_premises, ["id", "address", "postcode", "outcome"]].copy()
-    premises["results"] = [results_of(d) for d in frame.loc[is_premises, "outcome_detail"]]
-    links = frame.loc[~is_premises, ["id", "linked_premises_id"]].reset_index(drop=True)
-    return premises.reset_index(drop=True), links
+    premises = frame[["id", "address", "postcode", "outcome"]].copy()
+    premises["results"] = [results_of(d) for d in frame["outcome_detail"]]
+    return premises
 
 
 def history(session: Session, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:

@@ -106,7 +106,8 @@ def team_slots(session: Session) -> list[TeamSlot]:
 
 
 def current_priorities(db: Database) -> pd.DataFrame:
-    """Every premises' (and planned location's) priority and its parts by location id.
+    """Every premises' (and planned location's) priority, its parts in words and its tip-off
+    count, by location id: the one score the map, its panel and the briefing show.
 
     Scored from the worker's map frame (:func:`layers.core.queries.current_frame`), not read
     again. Cached in :data:`layers.cache.PRIORITIES` per data revision, and under the content of
@@ -162,10 +163,10 @@ def priority_table(
     candidates: pd.DataFrame, tipoffs: pd.DataFrame, adverts: pd.DataFrame,
     networks: pd.DataFrame,
 ) -> pd.DataFrame:
-    """``priority`` and ``priority_why`` by location id for ``candidates``."""
+    """``priority``, ``priority_why`` and ``tipoffs_near`` by location id for ``candidates``."""
     parts = score_candidates(candidates, tipoffs, adverts, networks).frame()
     parts.index = candidates["id"].to_numpy()
-    return parts[["priority", "priority_why"]]
+    return parts[["priority", "priority_why", "tipoffs_near"]]
 
 
 def planned_loads(session: Session) -> dict[tuple[int, dt.date], int]:
