@@ -191,3 +191,50 @@ def test_e2e_fld100_phone_online_offline_board(field_app: LiveApp) -> None:
         screenshot(desk, "field/05-board")
     finally:
         desk.quit()
+
+
+SHIFT_CLOCK = """(() => {
+  const shift = %d * 60000, Real = Date;
+  class Shifted extends Real {
+    constructor(...args) {
+      if (args.length) { super(...args); } else { super(Real.now() + shift); }
+    }
+    static now() { return Real.now() + shift; }
+  }
+  window.Date = Shifted;
+})();"""
+"""Moves the phone's clock on by a number of minutes (installed before the page's own script)."""
+
+
+def test_e2e_fld101_phone_reminds_before_the_deadline_then_says_overdue(
+    field_app: LiveApp,
+) -> None:
+    """After Arrived, nothing shows until 10 minutes before the visit's 45-minute deadline; then
+    the phone says when to check out, and past the deadline that the team is overdue. The phone's
+    clock is moved by the test, not waited for."""
+    live = field_app
+    svc: Services = live.services  # type: ignore[assignment]
+    live.passwords["field2"] = secrets.token_urlsafe(12)
+    with svc.db.write() as session:
+        first = seed_field_team(session, "FIELD2", "field2", live.passwords["field2"],
+                                today_local(dt.datetime.now(dt.UTC)), stops=1)[0]
+    phone = make_phone()
+    try:
+        sign_in(phone, live, "field2")
+        wait_for(phone, _card(phone, first))
+        _tap(phone, _card(phone, first), "Arrived")
+        until(lambda: "On site since" in text_of(phone, _card(phone, first)))
+        until(lambda: "Up to date" in text_of(phone, "#net"))
+        assert not phone.find_element(By.ID, "reminder").is_displayed()
+
+        phone.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SHIFT_CLOCK % 40})
+        phone.refresh()
+        reminder = until(lambda: text_of(phone, "#reminder"), timeout=30)
+        assert "Check out of" in str(reminder) and "by" in str(reminder)
+        screenshot(phone, "field/06-reminder")
+
+        phone.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SHIFT_CLOCK % 10})
+        phone.refresh()  # 50 minutes on: past the 45-minute deadline
+        until(lambda: "Overdue" in text_of(phone, "#reminder"), timeout=30)
+    finally:
+        phone.quit()

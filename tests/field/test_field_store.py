@@ -207,3 +207,30 @@ def test_fld016_board_panel_lists_each_checkout_once_with_recorded_time(
                     (first, "no_trace", recorded.isoformat())]
     text = str(update_rows(board["updates"]))
     assert text.count("No trace") == 1 and "09:53" in text and "10:00" in text
+
+
+def test_fld019_a_stop_linked_to_a_network_says_so_in_facts_only(
+    services: Services, field_day: FieldDay
+) -> None:
+    """What to expect includes the linked network's facts (size, districts), never its text."""
+    import datetime as dt
+
+    from layers.networks.models import Network, NetworkLink
+
+    linked = field_day.alpha_stops[1]
+    with services.db.write() as session:
+        network = Network(size=23, districts='["E07000123", "E07000118", "E06000009"]',
+                          first_seen=dt.datetime(2026, 11, 30, tzinfo=dt.UTC),
+                          template="Sweet new girl in town call 07700 900123")
+        session.add(network)
+        session.flush()
+        session.add(NetworkLink(network_id=network.id, location_id=linked, kind="premises",
+                                reason="geotags within 250 m", distance_m=120.0))
+        network_id = network.id
+    stop = _stop(services, "alpha1", linked)
+    assert stop["network"] == f"linked to network N{network_id}: 23 adverts, 3 districts"
+    assert _stop(services, "alpha1", field_day.alpha_stops[0])["network"] is None
+    with services.db.read() as session:
+        everything = json.dumps([s.as_dict() for s in stops.shift_stops(
+            session, links.team_of(session, "alpha1"), services.clock())])
+    assert "Sweet new girl" not in everything and "07700" not in everything

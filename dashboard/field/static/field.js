@@ -78,6 +78,7 @@
     const fact = (label, value) => { if (value) facts.append(el("dt", { text: label }), el("dd", { text: value })); };
     fact("Risk", stop.risk);
     fact("Expect", stop.premises_type);
+    fact("Network", stop.network);
     fact("Postcode", stop.postcode);
     fact("Safety", stop.safety_note);
     box.append(facts);
