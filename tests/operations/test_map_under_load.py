@@ -52,6 +52,20 @@ def test_ops051_hover_times_are_london_wall_clock():
     assert np.all(local_time(times.iloc[:0]).to_numpy() == np.array([], dtype=object))
 
 
+def _counted_refresh(session, base, monkeypatch) -> tuple[pd.DataFrame, list[int]]:
+    """Refresh ``base``, noting how many rows each read of the store asked for (-1: all)."""
+    rows_read: list[int] = []
+    real_read = frame_module.read_frame
+
+    def counting(session, ids=None):
+        rows_read.append(-1 if ids is None else len(ids))
+        return real_read(session, ids)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(frame_module, "read_frame", counting)
+        return refreshed_frame(session, base), rows_read
+
+
 def test_ops052_a_refreshed_frame_equals_a_full_read(services, add_locations, monkeypatch):
     premises = add_locations("premises", [PRESTON, BLACKPOOL], risk="high")
     spread = [(PRESTON[0] + i / 1000, PRESTON[1]) for i in range(20)]
@@ -62,17 +76,8 @@ def test_ops052_a_refreshed_frame_equals_a_full_read(services, add_locations, mo
         set_status(session, premises[0], PLANNED, 1, "commander")
         session.execute(delete(Location).where(Location.id == adverts[1]))
     add_locations("tipoffs", [PRESTON], channel="phone")
-    rows_read: list[int] = []
-    real_read = frame_module.read_frame
-
-    def counting(session, ids=None):
-        rows_read.append(-1 if ids is None else len(ids))
-        return real_read(session, ids)
-
     with services.db.read() as session:
-        with monkeypatch.context() as patched:
-            patched.setattr(frame_module, "read_frame", counting)
-            refreshed = refreshed_frame(session, base)
+        refreshed, rows_read = _counted_refresh(session, base, monkeypatch)
         assert rows_read == [2], "only the changed premises and the new tip-off are read"
         pd.testing.assert_frame_equal(refreshed, read_frame(session))
         # Everything changed at once: the whole frame is read again, with the same result.
@@ -89,17 +94,8 @@ def test_ops058_a_status_change_patches_the_frame_in_place(services, add_locatio
         base = read_frame(session)
     with services.db.write() as session:
         set_status(session, premises[1], PLANNED, 1, "commander")
-    rows_read: list[int] = []
-    real_read = frame_module.read_frame
-
-    def counting(session, ids=None):
-        rows_read.append(-1 if ids is None else len(ids))
-        return real_read(session, ids)
-
     with services.db.read() as session:
-        with monkeypatch.context() as patched:
-            patched.setattr(frame_module, "read_frame", counting)
-            refreshed = refreshed_frame(session, base)
+        refreshed, rows_read = _counted_refresh(session, base, monkeypatch)
         assert rows_read == [1]
         pd.testing.assert_frame_equal(refreshed, read_frame(session))
     assert base.loc[base["id"] == premises[1], "status"].item() == "unplanned"  # base untouched
