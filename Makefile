@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
 SHARED_BOUNDARIES := $(abspath ../shared/geodata/lancashire_districts.geojson)
 
 # Offline machines use the shared reference boundaries when they are there; otherwise the app
@@ -23,13 +24,18 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed
 
+# axe-core (pinned in tests/e2e/axe/package.json) for the accessibility test in Chromium.
+$(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	npm ci --prefix tests/e2e/axe --no-audit --no-fund --silent
+	touch $@
+
 run: venv
 	$(PY) app.py db upgrade
 	$(PY) app.py seed-demo --if-empty
 	$(PY) app.py users bootstrap
 	$(PY) app.py run
 
-test: venv
+test: venv $(AXE)
 	$(PY) -m pip check
 	$(PY) -m ruff check .
 	$(PY) -m mypy

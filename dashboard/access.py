@@ -126,11 +126,12 @@ def register_guarded_page(
 ) -> None:
     """Register a page whose layout refuses callers without one of ``roles`` (see :func:`page`).
 
-    ``label`` is the navigation name; the tab title defaults to "OpsMap · label".
+    ``label`` is the navigation name; the tab title defaults to "label · OpsMap" (what the page
+    is, first).
     """
     import dash
 
     dash.register_page(
-        name, path=path, name=label, title=title or f"OpsMap · {label}",
+        name, path=path, name=label, title=title or f"{label} · OpsMap",
         layout=page(layout, *roles),
     )

@@ -23,6 +23,24 @@ logger = logging.getLogger(__name__)
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
+INDEX = """<!DOCTYPE html>
+<html lang="en-GB">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        {%config%}
+        {%scripts%}
+        {%renderer%}
+    </body>
+</html>"""
+"""Dash's page frame with the page language set (British English: screen readers pronounce
+dates, numbers and words accordingly; WCAG 3.1.1)."""
+
 PAGE_MODULES: tuple[str, ...] = (
     "dashboard.pages.operations",
     "dashboard.pages.admin",
@@ -46,6 +64,7 @@ def create_dash(server: Flask, config: Config) -> Dash:
         assets_folder=str(ASSETS),
         serve_locally=True,
         title="OpsMap",
+        index_string=INDEX,
         update_title="",  # never "Updating..." in the tab
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],

@@ -38,13 +38,14 @@ input{width:100%;box-sizing:border-box;padding:8px;font-size:1rem}
 button{margin-top:18px;width:100%;padding:10px;font-size:1rem;background:#1f4e99;color:#fff;
 border:0;border-radius:4px;cursor:pointer}
 .error{background:#fde8e8;border:1px solid #c53030;padding:8px;margin-bottom:8px}
+:focus-visible{outline:3px solid #1a5fb4;outline-offset:2px}
 """
 
 
 def _page(title: str, body: str, status: int = 200) -> Response:
     marking = escape(services().config.marking)
     html = (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{escape(title)} · OpsMap</title><style>{_STYLE}</style></head><body>"
         f"<div class='marking' role='note'>{marking}</div><main>{body}</main>"

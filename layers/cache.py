@@ -75,6 +75,11 @@ class BoundedCache(Generic[K, V]):
         with self._lock:
             return len(self._items)
 
+    def clear(self) -> None:
+        """Forget every entry (a database dropped and created again restarts its revisions)."""
+        with self._lock:
+            self._items.clear()
+
 
 FRAMES: BoundedCache[tuple[str, int | str], object] = BoundedCache("map frames", maxsize=4)
 BRIEFINGS: BoundedCache[tuple[object, ...], object] = BoundedCache("briefings", maxsize=8)

@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from config import Config
+from layers.cache import FRAMES
 from layers.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,6 +98,7 @@ def services(
     if backend == "postgresql":
         url = request.getfixturevalue("pg_server_url")
         _reset_postgres(url)
+        FRAMES.clear()  # the new database's revisions start again: frames cached are another's
     svc = Services(make_config(tmp_path, cache_dir, url))
     svc.db.upgrade()
     yield svc

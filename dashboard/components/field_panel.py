@@ -16,6 +16,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, current_principal, require
+from dashboard.components.fields import labelled
 from dashboard.context import services
 from layers.core.clock import LONDON
 from layers.core.errors import NotFound, RuleError
@@ -80,9 +81,10 @@ def field_panel(prefix: str) -> html.Section:
             html.Summary("Field teams"),
             html.Div(id=ids["teams"]),
             html.Div([
-                dcc.Dropdown(id=ids["pick"], placeholder="overdue alert"),
-                dcc.Input(id=ids["note"], type="text", maxLength=500,
-                          placeholder="what you did (required)"),
+                labelled("Overdue alert", dcc.Dropdown(id=ids["pick"], placeholder="choose…"),
+                         ids["pick"]),
+                labelled("What you did (required)",
+                         dcc.Input(id=ids["note"], type="text", maxLength=500), ids["note"]),
                 html.Button("Acknowledge", id=ids["ack"]),
                 html.Span(id=ids["message"], role="status"),
             ], className="field-ack"),

@@ -19,19 +19,23 @@ import numpy as np
 import plotly.graph_objects as go
 import shapely
 
-# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+# From the Okabe-Ito palette (distinguishable with the common colour-vision deficiencies),
+# darkened where needed so every marker has a contrast of at least 3:1 with the map's
+# background (WCAG 1.4.11; tests/foundation/test_map_contrast.py). Colour is never the only
+# signal: kinds also differ in marker size, and every status is written out in the hover, the
+# list under the map, the counts and the side panel.
 KIND_COLOURS: dict[str, str] = {
     "premises": "#D55E00",  # vermillion
     "tipoffs": "#0072B2",  # blue
-    "adverts": "#CC79A7",  # reddish purple
+    "adverts": "#A2467F",  # reddish purple, darkened
 }
 KIND_SIZES: dict[str, int] = {"premises": 12, "tipoffs": 8, "adverts": 5}
 STATUS_COLOURS: dict[str, str] = {
-    "unplanned": "#999999",
-    "planned": "#56B4E9",
-    "in_progress": "#E69F00",
-    "visited": "#F0E442",
-    "actioned": "#009E73",
+    "unplanned": "#6B6B6B",  # grey
+    "planned": "#0072B2",  # blue
+    "in_progress": "#B35900",  # orange, darkened
+    "visited": "#7A6C00",  # yellow, darkened to olive
+    "actioned": "#007A58",  # bluish green, darkened
     "no_further_action": "#000000",
 }
 DIVISION_COLOURS: dict[str, str] = {"West": "#56B4E9", "South": "#E69F00", "East": "#009E73"}

@@ -19,6 +19,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, current_principal, require
 from dashboard.components.feedback import run_change
+from dashboard.components.fields import choices, labelled
 from dashboard.context import services
 from layers.core.status import (
     ACTIONED,
@@ -98,10 +99,6 @@ def subject(
     return {"id": location_id, "version": version, "status": status, "label": label, "facts": facts}
 
 
-def _field(label: str, component: Any, field_id: str) -> html.Div:
-    return html.Div([html.Label(label, htmlFor=field_id), component], className="filter")
-
-
 def status_form(ids: StatusFormIds, editable: bool, hint: str = "") -> html.Div:
     """The form (hidden for roles that may not change statuses): filled in by its callbacks.
 
@@ -123,12 +120,10 @@ def status_form(ids: StatusFormIds, editable: bool, hint: str = "") -> html.Div:
         [
             html.H3("Change status"),
             html.Div(id=ids.target, className="status-target"),
-            _field(
-                "Move to", dcc.RadioItems(id=ids.status, options=[], className="radio"), ids.status
-            ),
-            _field("Outcome (closes the visit in one save)", outcome, ids.outcome),
+            choices("Move to", dcc.RadioItems(id=ids.status, options=[], className="radio")),
+            labelled("Outcome (closes the visit in one save)", outcome, ids.outcome),
             html.Div(results, className="results"),
-            _field("Note (kept in the history)", dcc.Input(id=ids.note, type="text"), ids.note),
+            labelled("Note (kept in the history)", dcc.Input(id=ids.note, type="text"), ids.note),
             html.Button("Save status", id=ids.save, className="button primary", disabled=True),
         ],
         id=ids.body,

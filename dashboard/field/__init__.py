@@ -23,7 +23,7 @@ FILES: frozenset[str] = frozenset({"field.js", "field.css"})
 field_page = Blueprint("field_page", __name__)
 
 PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="en-GB"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="theme-color" content="#000000">
 <title>OpsMap field</title>

@@ -15,7 +15,7 @@ ROLES: tuple[str, ...] = (ADMIN,)
 def register(app: Dash) -> None:
     """Register the page at ``/admin`` and its callbacks on ``app``."""
     dash.register_page(
-        "admin", path="/admin", name="Admin", title="OpsMap admin",
+        "admin", path="/admin", name="Admin", title="Admin · OpsMap",
         layout=page(layout, *ROLES), opsmap_roles=ROLES,
     )
     register_callbacks(app)

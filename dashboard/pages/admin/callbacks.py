@@ -67,11 +67,10 @@ LOG_FILTERS = {
     "user": Ids.LOG_USER, "action": Ids.LOG_ACTION, "since": Ids.LOG_SINCE,
     "until": Ids.LOG_UNTIL, "text": Ids.LOG_TEXT,
 }
-LOG_PROPS = {"since": "date", "until": "date"}
 
 
 def _day(value: str | None) -> dt.datetime | None:
-    """Midnight UTC of an ISO date from a date picker; ``None`` when empty or not a date."""
+    """Midnight UTC of an ISO date from a date input; ``None`` when empty or not a date."""
     try:
         day = dt.date.fromisoformat((value or "")[:10])
     except ValueError:
@@ -94,7 +93,7 @@ def log_filter(values: dict[str, str | None], limit: int) -> processing_log.LogF
 
 
 def _log_controls(kind: type[Input] | type[State]) -> dict[str, Any]:
-    return {key: kind(ident, LOG_PROPS.get(key, "value")) for key, ident in LOG_FILTERS.items()}
+    return {key: kind(ident, "value") for key, ident in LOG_FILTERS.items()}
 
 
 def _context() -> AdminContext:

@@ -12,6 +12,7 @@ from typing import Any
 
 from dash import dcc, html
 
+from dashboard.components.fields import labelled
 from dashboard.pages.admin.ids import Ids
 from layers.accounts import ROLES, ApiToken, User
 from layers.audit.processing_log import ACTIONS, ProcessingLog
@@ -117,31 +118,33 @@ def _users_section() -> html.Section:
         html.Div(id=Ids.USERS),
         html.H3("Add a user"),
         _form(
-            dcc.Input(id=Ids.NEW_NAME, placeholder="username", type="text"),
-            dcc.Dropdown(id=Ids.NEW_ROLE, options=role_options, placeholder="role",
-                         clearable=False),
-            dcc.Input(id=Ids.NEW_CREDENTIAL, type="password", autoComplete="new-password",
-                      placeholder="password (blank: generate one)"),
+            labelled("Username", dcc.Input(id=Ids.NEW_NAME, type="text"), Ids.NEW_NAME),
+            labelled("Role", dcc.Dropdown(id=Ids.NEW_ROLE, options=role_options,
+                                          placeholder="role", clearable=False), Ids.NEW_ROLE),
+            labelled("Password (blank: generate one)",
+                     dcc.Input(id=Ids.NEW_CREDENTIAL, type="password",
+                               autoComplete="new-password"), Ids.NEW_CREDENTIAL),
             html.Button("Add user", id=Ids.ADD),
         ),
         html.H3("Change a user"),
         _form(
-            dcc.Dropdown(id=Ids.PICK_USER, placeholder="user"),
-            dcc.Dropdown(id=Ids.PICK_ROLE, options=role_options, placeholder="new role"),
+            labelled("User", dcc.Dropdown(id=Ids.PICK_USER, placeholder="user"), Ids.PICK_USER),
+            labelled("New role", dcc.Dropdown(id=Ids.PICK_ROLE, options=role_options,
+                                              placeholder="new role"), Ids.PICK_ROLE),
             html.Button("Set role", id=Ids.SET_ROLE),
             html.Button("Disable", id=Ids.DISABLE, className="danger"),
             html.Button("Enable", id=Ids.ENABLE),
             html.Button("Unlock sign-in", id=Ids.UNLOCK),
         ),
         _form(
-            dcc.Input(id=Ids.SUBJECT, type="text", maxLength=255,
-                      placeholder="single sign-on subject (sub) at the provider"),
+            labelled("Single sign-on subject (sub) at the provider",
+                     dcc.Input(id=Ids.SUBJECT, type="text", maxLength=255), Ids.SUBJECT),
             html.Button("Link single sign-on", id=Ids.LINK),
             html.Button("Unlink", id=Ids.UNLINK),
         ),
         _form(
-            dcc.Input(id=Ids.TEAM_SIGN, type="text", maxLength=40,
-                      placeholder="team call sign (team accounts)"),
+            labelled("Team call sign (team accounts)",
+                     dcc.Input(id=Ids.TEAM_SIGN, type="text", maxLength=40), Ids.TEAM_SIGN),
             html.Button("Link to team", id=Ids.TEAM_LINK),
             html.Div(id=Ids.TEAM_MESSAGE, role="status"),
         ),
@@ -154,10 +157,11 @@ def _tokens_section() -> html.Section:
         "API tokens",
         html.Div(id=Ids.TOKENS),
         _form(
-            dcc.Input(id=Ids.KEY_NAME, placeholder="token name", type="text"),
-            dcc.Dropdown(id=Ids.KEY_USER, placeholder="for user"),
+            labelled("Token name", dcc.Input(id=Ids.KEY_NAME, type="text"), Ids.KEY_NAME),
+            labelled("For user", dcc.Dropdown(id=Ids.KEY_USER, placeholder="user"), Ids.KEY_USER),
             html.Button("Create token", id=Ids.KEY_CREATE),
-            dcc.Input(id=Ids.KEY_REVOKE_ID, placeholder="token id", type="number", min=1),
+            labelled("Token id", dcc.Input(id=Ids.KEY_REVOKE_ID, type="number", min=1),
+                     Ids.KEY_REVOKE_ID),
             html.Button("Revoke token", id=Ids.KEY_REVOKE, className="danger"),
         ),
         html.Div(id=Ids.KEY_MESSAGE, role="status"),
@@ -168,12 +172,14 @@ def _log_section() -> html.Section:
     return _section(
         "Lawful-processing log",
         _form(
-            dcc.Input(id=Ids.LOG_USER, placeholder="user", type="text", debounce=True),
-            dcc.Dropdown(id=Ids.LOG_ACTION, options=list(ACTIONS), placeholder="action"),
-            dcc.DatePickerSingle(id=Ids.LOG_SINCE, placeholder="from (UTC)"),
-            dcc.DatePickerSingle(id=Ids.LOG_UNTIL, placeholder="until (UTC)"),
-            dcc.Input(id=Ids.LOG_TEXT, placeholder="detail contains", type="text",
-                      debounce=True),
+            labelled("User", dcc.Input(id=Ids.LOG_USER, type="text", debounce=True),
+                     Ids.LOG_USER),
+            labelled("Action", dcc.Dropdown(id=Ids.LOG_ACTION, options=list(ACTIONS),
+                                            placeholder="any"), Ids.LOG_ACTION),
+            labelled("From (UTC day)", dcc.Input(id=Ids.LOG_SINCE, type="date"), Ids.LOG_SINCE),
+            labelled("Until (UTC day)", dcc.Input(id=Ids.LOG_UNTIL, type="date"), Ids.LOG_UNTIL),
+            labelled("Detail contains", dcc.Input(id=Ids.LOG_TEXT, type="text", debounce=True),
+                     Ids.LOG_TEXT),
             html.Button("Export CSV", id=Ids.LOG_EXPORT),
             dcc.Download(id=Ids.LOG_DOWNLOAD),
         ),

@@ -18,7 +18,7 @@ def register(app: Dash) -> None:
         "Progress board",
         with_field_panel(layout, "brd"),
         *OPERATIONAL,
-        title="OpsMap · Progress",
+        title="Progress board · OpsMap",
     )
     register_callbacks(app)
     register_field_panel(app, "brd")

@@ -9,6 +9,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import dcc, html
 
+from dashboard.components.fields import choices, labelled
 from dashboard.context import services
 from dashboard.pages.board.ids import Ids
 from dashboard.pages.planning.figures import planning_figure
@@ -46,21 +47,30 @@ def left_panel(days: list[dt.date]) -> html.Aside:
     return html.Aside(
         [
             html.H3("What is left"),
-            dcc.RadioItems(
-                id=Ids.LEFT_SCOPE,
-                options=[
-                    {"label": "Today", "value": "today"},
-                    {"label": "This week", "value": "week"},
-                ],
-                value="today",
-                inline=True,
-                className="radio left-scope",
+            choices(
+                "Show what is left",
+                dcc.RadioItems(
+                    id=Ids.LEFT_SCOPE,
+                    options=[
+                        {"label": "Today", "value": "today"},
+                        {"label": "This week", "value": "week"},
+                    ],
+                    value="today",
+                    inline=True,
+                    className="radio left-scope",
+                ),
             ),
-            dcc.Dropdown(
-                id=Ids.DAY,
-                options=[{"label": d.strftime("%a %d %b"), "value": d.isoformat()} for d in days],
-                value=opening.isoformat(),
-                clearable=False,
+            labelled(
+                "Day",
+                dcc.Dropdown(
+                    id=Ids.DAY,
+                    options=[
+                        {"label": d.strftime("%a %d %b"), "value": d.isoformat()} for d in days
+                    ],
+                    value=opening.isoformat(),
+                    clearable=False,
+                ),
+                Ids.DAY,
             ),
             html.P(id=Ids.LEFT_TITLE, className="muted"),
             dag.AgGrid(

@@ -16,7 +16,7 @@ from dashboard.pages.briefing.layout import layout
 def register(app: Dash) -> None:
     """Register the page at ``/briefing`` and its callbacks on ``app``."""
     dash.register_page(
-        "briefing", path="/briefing", name="Briefing", title="OpsMap briefing",
+        "briefing", path="/briefing", name="Briefing", title="Briefing · OpsMap",
         layout=page(layout, *EVERYONE),
     )
     register_callbacks(app)

@@ -96,10 +96,12 @@ def _control_row(day: str | None, since: str | None) -> html.Div:
     """The controls: panel buttons, the day and window, the pack download, the way out."""
     return html.Div(
         [
-            html.Button("◀", id=Ids.PREV, title="Previous panel (←)", className="briefing-btn"),
+            html.Button("◀", id=Ids.PREV, title="Previous panel (←)", className="briefing-btn",
+                        **{"aria-label": "Previous panel"}),
             html.Button("Pause", id=Ids.PAUSE, title="Pause or resume (space)",
                         className="briefing-btn"),
-            html.Button("▶", id=Ids.NEXT, title="Next panel (→)", className="briefing-btn"),
+            html.Button("▶", id=Ids.NEXT, title="Next panel (→)", className="briefing-btn",
+                        **{"aria-label": "Next panel"}),
             html.Label(["Day ", dcc.Input(id=Ids.DAY, type=DATE_INPUT, value=_initial_day(day),
                                           debounce=True, className="briefing-input")],
                        title="Briefing day", className="briefing-label"),

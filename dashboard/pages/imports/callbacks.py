@@ -130,7 +130,8 @@ def checked(upload: Upload, result: ImportResult | None) -> dict[str, Any]:
         "report": report_view(report),
         "preview": preview_area(result.preview, boundaries, refused=not report.ok),
         "locked": not (report.ok and report.accepted > 0),
-        "status": f"Checked {report.file_name}."
+        "status": f"Checked {report.file_name}: {report.accepted:,} accepted, "
+        f"{report.rejected:,} rejected."
         if report.ok
         else f"{report.file_name} was refused: see below.",
         "mapping": mapping_area(report),

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from dash import dcc, html
 
+from dashboard.components.fields import choices, labelled
 from dashboard.context import services
 from dashboard.pages.imports.figures import preview_area
 from dashboard.pages.imports.ids import Ids
@@ -18,28 +17,24 @@ KIND_OPTIONS = [{"label": k.label, "value": name} for name, k in KINDS.items()] 
 ]
 
 
-def _labelled(label: str, target: str, control: Any) -> html.Div:
-    return html.Div([html.Label(label, htmlFor=target), control], className="filter")
-
-
 def upload_options(kind: str) -> html.Div:
     """What to import as, the custom layer's name, and a saved mapping preset."""
     return html.Div(
         [
-            _labelled(
+            labelled(
                 "Import as",
-                Ids.KIND,
                 dcc.Dropdown(id=Ids.KIND, options=KIND_OPTIONS, value=kind, clearable=False),
+                Ids.KIND,
             ),
-            _labelled(
+            labelled(
                 "Layer name (custom layers)",
-                Ids.NAME,
                 dcc.Input(id=Ids.NAME, type="text", placeholder="the file name"),
+                Ids.NAME,
             ),
-            _labelled(
+            labelled(
                 "Saved mapping",
-                Ids.PRESET,
                 dcc.Dropdown(id=Ids.PRESET, placeholder="choose a preset after uploading"),
+                Ids.PRESET,
             ),
         ],
         className="import-options",
@@ -79,6 +74,7 @@ def upload_panel(kind: str = "premises") -> html.Section:
                 "Nothing is stored until you commit."
             ),
             upload_options(kind),
+            html.Label("File to import", htmlFor=Ids.UPLOAD, className="upload-label"),
             dcc.Upload(
                 id=Ids.UPLOAD,
                 children=html.Div(["Drag and drop a file here, or ", html.A("choose one")]),
@@ -130,12 +126,27 @@ def layers_panel() -> html.Section:
             html.Div(id=Ids.LAYERS),
             html.Div(
                 [
-                    dcc.Dropdown(id=Ids.LAYER_PICK, placeholder="Choose a layer"),
-                    dcc.Input(id=Ids.LAYER_NAME, type="text", placeholder="name"),
-                    dcc.Input(id=Ids.LAYER_COLOUR, type="text", placeholder="#7b3294"),
-                    dcc.Input(id=Ids.LAYER_OPACITY, type="number", min=0, max=1, step=0.05),
-                    dcc.Checklist(
-                        id=Ids.LAYER_VISIBLE, options=[{"label": "visible", "value": "on"}]
+                    labelled(
+                        "Layer",
+                        dcc.Dropdown(id=Ids.LAYER_PICK, placeholder="Choose a layer"),
+                        Ids.LAYER_PICK,
+                    ),
+                    labelled("Name", dcc.Input(id=Ids.LAYER_NAME, type="text"), Ids.LAYER_NAME),
+                    labelled(
+                        "Colour (#rrggbb)",
+                        dcc.Input(id=Ids.LAYER_COLOUR, type="text", placeholder="#7b3294"),
+                        Ids.LAYER_COLOUR,
+                    ),
+                    labelled(
+                        "Opacity (0-1)",
+                        dcc.Input(id=Ids.LAYER_OPACITY, type="number", min=0, max=1, step=0.05),
+                        Ids.LAYER_OPACITY,
+                    ),
+                    choices(
+                        "On the map",
+                        dcc.Checklist(
+                            id=Ids.LAYER_VISIBLE, options=[{"label": "Visible", "value": "on"}]
+                        ),
                     ),
                     html.Button("Save", id=Ids.LAYER_SAVE, className="button"),
                     html.Button("Remove layer", id=Ids.LAYER_REMOVE, className="button secondary"),
@@ -159,39 +170,39 @@ def export_controls(districts: list[dict[str, str]]) -> html.Div:
     """Which layer, which format, and the district and status filters the CLI has."""
     return html.Div(
         [
-            _labelled(
+            labelled(
                 "Layer",
-                Ids.EXPORT_KIND,
                 dcc.Dropdown(
                     id=Ids.EXPORT_KIND,
                     options=KIND_OPTIONS[:3],
                     value="premises",
                     clearable=False,
                 ),
+                Ids.EXPORT_KIND,
             ),
-            _labelled(
+            labelled(
                 "Format",
-                Ids.EXPORT_FORMAT,
                 dcc.Dropdown(
                     id=Ids.EXPORT_FORMAT,
                     options=[{"label": f.upper(), "value": f} for f in FORMATS],
                     value="csv",
                     clearable=False,
                 ),
+                Ids.EXPORT_FORMAT,
             ),
-            _labelled(
+            labelled(
                 "Districts (all when empty)",
-                Ids.EXPORT_DISTRICTS,
                 dcc.Dropdown(id=Ids.EXPORT_DISTRICTS, options=districts, multi=True),
+                Ids.EXPORT_DISTRICTS,
             ),
-            _labelled(
+            labelled(
                 "Statuses (all when empty)",
-                Ids.EXPORT_STATUSES,
                 dcc.Dropdown(
                     id=Ids.EXPORT_STATUSES,
                     options=[{"label": STATUS_LABELS[s], "value": s} for s in STATUSES],
                     multi=True,
                 ),
+                Ids.EXPORT_STATUSES,
             ),
         ],
         className="import-options",
@@ -208,16 +219,19 @@ def export_panel(districts: list[dict[str, str]]) -> html.Section:
                 "labels; coordinates have 6 decimals; district name and code are both included."
             ),
             export_controls(districts),
-            dcc.Checklist(
-                id=Ids.EXPORT_CLEAN,
-                options=[
-                    {
-                        "label": " Machine-clean CSV (field names, no marking lines; the file "
-                        "name carries the marking)",
-                        "value": "clean",
-                    }
-                ],
-                value=[],
+            choices(
+                "CSV layout",
+                dcc.Checklist(
+                    id=Ids.EXPORT_CLEAN,
+                    options=[
+                        {
+                            "label": " Machine-clean CSV (field names, no marking lines; the file "
+                            "name carries the marking)",
+                            "value": "clean",
+                        }
+                    ],
+                    value=[],
+                ),
             ),
             html.Button("Export", id=Ids.EXPORT_BUTTON, className="button"),
             html.Div(id=Ids.EXPORT_MESSAGE, role="status"),

@@ -24,7 +24,7 @@ def register(app: Dash) -> None:
         "network",
         path_template="/networks/<network_id>",
         name="Network",
-        title="OpsMap · Network",
+        title="Network · OpsMap",
         layout=page(network_view, *OPERATIONAL),
     )
     register_callbacks(app)

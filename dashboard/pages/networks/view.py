@@ -11,6 +11,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.access import ADMIN, ANALYST, current_principal
+from dashboard.components.fields import labelled
 from dashboard.context import services
 from dashboard.pages.networks.figures import GRAPH_STYLE, path_figure, timeline_figure
 from dashboard.pages.networks.ids import Ids
@@ -37,20 +38,24 @@ def _decisions(network_id: int, others: list[dict[str, Any]]) -> html.Div:
     """Confirm, dismiss, split the selected adverts off, or merge with another network."""
     return html.Div(
         [
-            dcc.Input(
-                id=Ids.NOTE,
-                placeholder="why (kept with the decision)",
-                maxLength=2000,
-                className="note",
+            labelled(
+                "Why (kept with the decision)",
+                dcc.Input(id=Ids.NOTE, maxLength=2000, className="note"),
+                Ids.NOTE,
+                "filter decision-note",
             ),
             html.Button("Confirm", id=Ids.CONFIRM, className="button"),
             html.Button("Dismiss", id=Ids.DISMISS, className="button"),
             html.Button("Split selected adverts off", id=Ids.SPLIT, className="button"),
-            dcc.Dropdown(
-                id=Ids.MERGE_WITH,
-                options=others,
-                placeholder="merge with…",
-                style={"width": "12em"},
+            labelled(
+                "Merge with",
+                dcc.Dropdown(
+                    id=Ids.MERGE_WITH,
+                    options=others,
+                    placeholder="network…",
+                    style={"width": "12em"},
+                ),
+                Ids.MERGE_WITH,
             ),
             html.Button("Merge", id=Ids.MERGE, className="button"),
             html.Span(id=Ids.DECIDED, className="muted", **{"aria-live": "polite"}),

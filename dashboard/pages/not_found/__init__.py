@@ -65,6 +65,7 @@ def not_found_status(app: Dash, response: Response) -> Response:
 def register(app: Dash) -> None:
     """Register the page Dash shows for unknown paths (no callbacks) and its 404 status."""
     dash.register_page(
-        NOT_FOUND_MODULE, path="/404", name="Not found", title="OpsMap · Not found", layout=layout
+        NOT_FOUND_MODULE, path="/404", name="Not found", title="Page not found · OpsMap",
+        layout=layout,
     )
     app.server.after_request(lambda response: not_found_status(app, response))

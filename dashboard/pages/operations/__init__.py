@@ -18,7 +18,7 @@ def register(app: Dash) -> None:
         "Operations map",
         with_field_panel(layout, "ops", below=True),
         *OPERATIONAL,
-        title="OpsMap",
+        title="Operations map · OpsMap",
     )
     register_callbacks(app)
     register_field_panel(app, "ops")

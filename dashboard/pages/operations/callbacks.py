@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from dash import Dash, Input, Output, Patch, State, callback_context, ctx, html, no_update
+from dash import ALL, Dash, Input, Output, Patch, State, callback_context, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.access import OPERATIONAL, current_principal, require
@@ -22,9 +22,12 @@ from dashboard.components.zoom import zoom_to_districts
 from dashboard.context import services
 from dashboard.pages.operations.figures import POINT_TRACE, as_patch, patch_selected
 from dashboard.pages.operations.ids import STATUS_FORM, Ids
+from dashboard.pages.operations.listing import list_table, summary
 from dashboard.pages.operations.panel import PLACEHOLDER, form_subject, panel_body, panel_head
 from dashboard.pages.operations.render import FILTER_IDS, render
 from dashboard.pages.operations.view import Viewport, clicked_location, redraw_needed
+from layers.core.listing import list_locations
+from layers.core.queries import Filters
 from layers.planning.districts import district_names
 from layers.planning.location_view import LocationView, open_location
 
@@ -138,6 +141,36 @@ def show_panel(selected: dict[str, Any] | None, refresh: int) -> dict[str, Any]:
 
 
 @require(*OPERATIONAL)
+def update_list(state: dict[str, Any] | None, text: str | None, shown: list | None) -> Any:
+    """List what the map shows (its filters and visible area), narrowed by the search.
+
+    The rows are redrawn only when what they show may have changed, so a keyboard user's focus
+    in the list is not lost to a map refresh that changed nothing listed.
+    """
+    if not state:
+        raise PreventUpdate
+    key = [state.get("filters"), state.get("viewport"), state.get("revision"), text]
+    if key == shown:
+        raise PreventUpdate
+    svc = services()
+    bounds = tuple(state["viewport"]) if state.get("viewport") else None
+    try:
+        listed = list_locations(svc.db, Filters.from_dict(state["filters"]), bounds, text)
+    except ValueError as exc:
+        return {"summary": f"Not searched: {exc}.", "table": no_update, "key": key}
+    table = list_table(listed, district_names(svc.boundaries))
+    return {"summary": summary(listed), "table": table, "key": key}
+
+
+@require(*OPERATIONAL)
+def pick_from_list(clicks: list[int | None]) -> dict[str, int]:
+    """Open the location whose button was pressed (as a click on its point would)."""
+    if not isinstance(ctx.triggered_id, dict) or not any(clicks):
+        raise PreventUpdate  # the rows were redrawn, nothing pressed
+    return {"id": int(ctx.triggered_id["id"])}
+
+
+@require(*OPERATIONAL)
 def close_panel(clicks: int | None) -> None:
     """Close the side panel."""
     if not clicks:
@@ -215,6 +248,19 @@ SPECS: list[tuple[dict[str, Any], Any]] = [
         {"output": Output(Ids.SELECTED, "data", allow_duplicate=True),
          "inputs": {"clicks": Input(Ids.CLOSE_PANEL, "n_clicks")}, "prevent_initial_call": True},
         close_panel,
+    ),
+    (
+        {"output": {"summary": Output(Ids.LIST_SUMMARY, "children"),
+                    "table": Output(Ids.LIST, "children"), "key": Output(Ids.LIST_KEY, "data")},
+         "inputs": {"state": Input(Ids.VIEW_STATE, "data"), "text": Input(Ids.FIND, "value")},
+         "state": {"shown": State(Ids.LIST_KEY, "data")}},
+        update_list,
+    ),
+    (
+        {"output": Output(Ids.SELECTED, "data", allow_duplicate=True),
+         "inputs": {"clicks": Input({"type": Ids.PICK, "id": ALL}, "n_clicks")},
+         "prevent_initial_call": True},
+        pick_from_list,
     ),
 ]  # fmt: skip
 """Each callback with its outputs and inputs (Dash's dict grouping: callbacks take keywords)."""

@@ -44,9 +44,10 @@ HOVER_LIMIT = 20_000
 
 STATUS_SCALE = [[i / (len(STATUSES) - 1), STATUS_COLOURS[s]] for i, s in enumerate(STATUSES)]
 NETWORK_PALETTE = (
-    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
-    "#BBBBBB",  # not in any network
+    "#B35900", "#0072B2", "#007A58", "#7A6C00", "#6A3D9A", "#D55E00", "#A2467F", "#000000",
+    "#6B6B6B",  # not in any network
 )  # fmt: skip
+"""Dark enough for 3:1 against the map background (tests/foundation/test_map_contrast.py)."""
 NETWORK_SCALE = [[i / (len(NETWORK_PALETTE) - 1), c] for i, c in enumerate(NETWORK_PALETTE)]
 
 

@@ -37,6 +37,11 @@ class Ids(StrEnum):
     PANEL_BODY = "ops-panel-body"
     SELECTED = "ops-selected"
     CLOSE_PANEL = "ops-close-panel"
+    FIND = "ops-find"
+    LIST = "ops-list"
+    LIST_SUMMARY = "ops-list-summary"
+    LIST_KEY = "ops-list-key"
+    PICK = "ops-pick"
 
 
 STATUS_FORM = StatusFormIds("ops")

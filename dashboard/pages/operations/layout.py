@@ -14,10 +14,12 @@ from dash import dcc, html
 from dashboard.access import ADMIN, COMMANDER, current_principal
 from dashboard.components.area_filters import area_filters
 from dashboard.components.custom_layers import custom_traces
+from dashboard.components.fields import choices
 from dashboard.components.status_form import status_form
 from dashboard.context import services
 from dashboard.pages.operations.figures import first_figure
 from dashboard.pages.operations.ids import STATUS_FORM, Ids
+from dashboard.pages.operations.listing import list_section
 from dashboard.pages.operations.panel import PLACEHOLDER
 from dashboard.pages.operations.render import render
 from layers.core.kinds import CHANNELS, GRADE_INTEL, GRADE_SOURCE, KINDS, PREMISES_TYPES, RISKS
@@ -52,29 +54,44 @@ def filters_panel(days: list, districts: Any) -> html.Aside:
     """The filter controls (every filter narrows the map, counts and table together)."""
     return html.Aside(
         [
-            html.Button("×", id=Ids.FILTERS_CLOSE, className="close drawer-close", title="Close"),
+            html.Button(
+                "×",
+                id=Ids.FILTERS_CLOSE,
+                className="close drawer-close",
+                title="Close",
+                **{"aria-label": "Close the filters"},
+            ),
             html.H2("Layers"),
-            dcc.Checklist(
-                id=Ids.LAYERS,
-                options=[{"label": k.label, "value": name} for name, k in KINDS.items()],
-                value=list(KINDS),
-                className="checklist",
+            choices(
+                "Layers shown",
+                dcc.Checklist(
+                    id=Ids.LAYERS,
+                    options=[{"label": k.label, "value": name} for name, k in KINDS.items()],
+                    value=list(KINDS),
+                    className="checklist",
+                ),
             ),
-            dcc.RadioItems(
-                id=Ids.COLOUR_BY,
-                options=[
-                    {"label": "Colour by layer", "value": "layer"},
-                    {"label": "Colour by status", "value": "status"},
-                    {"label": "Colour adverts by network", "value": "network"},
-                ],
-                value="layer",
-                className="radio",
+            choices(
+                "Colour points",
+                dcc.RadioItems(
+                    id=Ids.COLOUR_BY,
+                    options=[
+                        {"label": "By layer", "value": "layer"},
+                        {"label": "By status", "value": "status"},
+                        {"label": "Adverts by network", "value": "network"},
+                    ],
+                    value="layer",
+                    className="radio",
+                ),
             ),
-            dcc.Checklist(
-                id=Ids.DIVISION_FILL,
-                options=[{"label": "Shade districts by division", "value": "on"}],
-                value=[],
-                className="checklist",
+            choices(
+                "Districts",
+                dcc.Checklist(
+                    id=Ids.DIVISION_FILL,
+                    options=[{"label": "Shade districts by division", "value": "on"}],
+                    value=[],
+                    className="checklist",
+                ),
             ),
             html.H2("Filters"),
             *area_filters(districts),
@@ -134,6 +151,7 @@ def layout() -> html.Div:
                                 className="map",
                             ),
                             html.Button("Filters", id=Ids.FILTERS_OPEN, className="filters-open"),
+                            list_section(),
                             html.Div(first.table, id=Ids.TABLE, className="district-table"),
                         ],
                         className="centre",

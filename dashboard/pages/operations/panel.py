@@ -18,7 +18,10 @@ from layers.core.status import OUTCOMES, RESULT_FIELDS, STATUS_LABELS
 from layers.planning.location_view import LocationView
 from layers.planning.plan_history import PLAN_ACTION, describe
 
-PLACEHOLDER = "Click a location on the map to see its details here."
+PLACEHOLDER = (
+    "Click a location on the map, or open one from the list under the map, to see its details "
+    "here."
+)
 
 
 def _fmt(value: Any) -> str:
@@ -56,7 +59,9 @@ def panel_head(view: LocationView) -> list[Any]:
         [html.P(f"Why: {view.priority_why}", className="priority-why")] if view.priority_why else []
     )
     return [
-        html.Button("×", id=Ids.CLOSE_PANEL, className="close", title="Close"),
+        html.Button(
+            "×", id=Ids.CLOSE_PANEL, className="close", title="Close", **{"aria-label": "Close"}
+        ),
         html.H3(title(view)),
         html.P(
             [

@@ -14,6 +14,7 @@ from dash import dcc, html
 
 from dashboard.access import ADMIN, COMMANDER, current_principal
 from dashboard.components.area_filters import area_filters
+from dashboard.components.fields import choices
 from dashboard.components.status_form import status_form
 from dashboard.context import services
 from dashboard.pages.planning.figures import GRID_COLUMNS, planning_figure
@@ -81,11 +82,14 @@ def team_form() -> html.Details:
 
 def plan_controls() -> html.Div:
     """Assign, unassign, optimise and the suggested allocation."""
-    over = dcc.Checklist(
-        id=Ids.OVER_CAPACITY,
-        options=[{"label": "Allow over capacity", "value": "over"}],
-        value=[],
-        className="checklist",
+    over = choices(
+        "Capacity",
+        dcc.Checklist(
+            id=Ids.OVER_CAPACITY,
+            options=[{"label": "Allow over capacity", "value": "over"}],
+            value=[],
+            className="checklist",
+        ),
     )
     return html.Div(
         [

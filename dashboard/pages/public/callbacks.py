@@ -52,7 +52,7 @@ def _register_drafting(app: Dash) -> None:
         output=dict(message=Output(Ids.DRAFT_MESSAGE, "children"),
                     refresh=Output(Ids.REFRESH, "data"), chosen=Output(Ids.CHOSEN, "data")),
         inputs=dict(clicks=Input(Ids.DRAFT, "n_clicks")),
-        state=dict(start=State(Ids.START, "date"), end=State(Ids.END, "date"),
+        state=dict(start=State(Ids.START, "value"), end=State(Ids.END, "value"),
                    scope=State(Ids.SCOPE, "value"), refresh=State(Ids.REFRESH, "data")),
         prevent_initial_call=True,
     )

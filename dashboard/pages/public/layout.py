@@ -14,6 +14,7 @@ from typing import Any
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from dashboard.components.fields import choices, labelled
 from dashboard.context import services
 from dashboard.pages.public.ids import Ids
 from layers.core.clock import today_local
@@ -126,21 +127,23 @@ def layout(update: str | None = None, **_query: str) -> html.Div:
         html.P("OpsMap proposes the figures for the period and applies the disclosure rules; a "
                "second commander or admin approves or rejects the draft."),
         html.Div([
-            html.Label(["From ", dcc.DatePickerSingle(id=Ids.START, date=start.isoformat(),
-                                                      display_format="YYYY-MM-DD")]),
-            html.Label(["To ", dcc.DatePickerSingle(id=Ids.END, date=end.isoformat(),
-                                                    display_format="YYYY-MM-DD")]),
-            dcc.RadioItems(id=Ids.SCOPE, options=SCOPE_OPTIONS, value=FORCE, inline=True),
+            labelled("From", dcc.Input(id=Ids.START, type="date", value=start.isoformat()),
+                     Ids.START),
+            labelled("To", dcc.Input(id=Ids.END, type="date", value=end.isoformat()), Ids.END),
+            choices("Area", dcc.RadioItems(id=Ids.SCOPE, options=SCOPE_OPTIONS, value=FORCE,
+                                           inline=True)),
             html.Button("Draft update", id=Ids.DRAFT, className="button"),
         ], className="pub-form"),
         html.Div(id=Ids.DRAFT_MESSAGE, role="status"),
     ], className="pub-section")
     review = html.Section([
         html.H2("Review, approve, download"),
-        dcc.Dropdown(id=Ids.PICK, placeholder="choose an update", clearable=False),
+        labelled("Update", dcc.Dropdown(id=Ids.PICK, placeholder="choose an update",
+                                        clearable=False), Ids.PICK),
         html.Div([
-            dcc.Textarea(id=Ids.NOTE, placeholder="note (required to reject)", maxLength=2000,
-                         className="note-input"),
+            labelled("Note (required to reject)",
+                     dcc.Textarea(id=Ids.NOTE, maxLength=2000, className="note-input"), Ids.NOTE,
+                     "filter note-field"),
             html.Button("Approve", id=Ids.APPROVE, className="button"),
             html.Button("Reject", id=Ids.REJECT, className="button danger"),
             html.Button("Download approved files (zip)", id=Ids.EXPORT, className="button"),
