@@ -2,9 +2,10 @@
 
 Everything the operations map lets a person do starts with choosing a point; this list offers
 the same points (the same filters, the same visible area) as rows of text that can be reached
-with the keyboard, narrowed by a search on reference, address or postcode. Rows come in the
-map's layer order (premises, tip-offs, adverts), then oldest first; at most ``limit`` are
-listed, with the total so the page can say how many more there are.
+with the keyboard. A search on reference, address or postcode looks across the whole force
+area (a person searching for a reference should not have to find it on the map first). Rows
+come in the map's layer order (premises, tip-offs, adverts), then oldest first; at most
+``limit`` are listed, with the total so the page can say how many more there are.
 """
 
 from __future__ import annotations
@@ -44,10 +45,11 @@ class ListedLocation:
 
 @dataclass(frozen=True)
 class LocationList:
-    """The rows listed and how many locations matched in all."""
+    """The rows listed, how many locations matched in all, and whether it was a search."""
 
     rows: list[ListedLocation]
     total: int
+    searched: bool = False
 
 
 def search_text(text: str | None) -> str | None:
@@ -99,16 +101,17 @@ def list_locations(
     text: str | None,
     limit: int = LIST_LIMIT,
 ) -> LocationList:
-    """The locations passing ``filters`` inside ``bounds`` (and matching ``text``), in map order."""
+    """The locations passing ``filters`` inside ``bounds``, or anywhere matching ``text``."""
     _revision, frame = current_frame(db)
     mask = filter_mask(frame, filters)
-    mask &= _in_view(frame["lon"].to_numpy(), frame["lat"].to_numpy(), bounds)
     search = search_text(text)
     with db.read() as session:
-        if search is not None:
+        if search is None:
+            mask &= _in_view(frame["lon"].to_numpy(), frame["lat"].to_numpy(), bounds)
+        else:
             mask &= np.isin(frame["id"].to_numpy(), _matching(session, search))
         chosen = frame.loc[mask, ["id", "kind"]]
         order = chosen["kind"].map({k: n for n, k in enumerate(KIND_NAMES)}).astype(int)
         ranked = chosen.assign(order=order.to_numpy()).sort_values(["order", "id"], kind="stable")
         ids = [int(i) for i in ranked["id"].head(limit)]
-        return LocationList(_rows(session, ids), int(mask.sum()))
+        return LocationList(_rows(session, ids), int(mask.sum()), search is not None)

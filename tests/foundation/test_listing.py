@@ -33,6 +33,9 @@ def test_lst002_search_by_reference_address_or_postcode_any_case(services, add_l
         address=["1 Fishergate", "9 Church St", "4 Promenade"],
     )
     assert [r.ref for r in list_locations(services.db, Filters(), None, "FISHER").rows] == ["P-1"]
+    # a search looks beyond the visible area (Blackpool is outside this view)
+    found = list_locations(services.db, Filters(), PRESTON_VIEW, "promenade")
+    assert [r.ref for r in found.rows] == ["X_3"] and found.searched
     assert [r.ref for r in list_locations(services.db, Filters(), None, "p-2").rows] == ["P-2"]
     # "_" is a character to find, not a LIKE wildcard
     assert [r.ref for r in list_locations(services.db, Filters(), None, "x_").rows] == ["X_3"]

@@ -40,15 +40,16 @@ def list_section() -> html.Section:
 
 
 def summary(listed: LocationList) -> str:
-    """How many locations the list shows of how many match."""
+    """How many locations the list shows of how many match, and where it looked."""
+    where = "matching the search" if listed.searched else "in the visible area"
     if listed.total == 0:
-        return "No location matches the filters in the visible area."
+        return f"No location {where} passes the filters."
     if listed.total == len(listed.rows):
         plural = "" if listed.total == 1 else "s"
-        return f"{listed.total:,} location{plural} in the visible area."
+        return f"{listed.total:,} location{plural} {where}."
     return (
-        f"Showing the first {len(listed.rows):,} of {listed.total:,} locations in the visible "
-        "area: zoom the map, filter or search to list the others."
+        f"Showing the first {len(listed.rows):,} of {listed.total:,} locations {where}: zoom "
+        "the map, filter or search to list the others."
     )
 
 
