@@ -13,12 +13,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from layers.core.ddl import TZ, event, foreign_key, index, key, primary_key, unique
+
 revision = "0002_accounts"
 down_revision = "0001_foundation"
 branch_labels = None
 depends_on = None
-
-TZ = sa.DateTime(timezone=True)
 
 
 def _append_only_triggers() -> None:
@@ -56,7 +56,7 @@ def _append_only_triggers() -> None:
 def upgrade() -> None:
     op.create_table(
         "users",
-        sa.Column("id", sa.Integer(), nullable=False),
+        key(),
         sa.Column("username", sa.String(length=80), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
@@ -68,71 +68,60 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=80), nullable=False),
         sa.Column("disabled_at", TZ, nullable=True),
         sa.Column("last_login_at", TZ, nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
-        sa.UniqueConstraint("username", name=op.f("uq_users_username")),
-        sa.UniqueConstraint("oidc_subject", name=op.f("uq_users_oidc_subject")),
+        primary_key("users"),
+        unique("users", "username"),
+        unique("users", "oidc_subject"),
     )
     op.create_table(
         "user_sessions",
         sa.Column("id", sa.String(length=64), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
+        key("user_id"),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("last_seen_at", TZ, nullable=False),
         sa.Column("revoked_at", TZ, nullable=True),
         sa.Column("source", sa.String(length=64), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_user_sessions_user_id_users"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_user_sessions")),
+        foreign_key("user_sessions", "user_id", "users"),
+        primary_key("user_sessions"),
     )
-    op.create_index(op.f("ix_user_sessions_user_id"), "user_sessions", ["user_id"])
+    index("user_sessions", "user_id")
     op.create_table(
         "api_tokens",
-        sa.Column("id", sa.Integer(), nullable=False),
+        key(),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("prefix", sa.String(length=12), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
+        key("user_id"),
         sa.Column("role", sa.String(length=16), nullable=True),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("created_by", sa.String(length=80), nullable=False),
         sa.Column("last_used_at", TZ, nullable=True),
         sa.Column("revoked_at", TZ, nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+        foreign_key("api_tokens", "user_id", "users"),
+        primary_key("api_tokens"),
+        unique("api_tokens", "token_hash"),
     )
-    op.create_index(op.f("ix_api_tokens_user_id"), "api_tokens", ["user_id"])
+    index("api_tokens", "user_id")
     op.create_table(
         "login_attempts",
-        sa.Column("id", sa.Integer(), nullable=False),
+        key(),
         sa.Column("at", TZ, nullable=False),
         sa.Column("username", sa.String(length=80), nullable=False),
         sa.Column("source", sa.String(length=64), nullable=True),
         sa.Column("success", sa.Boolean(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_attempts")),
+        primary_key("login_attempts"),
     )
-    op.create_index(op.f("ix_login_attempts_at"), "login_attempts", ["at"])
-    op.create_index(op.f("ix_login_attempts_source"), "login_attempts", ["source"])
+    index("login_attempts", "at", "source")
     op.create_table(
         "processing_log",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", TZ, nullable=False),
-        sa.Column("username", sa.String(length=80), nullable=False),
-        sa.Column("action", sa.String(length=16), nullable=False),
+        key(),
+        *event(),
         sa.Column("detail", sa.Text(), nullable=False),
         sa.Column("record_ids", sa.Text(), nullable=False),
         sa.Column("record_count", sa.Integer(), nullable=False),
         sa.Column("justification", sa.Text(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_processing_log")),
+        primary_key("processing_log"),
     )
-    op.create_index(op.f("ix_processing_log_at"), "processing_log", ["at"])
-    op.create_index(op.f("ix_processing_log_username"), "processing_log", ["username"])
-    op.create_index(op.f("ix_processing_log_action"), "processing_log", ["action"])
+    index("processing_log", "at", "username", "action")
     _append_only_triggers()
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from layers.core.ddl import TZ, created, drop_index, foreign_key, index, key, point, primary_key, unique
+
 revision = "0003_planning"
 down_revision = "0001_foundation"
 branch_labels = None
@@ -19,7 +21,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "planning_teams",
-        sa.Column("id", sa.Integer(), nullable=False),
+        key(),
         sa.Column("call_sign", sa.String(length=40), nullable=False),
         sa.Column("division", sa.String(length=16), nullable=False),
         sa.Column("members", sa.Integer(), nullable=False),
@@ -27,54 +29,40 @@ def upgrade() -> None:
         sa.Column("daily_capacity", sa.Integer(), nullable=False),
         sa.Column("shift_start", sa.String(length=5), nullable=False),
         sa.Column("shift_end", sa.String(length=5), nullable=False),
-        sa.Column("start_lon", sa.Float(), nullable=False),
-        sa.Column("start_lat", sa.Float(), nullable=False),
-        sa.Column("start_easting", sa.Float(), nullable=False),
-        sa.Column("start_northing", sa.Float(), nullable=False),
+        *point("start_"),
         sa.Column("start_label", sa.String(length=120), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_by", sa.String(length=80), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_planning_teams")),
-        sa.UniqueConstraint("call_sign", name=op.f("uq_planning_teams_call_sign")),
+        *created(),
+        primary_key("planning_teams"),
+        unique("planning_teams", "call_sign"),
     )
     op.create_table(
         "planning_assignments",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("location_id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sa.Integer(), nullable=False),
+        key(),
+        key("location_id"),
+        key("team_id"),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("safety_note", sa.Text(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_by", sa.String(length=80), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["location_id"],
-            ["locations.id"],
-            name=op.f("fk_planning_assignments_location_id_locations"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["team_id"],
-            ["planning_teams.id"],
-            name=op.f("fk_planning_assignments_team_id_planning_teams"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_planning_assignments")),
-        sa.UniqueConstraint("location_id", name=op.f("uq_planning_assignments_location_id")),
+        *created(),
+        sa.Column("updated_at", TZ, nullable=False),
+        foreign_key("planning_assignments", "location_id", "locations"),
+        foreign_key("planning_assignments", "team_id", "planning_teams"),
+        primary_key("planning_assignments"),
+        unique("planning_assignments", "location_id"),
     )
-    with op.batch_alter_table("planning_assignments", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_planning_assignments_team_day", ["team_id", "day", "position"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_planning_assignments_day"), ["day"], unique=False)
+    op.create_index(
+        "ix_planning_assignments_team_day",
+        "planning_assignments",
+        ["team_id", "day", "position"],
+        unique=False,
+    )
+    index("planning_assignments", "day")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("planning_assignments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_planning_assignments_day"))
-        batch_op.drop_index("ix_planning_assignments_team_day")
+    drop_index("planning_assignments", "day")
+    op.drop_index("ix_planning_assignments_team_day", table_name="planning_assignments")
     op.drop_table("planning_assignments")
     op.drop_table("planning_teams")

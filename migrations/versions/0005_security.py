@@ -18,12 +18,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from layers.core.ddl import TZ, drop_index, index, primary_key
+
 revision = "0005_security"
 down_revision = "0004_lean_location_indexes"
 branch_labels = None
 depends_on = None
-
-TZ = sa.DateTime(timezone=True)
 
 
 def _revoke_tokens_of_disabled_users() -> None:
@@ -52,11 +52,9 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=64), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("last_failure_at", TZ, nullable=False),
-        sa.PrimaryKeyConstraint("username", "source", name=op.f("pk_sign_in_backoff")),
+        primary_key("sign_in_backoff", "username", "source"),
     )
-    op.create_index(
-        op.f("ix_sign_in_backoff_last_failure_at"), "sign_in_backoff", ["last_failure_at"]
-    )
+    index("sign_in_backoff", "last_failure_at")
     op.drop_column("users", "failed_logins")
     op.drop_column("users", "locked_until")
     _revoke_tokens_of_disabled_users()
@@ -68,7 +66,7 @@ def downgrade() -> None:
         "users",
         sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"),
     )
-    op.drop_index(op.f("ix_sign_in_backoff_last_failure_at"), table_name="sign_in_backoff")
+    drop_index("sign_in_backoff", "last_failure_at")
     op.drop_table("sign_in_backoff")
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER processing_log_no_replace")

@@ -16,6 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from layers.core.ddl import created, key, primary_key, unique
+
 revision = "0006_imports_undo"
 down_revision = "0005_security"
 branch_labels = None
@@ -38,15 +40,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("original_values", sa.Text(), nullable=True))
     op.create_table(
         "import_presets",
-        sa.Column("id", sa.Integer(), nullable=False),
+        key(),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("mapping", sa.Text(), nullable=False),
         sa.Column("value_map", sa.Text(), nullable=False),
-        sa.Column("created_by", sa.String(length=80), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_presets")),
-        sa.UniqueConstraint("name", name=op.f("uq_import_presets_name")),
+        *created(),
+        primary_key("import_presets"),
+        unique("import_presets", "name"),
     )
 
 

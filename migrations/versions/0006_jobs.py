@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from layers.core.ddl import TZ, created, drop_index, index, key, primary_key
+
 revision = "0006_jobs"
 down_revision = "0006_imports_undo"
 branch_labels = None
@@ -19,7 +21,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "jobs",
-        sa.Column("id", sa.Integer(), nullable=False),
+        key(),
         sa.Column("kind", sa.String(length=64), nullable=False),
         sa.Column("params", sa.Text(), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
@@ -28,18 +30,17 @@ def upgrade() -> None:
         sa.Column("result", sa.Text(), nullable=True),
         sa.Column("worker", sa.String(length=120), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("created_by", sa.String(length=80), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
+        *created(),
+        sa.Column("started_at", TZ, nullable=True),
+        sa.Column("updated_at", TZ, nullable=False),
+        sa.Column("finished_at", TZ, nullable=True),
+        primary_key("jobs"),
     )
     op.create_index("ix_jobs_state_id", "jobs", ["state", "id"], unique=False)
-    op.create_index("ix_jobs_kind", "jobs", ["kind"], unique=False)
+    index("jobs", "kind")
 
 
 def downgrade() -> None:
-    op.drop_index("ix_jobs_kind", table_name="jobs")
+    drop_index("jobs", "kind")
     op.drop_index("ix_jobs_state_id", table_name="jobs")
     op.drop_table("jobs")

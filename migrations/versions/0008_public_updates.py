@@ -10,18 +10,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from layers.core.ddl import TZ, drop_index, event, foreign_key, index, key, primary_key
+
 revision = "0008_public_updates"
 down_revision = "0007_networks"
 branch_labels = None
 depends_on = None
 
-TZ = sa.DateTime(timezone=True)
-
 
 def upgrade() -> None:
     op.create_table(
         "public_updates",
-        sa.Column("id", sa.Integer(), nullable=False),
+        key(),
         sa.Column("period_start", sa.Date(), nullable=False),
         sa.Column("period_end", sa.Date(), nullable=False),
         sa.Column("scope", sa.String(length=16), nullable=False),
@@ -39,36 +39,23 @@ def upgrade() -> None:
         sa.Column("decision_note", sa.Text(), nullable=True),
         sa.Column("exports", sa.Integer(), nullable=False),
         sa.Column("data_revision", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_public_updates")),
+        primary_key("public_updates"),
     )
-    with op.batch_alter_table("public_updates", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_public_updates_status"), ["status"], unique=False)
+    index("public_updates", "status")
     op.create_table(
         "public_update_events",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("update_id", sa.Integer(), nullable=False),
-        sa.Column("at", TZ, nullable=False),
-        sa.Column("username", sa.String(length=80), nullable=False),
-        sa.Column("action", sa.String(length=16), nullable=False),
+        key(),
+        key("update_id"),
+        *event(),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["update_id"],
-            ["public_updates.id"],
-            name=op.f("fk_public_update_events_update_id_public_updates"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_public_update_events")),
+        foreign_key("public_update_events", "update_id", "public_updates"),
+        primary_key("public_update_events"),
     )
-    with op.batch_alter_table("public_update_events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_public_update_events_update_id"), ["update_id"], unique=False
-        )
+    index("public_update_events", "update_id")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("public_update_events", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_public_update_events_update_id"))
+    drop_index("public_update_events", "update_id")
     op.drop_table("public_update_events")
-    with op.batch_alter_table("public_updates", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_public_updates_status"))
+    drop_index("public_updates", "status")
     op.drop_table("public_updates")

@@ -14,18 +14,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from layers.core.ddl import TZ, key, primary_key
+
 revision = "0009_operation_close"
 down_revision = "0008_public_updates"
 branch_labels = None
 depends_on = None
 
-TZ = sa.DateTime(timezone=True)
-
 
 def upgrade() -> None:
     state = op.create_table(
         "operation_state",
-        sa.Column("id", sa.Integer(), nullable=False),
+        key(),
         sa.Column("closed_at", TZ, nullable=True),
         sa.Column("closed_by", sa.String(length=80), nullable=True),
         sa.Column("erase_after", TZ, nullable=True),
@@ -34,19 +34,19 @@ def upgrade() -> None:
         sa.Column("records_pack_sha256", sa.String(length=64), nullable=True),
         sa.Column("erased_at", TZ, nullable=True),
         sa.Column("erased_by", sa.String(length=80), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_operation_state")),
+        primary_key("operation_state"),
     )
     op.bulk_insert(state, [{"id": 1}])
     op.create_table(
         "operation_statistics",
-        sa.Column("id", sa.Integer(), nullable=False),
+        key(),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("district_code", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=24), nullable=False),
         sa.Column("outcome", sa.String(length=24), nullable=False),
         sa.Column("measure", sa.String(length=40), nullable=False),
         sa.Column("value", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_operation_statistics")),
+        primary_key("operation_statistics"),
     )
 
 
