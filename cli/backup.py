@@ -11,13 +11,17 @@ import argparse
 import getpass
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from config import Config
 from layers.backup import BackupError, backup, restore
 from layers.core.db import Database
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def operator(given: str | None = None) -> str:
@@ -43,16 +47,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     res.set_defaults(handler=cmd_restore, needs_schema=False)
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
-    """Back up the configured database to ``--out``."""
+def _on_database(command: str, action: Callable[[Database], T]) -> T | None:
+    """``action`` on the configured database, closed after; a refusal is printed, then None."""
     db = Database(Config.from_env().database_url)
     try:
-        report = backup(db, args.out, operator(args.by))
+        return action(db)
     except BackupError as exc:
-        print(f"backup: {exc}", file=sys.stderr)
-        return 1
+        print(f"{command}: {exc}", file=sys.stderr)
+        return None
     finally:
         db.dispose()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Back up the configured database to ``--out``."""
+    report = _on_database("backup", lambda db: backup(db, args.out, operator(args.by)))
+    if report is None:
+        return 1
     print(
         f"backup: wrote {report.path} ({report.kind}, {report.size} bytes, "
         f"{report.locations} locations, schema {', '.join(report.revisions)})\n"
@@ -64,14 +75,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Restore ``path`` into the configured (empty) database."""
-    db = Database(Config.from_env().database_url)
-    try:
-        report = restore(db, args.path, operator(args.by))
-    except BackupError as exc:
-        print(f"restore: {exc}", file=sys.stderr)
+    report = _on_database("restore", lambda db: restore(db, args.path, operator(args.by)))
+    if report is None:
         return 1
-    finally:
-        db.dispose()
     migrated = "; schema then migrated to the current version" if report.migrated else ""
     print(
         f"restore: {report.path} restored ({report.kind}, {report.locations} locations, "

@@ -26,6 +26,13 @@ GRID_CELLS = 256
 EDGE = -2  # grid value: a district edge crosses this cell, test its points exactly
 
 
+def _column_or_force(gdf: gpd.GeoDataFrame, column: str, force: list[str]) -> np.ndarray:
+    """The boundaries' own ``column`` as text, or (when they have none) the force's values."""
+    if column in gdf.columns:
+        return gdf[column].astype(str).to_numpy(object)
+    return np.array(force, dtype=object)
+
+
 @dataclass(frozen=True, eq=False)
 class DistrictIndex:
     """Prepared district polygons (EPSG:4326) with their codes, names and divisions.
@@ -82,20 +89,14 @@ class DistrictIndex:
             raise ValueError("district boundaries need a 'code' column (validate them first)")
         gdf = gdf.to_crs(WGS84)
         codes = gdf["code"].astype(str).to_numpy(object)
-        if "name" in gdf.columns:
-            names = gdf["name"].astype(str).to_numpy(object)
-        else:
-            names = np.array(
-                [DISTRICT_BY_CODE[c].name if c in DISTRICT_BY_CODE else c for c in codes],
-                dtype=object,
-            )
-        if "division" in gdf.columns:
-            divisions = gdf["division"].astype(str).to_numpy(object)
-        else:
-            divisions = np.array(
-                [DISTRICT_BY_CODE[c].division if c in DISTRICT_BY_CODE else OUTSIDE for c in codes],
-                dtype=object,
-            )
+        names = _column_or_force(
+            gdf, "name", [DISTRICT_BY_CODE[c].name if c in DISTRICT_BY_CODE else c for c in codes]
+        )
+        divisions = _column_or_force(
+            gdf,
+            "division",
+            [DISTRICT_BY_CODE[c].division if c in DISTRICT_BY_CODE else OUTSIDE for c in codes],
+        )
         polygons = np.asarray(gdf.geometry.to_numpy(), dtype=object).copy()
         shapely.prepare(polygons)
         bounds = shapely.bounds(polygons)

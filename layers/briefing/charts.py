@@ -9,7 +9,6 @@ colour-blind viewers.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import pandas as pd
@@ -17,8 +16,6 @@ import pandas as pd
 from layers.briefing.results import CLOSED_OUTCOMES, NOT_RECORDED
 from layers.core.clock import LONDON
 from layers.core.status import OUTCOMES, RESULT_FIELDS
-
-logger = logging.getLogger(__name__)
 
 OKABE_ITO: dict[str, str] = {
     "orange": "#E69F00",

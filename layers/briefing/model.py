@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from layers.core.clock import LONDON
+from layers.core.status import STATUS_LABELS
 
 HOTSPOT_CELL_M = 1_000.0
 """Hotspots are OS 1 km grid squares."""
@@ -108,3 +110,15 @@ def briefing_moment(day: dt.date, now: dt.datetime | None = None) -> dt.datetime
     if now.astimezone(LONDON).date() == day:
         return now.astimezone(dt.UTC)
     return dt.datetime.combine(day, dt.time(BRIEFING_HOUR), tzinfo=LONDON).astimezone(dt.UTC)
+
+
+def cell_text(value: object) -> str:
+    """A value as a pack's table shows it (HTML and PDF alike): dates as ``Thu 26 Nov``,
+    statuses by their label, missing values empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dt.date):
+        return value.strftime("%a %d %b")
+    return STATUS_LABELS.get(str(value), str(value))

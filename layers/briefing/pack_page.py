@@ -16,18 +16,16 @@ import html
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from layers.briefing import charts
 from layers.briefing.assets import leaflet_assets, pack_script, plotly_js
-from layers.briefing.model import Briefing
+from layers.briefing.model import Briefing, cell_text
 from layers.briefing.outstanding import shown_columns
 from layers.briefing.pack_maps import pack_maps
 from layers.briefing.plan import no_plan_message
 from layers.briefing.results import CLOSED_OUTCOMES, NOT_RECORDED
 from layers.core.clock import LONDON
-from layers.core.status import STATUS_LABELS
 from layers.documents.html import data_block, marked_page
 
 PACK_CSS = """
@@ -62,23 +60,12 @@ class _Page:
         return f'<div class="pack-chart" data-chart="{key}" style="height:{height}px"></div>'
 
 
-def _text(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, dt.date):
-        return value.strftime("%a %d %b")
-    text = str(value)
-    return STATUS_LABELS.get(text, text)
-
-
 def table(frame: pd.DataFrame, columns: list[tuple[str, str]], empty: str = "None") -> str:
     """An HTML table of ``frame``'s ``columns`` (key, label); every cell is escaped."""
     head = "".join(f"<th>{html.escape(label)}</th>" for _, label in columns)
     body = []
     for _, row in frame.iterrows():
-        cells = "".join(f"<td>{html.escape(_text(row[key]))}</td>" for key, _ in columns)
+        cells = "".join(f"<td>{html.escape(cell_text(row[key]))}</td>" for key, _ in columns)
         body.append(f"<tr>{cells}</tr>")
     if not body:
         body.append(f'<tr><td colspan="{len(columns)}">{html.escape(empty)}</td></tr>')

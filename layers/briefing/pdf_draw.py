@@ -6,7 +6,6 @@ plain bars drawn with rectangles, so the PDF needs nothing but fpdf2 and its cor
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -17,7 +16,7 @@ from fpdf.enums import TableHeadingsDisplay, WrapMode
 from fpdf.fonts import FontFace
 
 from geodata.crs import BNG, WGS84
-from layers.core.status import STATUS_LABELS
+from layers.briefing.model import cell_text
 from layers.documents.pdf import MarkedPdf, latin1
 
 RGB = tuple[int, int, int]
@@ -29,17 +28,6 @@ def heading(pdf: MarkedPdf, text: str) -> None:
     pdf.set_font("Helvetica", "B", 15)
     pdf.cell(0, 9, latin1(text), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
-
-
-def cell_text(value: object) -> str:
-    """A value as the table shows it: dates as ``Thu 26 Nov``, statuses by their label."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, dt.date):
-        return value.strftime("%a %d %b")
-    return STATUS_LABELS.get(str(value), str(value))
 
 
 def table(pdf: MarkedPdf, frame: pd.DataFrame, columns: Sequence[tuple[str, str, float]],

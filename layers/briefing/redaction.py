@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.crs import to_bng, to_wgs84
-from layers.core.kinds import SENSITIVE_COLUMNS
+from layers.core.kinds import DESCRIPTIVE_COLUMNS, PLACE_COLUMNS, SENSITIVE_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -38,25 +38,14 @@ ADDRESS_LEVELS: tuple[str, ...] = ("street", "town", "none")
 
 BRIEFING_COLUMNS: frozenset[str] = frozenset(
     {
-        "id",
-        "kind",
-        "lon",
-        "lat",
-        "easting",
-        "northing",
+        *PLACE_COLUMNS,
         "district_code",
         "district",
         "division",
         "status",
         "outcome",
         "observed_at",
-        "premises_type",
-        "risk",
-        "channel",
-        "grade_source",
-        "grade_intel",
-        "grade_handling",
-        "site",
+        *DESCRIPTIVE_COLUMNS,
         "accuracy_m",
         "ref",
         "street",

@@ -16,47 +16,24 @@ from sqlalchemy.orm import Session
 
 from layers.core.clock import LONDON
 from layers.core.db import driver_connection
-from layers.core.kinds import KIND_NAMES
+from layers.core.kinds import DESCRIPTIVE_COLUMNS, KIND_NAMES, PLACE_COLUMNS
 from layers.core.models import Location
 from layers.core.status import STATUSES
 
 FRAME_COLUMNS: tuple[str, ...] = (
-    "id",
-    "kind",
-    "lon",
-    "lat",
-    "easting",
-    "northing",
+    *PLACE_COLUMNS,
     "district_code",
     "division",
     "status",
     "version",
     "observed_at",
-    "premises_type",
-    "risk",
-    "channel",
-    "grade_source",
-    "grade_intel",
-    "grade_handling",
-    "site",
+    *DESCRIPTIVE_COLUMNS,
     "accuracy_m",
     "is_demo",
     "import_id",
     "linked_premises_id",
 )
-CATEGORICAL = (
-    "kind",
-    "district_code",
-    "division",
-    "status",
-    "premises_type",
-    "risk",
-    "channel",
-    "grade_source",
-    "grade_intel",
-    "grade_handling",
-    "site",
-)
+CATEGORICAL = ("kind", "district_code", "division", "status", *DESCRIPTIVE_COLUMNS)
 
 
 FLOAT_COLUMNS = ("lon", "lat", "easting", "northing", "accuracy_m")

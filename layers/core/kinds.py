@@ -46,6 +46,20 @@ GRADE_SOURCE: tuple[str, ...] = ("1", "2", "3")
 GRADE_INTEL: tuple[str, ...] = ("A", "B", "C", "D", "E")
 GRADE_HANDLING: tuple[str, ...] = ("P", "C")
 
+PLACE_COLUMNS: tuple[str, ...] = ("id", "kind", "lon", "lat", "easting", "northing")
+"""What every location is first: its id, its kind and its point (WGS84, then British National
+Grid). Every frame of locations (map, export, briefing) starts with these."""
+DESCRIPTIVE_COLUMNS: tuple[str, ...] = (
+    "premises_type",
+    "risk",
+    "channel",
+    "grade_source",
+    "grade_intel",
+    "grade_handling",
+    "site",
+)
+"""The kinds' short descriptive fields: the map filters by them and the briefing may show them."""
+
 
 @dataclass(frozen=True)
 class Field:

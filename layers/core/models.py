@@ -9,6 +9,7 @@ The schema itself is created and upgraded only by the Alembic migrations in ``mi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -24,7 +25,7 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -34,6 +35,12 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def owned_by(table: str, **column: Any) -> MappedColumn[int]:
+    """A reference to the row of ``table`` this row belongs to: deleting that row deletes this
+    one (``ON DELETE CASCADE``). ``column`` passes on (``index=True``, ``primary_key=True``...)."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"), **column)
 
 
 def utcnow() -> dt.datetime:

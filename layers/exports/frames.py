@@ -22,7 +22,7 @@ from geodata.districts import OUTSIDE_NAME, DistrictIndex
 from geodata.force import DISTRICTS, OUTSIDE
 from layers.core.db import Database
 from layers.core.errors import NotFound
-from layers.core.kinds import ADVERTS, KIND_NAMES, KINDS
+from layers.core.kinds import ADVERTS, KIND_NAMES, KINDS, PLACE_COLUMNS
 from layers.core.models import CustomLayer, Location
 from layers.core.queries import Filters, current_frame, filter_mask
 from layers.maplayers.store import layer_features
@@ -32,12 +32,7 @@ logger = logging.getLogger(__name__)
 DECIMALS = 6
 """Decimal places of exported longitude and latitude."""
 COMMON_COLUMNS = (
-    "id",
-    "kind",
-    "lon",
-    "lat",
-    "easting",
-    "northing",
+    *PLACE_COLUMNS,
     "district_name",
     "district_code",
     "division",

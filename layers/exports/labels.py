@@ -7,11 +7,7 @@ GeoPackage keep the short field names GIS tools expect.
 
 from __future__ import annotations
 
-import logging
-
 from layers.core.kinds import KINDS
-
-logger = logging.getLogger(__name__)
 
 COMMON_LABELS: dict[str, str] = {
     "id": "OpsMap id",

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.core.models import Base, UTCDateTime, utcnow
+from layers.core.models import Base, UTCDateTime, owned_by, utcnow
 
 
 class TeamLink(Base):
@@ -20,12 +20,8 @@ class TeamLink(Base):
 
     __tablename__ = "field_team_links"
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    team_id: Mapped[int] = mapped_column(
-        ForeignKey("planning_teams.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = owned_by("users", primary_key=True)
+    team_id: Mapped[int] = owned_by("planning_teams", index=True)
     linked_by: Mapped[str] = mapped_column(String(80))
     linked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -36,12 +32,8 @@ class Visit(Base):
     __tablename__ = "field_visits"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    location_id: Mapped[int] = mapped_column(
-        ForeignKey("locations.id", ondelete="CASCADE"), index=True
-    )
-    team_id: Mapped[int] = mapped_column(
-        ForeignKey("planning_teams.id", ondelete="CASCADE"), index=True
-    )
+    location_id: Mapped[int] = owned_by("locations", index=True)
+    team_id: Mapped[int] = owned_by("planning_teams", index=True)
     on_way_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     arrived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     expected_minutes: Mapped[int] = mapped_column(Integer, default=45)
@@ -73,9 +65,7 @@ class OverdueAlert(Base):
     __tablename__ = "field_alerts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    visit_id: Mapped[int] = mapped_column(
-        ForeignKey("field_visits.id", ondelete="CASCADE"), unique=True
-    )
+    visit_id: Mapped[int] = owned_by("field_visits", unique=True)
     team_id: Mapped[int] = mapped_column(Integer, index=True)
     location_id: Mapped[int] = mapped_column(Integer)
     raised_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -129,13 +129,8 @@ def _from_lonlat(frame: pd.DataFrame, lon_col: str, lat_col: str, problems: Prob
             f"with '{lat_col}' as longitude and '{lon_col}' as latitude. In the column mapping "
             f"choose '{lat_col}' as lon and '{lon_col}' as lat."
         )
-    return Located(
-        np.where(ok, lon, np.nan),
-        np.where(ok, lat, np.nan),
-        f"latitude/longitude columns '{lat_col}' and '{lon_col}' (WGS84)",
-        {"lat": lat_col, "lon": lon_col},
-        hints=hints,
-    )
+    method = f"latitude/longitude columns '{lat_col}' and '{lon_col}' (WGS84)"
+    return Located.where(ok, lon, lat, method, {"lat": lat_col, "lon": lon_col}, hints=hints)
 
 
 def _from_bng(frame: pd.DataFrame, e_col: str, n_col: str, problems: Problems) -> Located:
@@ -163,13 +158,8 @@ def _from_bng(frame: pd.DataFrame, e_col: str, n_col: str, problems: Problems) -
             f"'{n_col}' as easting."
         )
     lon, lat = to_wgs84(np.where(ok, east, np.nan), np.where(ok, north, np.nan))
-    return Located(
-        np.where(ok, lon, np.nan),
-        np.where(ok, lat, np.nan),
-        f"British National Grid columns '{e_col}' and '{n_col}' ({BNG})",
-        {"easting": e_col, "northing": n_col},
-        hints=hints,
-    )
+    method = f"British National Grid columns '{e_col}' and '{n_col}' ({BNG})"
+    return Located.where(ok, lon, lat, method, {"easting": e_col, "northing": n_col}, hints=hints)
 
 
 def _from_gridref(frame: pd.DataFrame, column: str, problems: Problems) -> Located:
@@ -180,12 +170,8 @@ def _from_gridref(frame: pd.DataFrame, column: str, problems: Problems) -> Locat
     problems.add(bad, column, "{value} is not an OS grid reference (like SD 53843 29512)", values)
     ok = ~empty & ~bad
     lon, lat = to_wgs84(np.where(ok, east, np.nan), np.where(ok, north, np.nan))
-    return Located(
-        np.where(ok, lon, np.nan),
-        np.where(ok, lat, np.nan),
-        f"OS grid references in '{column}'",
-        {"gridref": column},
-    )
+    method = f"OS grid references in '{column}'"
+    return Located.where(ok, lon, lat, method, {"gridref": column})
 
 
 def _from_postcode(
@@ -197,10 +183,5 @@ def _from_postcode(
     unknown = ~empty & ~(np.isfinite(lon) & np.isfinite(lat))
     problems.add(unknown, column, "{value} is not a known UK postcode", values)
     ok = ~empty & ~unknown
-    return Located(
-        np.where(ok, lon, np.nan),
-        np.where(ok, lat, np.nan),
-        f"postcodes in '{column}' (offline geocoder, OS Code-Point Open)",
-        {"postcode": column},
-        postcodes=normalised,
-    )
+    method = f"postcodes in '{column}' (offline geocoder, OS Code-Point Open)"
+    return Located.where(ok, lon, lat, method, {"postcode": column}, postcodes=normalised)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,19 @@ class Located:
     hints: list[str] = field(default_factory=list)
     point_mask: np.ndarray | None = None
     """For file geometries: which rows are single points (built-in kinds need points)."""
+
+    @classmethod
+    def where(
+        cls,
+        ok: np.ndarray,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        method: str,
+        columns: dict[str, str],
+        **more: Any,
+    ) -> Located:
+        """The points of the rows that are ``ok``; every other row is not located (NaN)."""
+        return cls(np.where(ok, lon, np.nan), np.where(ok, lat, np.nan), method, columns, **more)
 
 
 def empty_cells(values: pd.Series) -> np.ndarray:

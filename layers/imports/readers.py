@@ -307,12 +307,20 @@ def _read_ogr_file(staged: Staged, _max_bytes: int) -> RawTable:
     return _read_ogr(staged.path, staged.file_name)
 
 
+def _archive(
+    staged: Staged, max_bytes: int, suffix: str, what: str
+) -> tuple[list[zipfile.ZipInfo], list[zipfile.ZipInfo]]:
+    """The uploaded archive's members (checked, never extracted) and those ending in ``suffix``:
+    refused when none does."""
+    members = check_zip(staged.path, staged.file_name, zip_limits(max_bytes))
+    found = [m for m in members if m.filename.lower().endswith(suffix)]
+    if not found:
+        raise ImportRefused(f"'{staged.file_name}' holds no {what}.")
+    return members, found
+
+
 def _read_shapefile_zip(staged: Staged, max_bytes: int) -> RawTable:
-    limits = zip_limits(max_bytes)
-    members = check_zip(staged.path, staged.file_name, limits)
-    shps = [m for m in members if m.filename.lower().endswith(".shp")]
-    if not shps:
-        raise ImportRefused(f"'{staged.file_name}' holds no shapefile (.shp).")
+    members, shps = _archive(staged, max_bytes, ".shp", "shapefile (.shp)")
     shp = shps[0]
     stem = shp.filename[:-4].lower()
     parts = {
@@ -364,11 +372,7 @@ def _read_kml(staged: Staged, _max_bytes: int) -> RawTable:
 
 
 def _read_kmz(staged: Staged, max_bytes: int) -> RawTable:
-    limits = zip_limits(max_bytes)
-    members = check_zip(staged.path, staged.file_name, limits)
-    kmls = [m for m in members if m.filename.lower().endswith(".kml")]
-    if not kmls:
-        raise ImportRefused(f"'{staged.file_name}' holds no KML document (doc.kml).")
+    _, kmls = _archive(staged, max_bytes, ".kml", "KML document (doc.kml)")
     kmls.sort(key=lambda m: (m.filename.lower() != "doc.kml", m.filename.count("/")))
     data = read_member(staged.path, kmls[0], kmls[0].file_size, staged.file_name)
     return _kml_table(data, staged.file_name)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.core.models import Base, UTCDateTime, utcnow
+from layers.core.models import Base, UTCDateTime, owned_by, utcnow
 
 ACTIVE = "active"
 RETIRED = "retired"
@@ -48,12 +48,8 @@ class NetworkMember(Base):
 
     __tablename__ = "network_members"
 
-    location_id: Mapped[int] = mapped_column(
-        ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
-    )
-    network_id: Mapped[int] = mapped_column(
-        ForeignKey("networks.id", ondelete="CASCADE"), index=True
-    )
+    location_id: Mapped[int] = owned_by("locations", primary_key=True)
+    network_id: Mapped[int] = owned_by("networks", index=True)
 
 
 class NetworkEvidence(Base):
@@ -62,9 +58,7 @@ class NetworkEvidence(Base):
     __tablename__ = "network_evidence"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    network_id: Mapped[int] = mapped_column(
-        ForeignKey("networks.id", ondelete="CASCADE"), index=True
-    )
+    network_id: Mapped[int] = owned_by("networks", index=True)
     kind: Mapped[str] = mapped_column(String(16))
     label: Mapped[str] = mapped_column(Text)
     adverts: Mapped[int] = mapped_column(Integer, default=0)
@@ -77,9 +71,7 @@ class NetworkMove(Base):
     __tablename__ = "network_moves"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    network_id: Mapped[int] = mapped_column(
-        ForeignKey("networks.id", ondelete="CASCADE"), index=True
-    )
+    network_id: Mapped[int] = owned_by("networks", index=True)
     from_district: Mapped[str] = mapped_column(String(16))
     to_district: Mapped[str] = mapped_column(String(16))
     day: Mapped[dt.date] = mapped_column(Date)
@@ -91,11 +83,9 @@ class NetworkAlert(Base):
     __tablename__ = "network_alerts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    network_id: Mapped[int] = mapped_column(
-        ForeignKey("networks.id", ondelete="CASCADE"), index=True
-    )
+    network_id: Mapped[int] = owned_by("networks", index=True)
     district_code: Mapped[str] = mapped_column(String(16))
-    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    location_id: Mapped[int] = owned_by("locations")
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
@@ -105,12 +95,8 @@ class NetworkLink(Base):
     __tablename__ = "network_links"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    network_id: Mapped[int] = mapped_column(
-        ForeignKey("networks.id", ondelete="CASCADE"), index=True
-    )
-    location_id: Mapped[int] = mapped_column(
-        ForeignKey("locations.id", ondelete="CASCADE"), index=True
-    )
+    network_id: Mapped[int] = owned_by("networks", index=True)
+    location_id: Mapped[int] = owned_by("locations", index=True)
     kind: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)
     distance_m: Mapped[float | None] = mapped_column(Float)

@@ -45,24 +45,27 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
 
 
+def _fmix(
+    values: np.ndarray, dtype: type[np.unsignedinteger], shifts: tuple[int, int, int],
+    multipliers: tuple[np.unsignedinteger, np.unsignedinteger],
+) -> np.ndarray:
+    """MurmurHash3's finalizer at either width: xor-shift, multiply, xor-shift, multiply,
+    xor-shift (the widths differ only in their shifts and multipliers)."""
+    h = values.astype(dtype)
+    for shift, multiplier in zip(shifts[:2], multipliers, strict=True):
+        h = h ^ (h >> dtype(shift))
+        h = h * multiplier
+    return h ^ (h >> dtype(shifts[-1]))
+
+
 def fmix32(values: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finalizer (datasketch's pre-mix of each input hash)."""
-    h = values.astype(np.uint32)
-    h = h ^ (h >> np.uint32(16))
-    h = h * _M32[0]
-    h = h ^ (h >> np.uint32(13))
-    h = h * _M32[1]
-    return h ^ (h >> np.uint32(16))
+    return _fmix(values, np.uint32, (16, 13, 16), _M32)
 
 
 def fmix64(values: np.ndarray) -> np.ndarray:
     """MurmurHash3's 64-bit finalizer: an avalanching bijection to spread combined keys."""
-    h = values.astype(np.uint64)
-    h = h ^ (h >> np.uint64(33))
-    h = h * _M64[0]
-    h = h ^ (h >> np.uint64(33))
-    h = h * _M64[1]
-    return h ^ (h >> np.uint64(33))
+    return _fmix(values, np.uint64, (33, 33, 33), _M64)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ location's stored result figures stand for the closure.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,8 +26,6 @@ from layers.core.clock import utc_bounds
 from layers.core.db import Database
 from layers.core.models import Location
 from layers.core.status import ACTIONED, VISITED
-
-logger = logging.getLogger(__name__)
 
 FIGURES: dict[str, str] = {
     "visits": "visits made",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.core.models import Base, UTCDateTime, utcnow
+from layers.core.models import Base, UTCDateTime, owned_by, utcnow
 
 
 class PublicUpdate(Base):
@@ -47,9 +47,7 @@ class PublicUpdateEvent(Base):
     __tablename__ = "public_update_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    update_id: Mapped[int] = mapped_column(
-        ForeignKey("public_updates.id", ondelete="CASCADE"), index=True
-    )
+    update_id: Mapped[int] = owned_by("public_updates", index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     username: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(16))
