@@ -17,13 +17,12 @@ import os
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import timings  # noqa: E402
 from config import Config  # noqa: E402
 from dashboard.pages.briefing.refresh import (  # noqa: E402
     refresh_key,
@@ -37,16 +36,6 @@ from layers.services import Services  # noqa: E402
 
 PACK_TARGET_S = 5.0
 REFRESH_TARGET_MS = 300.0
-
-
-def timings(fn: Callable[[], object], repeat: int) -> list[float]:
-    """Wall times of ``repeat`` runs, in seconds."""
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
 
 
 def main() -> int:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import best_of  # noqa: E402
 from geodata.boundaries import read_boundaries  # noqa: E402
 from geodata.districts import DistrictIndex  # noqa: E402
 from geodata.postcodes import INDEX_FILE, PostcodeIndex  # noqa: E402
@@ -28,16 +28,6 @@ from geodata.postcodes import INDEX_FILE, PostcodeIndex  # noqa: E402
 POINTS = 1_000_000
 POSTCODES = 100_000
 SEED = 20260
-
-
-def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
-    """Best wall time of ``repeat`` runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> int:
@@ -57,7 +47,7 @@ def main() -> int:
     maxx, maxy = index.bounds[:, 2:].max(axis=0)
     lon = rng.uniform(minx, maxx, POINTS)
     lat = rng.uniform(miny, maxy, POINTS)
-    seconds = best_of(lambda: index.assign(lon, lat))
+    seconds = best_of(lambda: index.assign(lon, lat), 3)
     inside = float((index.assign(lon, lat) >= 0).mean())
     ok = seconds < 0.5
     missed += not ok
@@ -81,7 +71,7 @@ def main() -> int:
     queries = spaced.astype(object)
     unknown = rng.random(POSTCODES) < 0.2
     queries[unknown] = "ZZ9 9ZZ"
-    seconds = best_of(lambda: postcodes.lookup(queries))
+    seconds = best_of(lambda: postcodes.lookup(queries), 3)
     found = postcodes.lookup(queries).found.mean()
     ok = seconds < 1.0
     missed += not ok

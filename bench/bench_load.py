@@ -24,19 +24,18 @@ import secrets
 import subprocess
 import sys
 import tempfile
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import scratch_postgres  # noqa: E402
 from bench.server import GunicornServer  # noqa: E402
 from config import Config  # noqa: E402
 from layers.accounts import create_token, create_user  # noqa: E402
@@ -71,18 +70,9 @@ def database(kind: str, tmp: Path) -> Iterator[Config]:
     if kind == "sqlite":
         yield _config(tmp, None)
         return
-    base = make_url(os.environ.get("OPSMAP_BENCH_PG") or os.environ.get("OPSMAP_TEST_PG")
-                    or DEFAULT_PG)
-    name = f"opsmap_load_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield _config(tmp, base.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    server = os.environ.get("OPSMAP_BENCH_PG") or os.environ.get("OPSMAP_TEST_PG") or DEFAULT_PG
+    with scratch_postgres(server, "opsmap_load") as url:
+        yield _config(tmp, url)
 
 
 def prepare(svc: Services) -> dict[str, Any]:

@@ -17,8 +17,7 @@ import os
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -27,9 +26,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 
+from bench.databases import scratch_postgres  # noqa: E402
+from bench.timing import best_of  # noqa: E402
 from layers.core.db import Database  # noqa: E402
 from layers.core.models import HistoryEntry, Location  # noqa: E402
 from layers.planning.allocation import Candidate, TeamSlot, suggest_allocation  # noqa: E402
@@ -45,16 +45,6 @@ CHANGES = 100_000
 BOARD_LOCATIONS = 20_000
 DIVISIONS = np.array(["West", "South", "East"], dtype=object)
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
-    """Best wall time of ``repeat`` runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def week(rng: np.random.Generator) -> tuple[Candidate, list[TeamSlot], pd.DataFrame]:
@@ -257,7 +247,7 @@ def bench_board(name: str, url: str) -> None:
         with db.read() as s:
             left_to_do(s, DAYS[2])
 
-    t_board, t_left = best_of(board), best_of(left)
+    t_board, t_left = best_of(board, 5), best_of(left, 5)
     print(
         f"progress board on {name} ({BOARD_LOCATIONS:,} locations, {LOCATIONS:,} on the plan, "
         f"{CHANGES:,} status changes): {t_board * 1000:.0f} ms (target < 200 ms): "
@@ -271,21 +261,16 @@ def main() -> int:
     bench_allocation()
     with tempfile.TemporaryDirectory() as tmp:
         bench_board("SQLite", f"sqlite:///{tmp}/bench.sqlite3")
-    base = make_url(os.environ.get("OPSMAP_TEST_PG", DEFAULT_PG))
-    name = f"opsmap_bench_{uuid.uuid4().hex[:8]}"
+    scratch = ExitStack()
     try:
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = scratch.enter_context(
+            scratch_postgres(os.environ.get("OPSMAP_TEST_PG", DEFAULT_PG), "opsmap_bench")
+        )
     except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
         print(f"PostgreSQL not reachable, skipped: {exc}")
         return 0
-    try:
-        bench_board("PostgreSQL", base.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch:
+        bench_board("PostgreSQL", url)
     return 0
 
 

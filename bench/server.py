@@ -1,6 +1,7 @@
 """A real OpsMap server for the fault and load tests: gunicorn with N workers on 127.0.0.1.
 
-Used by ``bench/bench_load.py`` and ``tests/operations/test_crash.py``. The server is started in
+Used by ``bench/bench_load.py``, ``tests/operations/test_crash.py`` and
+``tests/planning/test_concurrency_http.py``. The server is started in
 its own process group, so the whole of it (master and workers) can be killed at once as a crash
 would, and its workers can be found and killed one by one. Only the loopback address is used.
 """

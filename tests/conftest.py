@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from bench.databases import scratch_postgres
 from config import Config
 from layers.cache import FRAMES
 from layers.services import Services
@@ -42,23 +46,20 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_server_url() -> str | None:
+def pg_server_url() -> Iterator[str | None]:
     """URL of a fresh PostgreSQL database for this run, or ``None`` when unreachable."""
-    base = make_url(os.environ.get("OPSMAP_TEST_PG", DEFAULT_PG))
-    name = f"opsmap_test_{uuid.uuid4().hex[:10]}"
+    scratch = ExitStack()
     try:
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = scratch.enter_context(
+            scratch_postgres(os.environ.get("OPSMAP_TEST_PG", DEFAULT_PG), "opsmap_test")
+        )
     except Exception as exc:
         if os.environ.get("OPSMAP_REQUIRE_PG") == "1":
             raise
         pytest.skip(f"PostgreSQL unreachable: {exc}")
-        return None
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        return
+    with scratch:
+        yield url
 
 
 def make_config(tmp_path: Path, cache_dir: Path, database_url: str | None = None) -> Config:
@@ -75,6 +76,48 @@ def make_config(tmp_path: Path, cache_dir: Path, database_url: str | None = None
     return Config.from_env(env, testing=True)
 
 
+def components(tree: object) -> Iterator[Any]:
+    """Every node of a Dash layout tree (components, text), walking lists and children."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list | tuple):
+            stack.extend(node)
+            continue
+        yield node
+        children = getattr(node, "children", None)
+        if children is not None:
+            stack.append(children)
+
+
+def run_cli(
+    *args: str, env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python app.py ARGS`` as an operator runs it, in the repository, with ``env``."""
+    return subprocess.run(
+        [sys.executable, "app.py", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, cache_dir: Path) -> dict[str, str]:
+    """Environment for ``python app.py`` on a fresh SQLite instance folder."""
+    env = dict(os.environ)
+    env.update(
+        OPSMAP_INSTANCE=str(tmp_path / "instance"),
+        OPSMAP_CACHE_DIR=str(cache_dir),
+        OPSMAP_BOUNDARIES=str(boundaries_path()),
+    )
+    env.pop("DATABASE_URL", None)
+    return env
+
+
 def _reset_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -89,11 +132,11 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture
-def services(
+def fresh_services(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path, cache_dir: Path
-) -> Iterator[Services]:
-    """Services on a freshly migrated, empty database of the ``backend`` kind."""
+) -> Services:
+    """Services on a freshly migrated, empty database of the ``backend`` kind (on PostgreSQL,
+    this run's database emptied); the caller disposes of it."""
     url = None
     if backend == "postgresql":
         url = request.getfixturevalue("pg_server_url")
@@ -101,6 +144,15 @@ def services(
         FRAMES.clear()  # the new database's revisions start again: frames cached are another's
     svc = Services(make_config(tmp_path, cache_dir, url))
     svc.db.upgrade()
+    return svc
+
+
+@pytest.fixture
+def services(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, cache_dir: Path
+) -> Iterator[Services]:
+    """Services on a freshly migrated, empty database of the ``backend`` kind."""
+    svc = fresh_services(backend, request, tmp_path, cache_dir)
     yield svc
     svc.db.dispose()
 

@@ -8,7 +8,6 @@ of personal data, both recorded in the processing log.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -27,8 +26,6 @@ from layers.networks.views import (
     redacted_network,
     redacted_summary,
 )
-
-logger = logging.getLogger(__name__)
 
 networks_api = Blueprint("networks_api", __name__)
 

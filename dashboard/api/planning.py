@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -43,8 +42,6 @@ from layers.planning.runsheet import (
 )
 from layers.planning.status_changes import set_status
 from layers.planning.teams import TeamSpec, create_team, list_teams, team_dict
-
-logger = logging.getLogger(__name__)
 
 planning_api = Blueprint("planning_api", __name__)
 

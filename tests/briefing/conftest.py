@@ -19,6 +19,7 @@ from sqlalchemy import insert
 
 from layers.core.db import Database
 from layers.core.models import HistoryEntry, Location, Operation
+from tests.conftest import boundaries_path
 from tests.e2e.conftest import LiveApp, make_chrome, sign_in, start_live_app
 
 WEEK_START = dt.date(2026, 11, 23)
@@ -45,6 +46,20 @@ class SmallWeek:
     db: Database
     premises: list[int]
     districts: pd.DataFrame
+
+
+def run_briefing(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, day: dt.date, *extra: str
+) -> tuple[int, Path]:
+    """The real command (``python app.py briefing``, in process) on the database at ``url``:
+    its exit code and the HTML path of the pack it was asked to write."""
+    import app
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("OPSMAP_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.setenv("OPSMAP_BOUNDARIES", str(boundaries_path()))
+    out = tmp_path / "pack" / "brief.html"
+    return app.main(["briefing", "--date", day.isoformat(), "--out", str(out), *extra]), out
 
 
 def _utc(day: dt.date, hour: int) -> dt.datetime:

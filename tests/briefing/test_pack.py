@@ -23,6 +23,7 @@ from tests.briefing.conftest import (
     SECRET_OFFICER,
     SECRET_TIP,
     SmallWeek,
+    run_briefing,
 )
 from tests.conftest import boundaries_path
 
@@ -104,14 +105,9 @@ def test_brf203_pdf_has_marking_on_every_page(
 def test_brf204_cli_writes_files_and_records_disclosure(
     small_week: SmallWeek, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import app
-
-    monkeypatch.setenv("DATABASE_URL", small_week.db.url)
-    monkeypatch.setenv("OPSMAP_INSTANCE", str(tmp_path / "instance"))
-    monkeypatch.setenv("OPSMAP_BOUNDARIES", str(boundaries_path()))
-    out = tmp_path / "pack" / "brief.html"
-    assert app.main(["briefing", "--date", BRIEF_DAY.isoformat(), "--out", str(out),
-                     "--since", "2026-11-25T00:00", "--user", "partner-laptop"]) == 0
+    code, out = run_briefing(small_week.db.url, tmp_path, monkeypatch, BRIEF_DAY,
+                             "--since", "2026-11-25T00:00", "--user", "partner-laptop")
+    assert code == 0
     assert out.exists() and out.with_suffix(".csv").exists() and out.with_suffix(".pdf").exists()
     assert foreign_urls(out.read_text(encoding="utf-8")) == []
     with small_week.db.read() as session:

@@ -41,8 +41,8 @@ from tests.briefing.conftest import (
     HOSTILE_TICK,
     HOSTILE_TYPE,
     SmallWeek,
+    run_briefing,
 )
-from tests.conftest import boundaries_path
 from tests.e2e.conftest import until
 
 SCRIPT_RE = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECASE)
@@ -55,14 +55,9 @@ MAX_RECOVERED = 0.05
 def cli_pack(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, day: dt.date,
              *extra: str) -> Path:
     """Build the real pack with the real command (``python app.py briefing``); its HTML path."""
-    import app
-
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("OPSMAP_INSTANCE", str(tmp_path / "instance"))
-    monkeypatch.setenv("OPSMAP_BOUNDARIES", str(boundaries_path()))
     monkeypatch.setenv("OPSMAP_BRIEFING_OUTSTANDING", SHOWN_COLUMNS)
-    out = tmp_path / "pack" / "brief.html"
-    assert app.main(["briefing", "--date", day.isoformat(), "--out", str(out), *extra]) == 0
+    code, out = run_briefing(url, tmp_path, monkeypatch, day, *extra)
+    assert code == 0
     return out
 
 

@@ -30,9 +30,8 @@ from layers.briefing.window import (
 from layers.core.clock import LONDON
 from layers.core.models import Operation
 from layers.services import Services
-from tests.briefing.conftest import BRIEF_DAY, WEEK_START, SmallWeek
-from tests.conftest import boundaries_path
-from tests.security.conftest import crafted_body, feature_callbacks
+from tests.briefing.conftest import BRIEF_DAY, WEEK_START, SmallWeek, run_briefing
+from tests.security.conftest import body_with
 
 OPERATION = Operation(name="Op", start_date=WEEK_START, end_date=WEEK_START + dt.timedelta(days=6))
 BOUNDED = {"since=1800-01-01", "since=1800-01-01T00:00", "since=2026-11-22T23:59",
@@ -124,12 +123,7 @@ def test_brf513_route_refuses_any_range_outside_the_operation(
 
 def _post(client: FlaskClient, dash_app: Dash, output_mark: str,
           values: dict[str, Any]) -> dict[str, Any]:
-    key = next(k for k in feature_callbacks(dash_app) if output_mark in k)
-    body = crafted_body(key, dash_app.callback_map[key])
-    for item in body["inputs"] + body["state"]:
-        prop = f"{item['id']}.{item['property']}"
-        if prop in values:
-            item["value"] = values[prop]
+    body = body_with(dash_app, output_mark, values)
     body["changedPropIds"] = [next(iter(values))]
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code in (200, 204), response.data[:300]
@@ -162,13 +156,8 @@ def test_brf515_cli_refuses_since_outside_the_operation(
     small_week: SmallWeek, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import app
-
-    monkeypatch.setenv("DATABASE_URL", small_week.db.url)
-    monkeypatch.setenv("OPSMAP_INSTANCE", str(tmp_path / "instance"))
-    monkeypatch.setenv("OPSMAP_BOUNDARIES", str(boundaries_path()))
-    out = tmp_path / "pack" / "brief.html"
-    assert app.main(["briefing", "--date", BRIEF_DAY.isoformat(), "--out", str(out),
-                     "--since", "1800-01-01T00:00"]) == 2
+    code, out = run_briefing(small_week.db.url, tmp_path, monkeypatch, BRIEF_DAY,
+                             "--since", "1800-01-01T00:00")
+    assert code == 2
     assert "'new since' must be from Mon 23 Nov 2026 00:00" in capsys.readouterr().err
     assert not out.exists()

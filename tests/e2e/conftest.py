@@ -193,6 +193,21 @@ def until(predicate: Callable[[], object], timeout: float = 30, interval: float 
     raise AssertionError(f"condition not met within {timeout} s (last value: {last!r})")
 
 
+PROJECT_JS = """
+const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+const p = map.project([arguments[1], arguments[2]]);
+const box = map.getCanvas().getBoundingClientRect();
+return {x: p.x, y: p.y, w: box.width, h: box.height};
+"""
+
+
+def project(driver: webdriver.Chrome, map_id: str, lon: float, lat: float) -> dict[str, float]:
+    """Where ``(lon, lat)`` is drawn on the page's MapLibre map ``map_id``: its x and y in the
+    map's canvas and the canvas's width and height (CSS pixels)."""
+    return dict(driver.execute_script(PROJECT_JS, map_id, lon, lat))
+
+
 def choose(driver: webdriver.Chrome, dropdown_id: str, label: str) -> None:
     """Pick the option ``label`` in a Dash dropdown, as a person would (open, click, close)."""
     driver.find_element(By.ID, dropdown_id).click()

@@ -27,20 +27,7 @@ from layers.field.demo import seed_field_team
 from layers.field.tables import FieldAction
 from layers.planning.status_changes import set_status
 from layers.services import Services
-from tests.e2e.conftest import (
-    CHROMEDRIVER,
-    CHROMIUM,
-    LiveApp,
-    foreign_requests,
-    make_chrome,
-    requested_urls,
-    screenshot,
-    sign_in,
-    start_live_app,
-    text_of,
-    until,
-    wait_for,
-)
+from tests.e2e import conftest as e2e
 
 PHONE = {"width": 390, "height": 844, "pixelRatio": 3.0, "touch": True}
 
@@ -48,7 +35,7 @@ PHONE = {"width": 390, "height": 844, "pixelRatio": 3.0, "touch": True}
 def make_phone() -> webdriver.Chrome:
     """Headless Chromium emulating a 390x844 touch phone."""
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
+    options.binary_location = e2e.CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"):
@@ -59,7 +46,7 @@ def make_phone() -> webdriver.Chrome:
                      "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
     })
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = webdriver.Chrome(service=Service(e2e.CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(90)
     driver.execute_cdp_cmd("Network.enable", {})
     return driver
@@ -70,7 +57,7 @@ def _offline(driver: webdriver.Chrome, offline: bool) -> None:
         "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
 
 
-def _plan(live: LiveApp) -> list[int]:
+def _plan(live: e2e.LiveApp) -> list[int]:
     """A team FIELD1 with three unplanned demo premises today, and its account ``field1``."""
     svc: Services = live.services  # type: ignore[assignment]
     live.passwords["field1"] = secrets.token_urlsafe(12)
@@ -80,9 +67,9 @@ def _plan(live: LiveApp) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def field_app(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Iterator[LiveApp]:
+def field_app(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Iterator[e2e.LiveApp]:
     """The demo week with one team account planned for three stops today."""
-    with start_live_app(tmp_path_factory.mktemp("field"), cache_dir) as live:
+    with e2e.start_live_app(tmp_path_factory.mktemp("field"), cache_dir) as live:
         yield live
 
 
@@ -101,12 +88,12 @@ def _tap(driver: webdriver.Chrome, css: str, label: str) -> None:
             return False
         return True
 
-    until(tap)
+    e2e.until(tap)
 
 
 def _done(driver: webdriver.Chrome, css: str, outcome: str, arrests: int, shot: str = "") -> None:
     _tap(driver, css, "Done")
-    wait_for(driver, "dialog#form[open]")
+    e2e.wait_for(driver, "dialog#form[open]")
     driver.find_element(By.CSS_SELECTOR, f"input[name=outcome][value={outcome}]").click()
     if arrests:
         field = driver.find_element(By.CSS_SELECTOR, "input[name=arrests]")
@@ -114,43 +101,43 @@ def _done(driver: webdriver.Chrome, css: str, outcome: str, arrests: int, shot: 
         field.send_keys(str(arrests))
     driver.find_element(By.ID, "note").send_keys("recorded on the phone")
     if shot:
-        screenshot(driver, shot)
+        e2e.screenshot(driver, shot)
     driver.find_element(By.ID, "save").click()
 
 
-def test_e2e_fld100_phone_online_offline_board(field_app: LiveApp) -> None:
+def test_e2e_fld100_phone_online_offline_board(field_app: e2e.LiveApp) -> None:
     live = field_app
     first, second, third = _plan(live)
     svc: Services = live.services  # type: ignore[assignment]
     phone = make_phone()
     try:
-        sign_in(phone, live, "field1")
-        until(lambda: phone.current_url.endswith("/field"))
-        wait_for(phone, _card(phone, first))
+        e2e.sign_in(phone, live, "field1")
+        e2e.until(lambda: phone.current_url.endswith("/field"))
+        e2e.wait_for(phone, _card(phone, first))
         assert phone.execute_script("return window.innerWidth") == 390
-        screenshot(phone, "field/01-stops")
+        e2e.screenshot(phone, "field/01-stops")
         _tap(phone, _card(phone, first), "Arrived")
-        until(lambda: "On site since" in text_of(phone, _card(phone, first)))
+        e2e.until(lambda: "On site since" in e2e.text_of(phone, _card(phone, first)))
         _done(phone, _card(phone, first), "actioned", 1, "field/02-done-form")
-        until(lambda: "Up to date" in text_of(phone, "#net"))
-        until(lambda: phone.execute_script("return navigator.serviceWorker.controller !== null")
+        e2e.until(lambda: "Up to date" in e2e.text_of(phone, "#net"))
+        e2e.until(lambda: phone.execute_script("return navigator.serviceWorker.controller !== null")
               or phone.refresh() or False, timeout=60)
-        wait_for(phone, _card(phone, second))
+        e2e.wait_for(phone, _card(phone, second))
 
         _offline(phone, True)
-        until(lambda: phone.execute_script("return navigator.onLine === false"))
+        e2e.until(lambda: phone.execute_script("return navigator.onLine === false"))
         _tap(phone, _card(phone, second), "Arrived")
         _done(phone, _card(phone, second), "no_trace", 0)
-        until(lambda: "Waiting to send (2)" in text_of(phone, "#queue"))
-        screenshot(phone, "field/03-offline-queue")
+        e2e.until(lambda: "Waiting to send (2)" in e2e.text_of(phone, "#queue"))
+        e2e.screenshot(phone, "field/03-offline-queue")
         with svc.db.read() as session:
             assert session.get(Location, second).status == "planned"
         phone.refresh()  # the shell and the stops come from the phone itself
-        wait_for(phone, _card(phone, second))
-        assert "Waiting to send (2)" in text_of(phone, "#queue")
+        e2e.wait_for(phone, _card(phone, second))
+        assert "Waiting to send (2)" in e2e.text_of(phone, "#queue")
 
         _offline(phone, False)
-        until(lambda: "Up to date" in text_of(phone, "#net"), timeout=60)
+        e2e.until(lambda: "Up to date" in e2e.text_of(phone, "#net"), timeout=60)
         assert phone.find_element(By.ID, "queue").text == ""
 
         with svc.db.write() as session:  # a commander closes the third stop meanwhile
@@ -158,11 +145,11 @@ def test_e2e_fld100_phone_online_offline_board(field_app: LiveApp) -> None:
             set_status(session, third, "no_further_action", loc.version, "commander",
                        note="premises closed down", outcome="no_trace")
         _tap(phone, _card(phone, third), "Arrived")  # the phone has not heard of it yet
-        problem = until(lambda: text_of(phone, "#problems"), timeout=60)
+        problem = e2e.until(lambda: e2e.text_of(phone, "#problems"), timeout=60)
         assert "commander changed this location" in str(problem)
         assert "premises closed down" in str(problem)
-        screenshot(phone, "field/04-conflict")
-        assert foreign_requests(requested_urls(phone), live.host) == []
+        e2e.screenshot(phone, "field/04-conflict")
+        assert e2e.foreign_requests(e2e.requested_urls(phone), live.host) == []
     finally:
         phone.quit()
 
@@ -174,11 +161,11 @@ def test_e2e_fld100_phone_online_offline_board(field_app: LiveApp) -> None:
     assert set(done) == {first, second}
     assert done[second].done_at < done[second].received_at
 
-    desk = make_chrome()
+    desk = e2e.make_chrome()
     try:
-        sign_in(desk, live, "commander")
+        e2e.sign_in(desk, live, "commander")
         desk.get(f"{live.url}/board")
-        until(lambda: len(desk.find_elements(By.CSS_SELECTOR, ".field-updates tbody tr")) >= 2,
+        e2e.until(lambda: len(desk.find_elements(By.CSS_SELECTOR, ".field-updates tbody tr")) >= 2,
               timeout=60)
         rows = [r.get_attribute("data-location")
                 for r in desk.find_elements(By.CSS_SELECTOR, ".field-updates tbody tr")]
@@ -188,7 +175,7 @@ def test_e2e_fld100_phone_online_offline_board(field_app: LiveApp) -> None:
                                     f".field-updates tr[data-location='{location_id}']")
             recorded = done[location_id].done_at.astimezone(LONDON).strftime("%H:%M")
             assert row.text.startswith(recorded), (row.text, recorded)
-        screenshot(desk, "field/05-board")
+        e2e.screenshot(desk, "field/05-board")
     finally:
         desk.quit()
 

@@ -8,15 +8,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from dashboard.pages.operations.figures import POINT_TRACE
-from tests.e2e.conftest import (
-    foreign_requests,
-    requested_urls,
-    screenshot,
-    sign_in,
-    text_of,
-    until,
-    wait_for,
-)
+from tests.e2e import conftest as e2e
 
 pytestmark = pytest.mark.e2e
 PREMISES = POINT_TRACE["premises"]
@@ -54,13 +46,13 @@ def chip_text(driver, css: str) -> str:
 
 
 def test_e2e001_map_shows_layers_status_change_updates_counts(live_app, browser):
-    sign_in(browser, live_app, "commander")
+    e2e.sign_in(browser, live_app, "commander")
     browser.get(live_app.url + "/")
-    wait_for(browser, "#ops-map .js-plotly-plot")
-    wait_for(browser, "#count-premises")
+    e2e.wait_for(browser, "#ops-map .js-plotly-plot")
+    e2e.wait_for(browser, "#count-premises")
 
     # All three layers are drawn, named with their counts in the legend.
-    layers = until(
+    layers = e2e.until(
         lambda: (
             (info := browser.execute_script(TRACE_INFO_JS))
             and all(n > 0 for _, _, n in info)
@@ -70,18 +62,18 @@ def test_e2e001_map_shows_layers_status_change_updates_counts(live_app, browser)
     names = [name for name, _, _ in layers]
     assert names[0].startswith("Suspected premises (") and names[1].startswith("Tip-offs (")
     assert names[2].startswith("Advert geotags (")
-    assert text_of(browser, ".marking-top") == "OFFICIAL-SENSITIVE"
-    assert "Demo data" in text_of(browser, ".demo-banner")
-    premises_total = int(text_of(browser, "#count-premises").replace(",", ""))
+    assert e2e.text_of(browser, ".marking-top") == "OFFICIAL-SENSITIVE"
+    assert "Demo data" in e2e.text_of(browser, ".demo-banner")
+    premises_total = int(e2e.text_of(browser, "#count-premises").replace(",", ""))
     assert premises_total > 100
     import time
 
     time.sleep(5)
-    until(lambda: browser.execute_script(DRAWN_JS) >= 3)  # circles drawn by MapLibre
-    screenshot(browser, "operations/map")
+    e2e.until(lambda: browser.execute_script(DRAWN_JS) >= 3)  # circles drawn by MapLibre
+    e2e.screenshot(browser, "operations/map")
 
     # Click the first unplanned premises point drawn, open its panel, and plan it.
-    before = str(until(lambda: chip_text(browser, "#count-premises-planned")))  # demo has some
+    before = str(e2e.until(lambda: chip_text(browser, "#count-premises-planned")))  # demo has some
     before_n = int(before.split()[-1].replace(",", ""))
     index = browser.execute_script(
         """
@@ -103,23 +95,23 @@ def test_e2e001_map_shows_layers_status_change_updates_counts(live_app, browser)
         index,
         PREMISES,
     )
-    until(lambda: browser.execute_script(POINT_SCREEN_JS, PREMISES, index)["x"] > 0)
+    e2e.until(lambda: browser.execute_script(POINT_SCREEN_JS, PREMISES, index)["x"] > 0)
     pos = browser.execute_script(POINT_SCREEN_JS, PREMISES, index)
     canvas = browser.find_element(By.CSS_SELECTOR, "#ops-map canvas.maplibregl-canvas")
     ActionChains(browser).move_to_element_with_offset(
         canvas, pos["x"] - pos["w"] / 2, pos["y"] - pos["h"] / 2
     ).click().perform()
-    wait_for(browser, "#ops-panel h3")
-    assert "Premises DEMO-P-" in text_of(browser, "#ops-panel h3")
+    e2e.wait_for(browser, "#ops-panel h3")
+    assert "Premises DEMO-P-" in e2e.text_of(browser, "#ops-panel h3")
     browser.find_element(
         By.XPATH, "//div[@id='ops-next-status']//label[contains(., 'Planned')]"
     ).click()
     browser.find_element(By.ID, "ops-note").send_keys("Team Alpha, Tuesday")
     browser.find_element(By.ID, "ops-save-status").click()
-    assert "is now Planned" in text_of(browser, "#ops-status-message .toast-ok")
-    until(lambda: chip_text(browser, "#count-premises-planned").endswith(str(before_n + 1)))
-    until(lambda: "Team Alpha, Tuesday" in text_of(browser, "#ops-panel"))
-    screenshot(browser, "operations/after-status-change")
+    assert "is now Planned" in e2e.text_of(browser, "#ops-status-message .toast-ok")
+    e2e.until(lambda: chip_text(browser, "#count-premises-planned").endswith(str(before_n + 1)))
+    e2e.until(lambda: "Team Alpha, Tuesday" in e2e.text_of(browser, "#ops-panel"))
+    e2e.screenshot(browser, "operations/after-status-change")
 
     # Nothing was requested from any host but the app's own.
-    assert foreign_requests(requested_urls(browser), live_app.host) == []
+    assert e2e.foreign_requests(e2e.requested_urls(browser), live_app.host) == []

@@ -11,16 +11,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
-from tests.e2e.conftest import (
-    choose,
-    foreign_requests,
-    requested_urls,
-    screenshot,
-    sign_in,
-    text_of,
-    until,
-    wait_for,
-)
+from tests.e2e import conftest as e2e
 from tests.planning.conftest import add_team
 
 pytestmark = pytest.mark.e2e
@@ -36,13 +27,6 @@ for (let i = 0; i < t.lon.length; i++) {
   if (d < bestD) { bestD = d; best = i; }
 }
 return [t.lon[best], t.lat[best]];
-"""
-PROJECT_JS = """
-const gd = document.querySelector('#pln-map .js-plotly-plot');
-const map = gd._fullLayout.map._subplot.map;
-const p = map.project([arguments[0], arguments[1]]);
-const box = map.getCanvas().getBoundingClientRect();
-return {x: p.x, y: p.y, w: box.width, h: box.height};
 """
 ROUTE_JS = """
 const gd = document.querySelector('#pln-map .js-plotly-plot');
@@ -73,16 +57,16 @@ def radio(driver, group: str, label: str) -> None:
 
 def test_e2e_pln001_select_assign_route_close_and_board(live_app, browser) -> None:
     add_team(live_app.services, "E2E Alpha", "preston", capacity=30)
-    sign_in(browser, live_app, "commander")
+    e2e.sign_in(browser, live_app, "commander")
 
     browser.get(live_app.url + "/board")
-    wait_for(browser, "#brd-map .js-plotly-plot")
-    done_before, _ = until(lambda: done_count(browser))
+    e2e.wait_for(browser, "#brd-map .js-plotly-plot")
+    done_before, _ = e2e.until(lambda: done_count(browser))
     safeguarded_before = safeguarded(browser)
 
     browser.get(live_app.url + "/planning")
-    wait_for(browser, "#pln-map .js-plotly-plot")
-    target = until(lambda: browser.execute_script(UNPLANNED_NEAR_JS, *PRESTON), timeout=60)
+    e2e.wait_for(browser, "#pln-map .js-plotly-plot")
+    target = e2e.until(lambda: browser.execute_script(UNPLANNED_NEAR_JS, *PRESTON), timeout=60)
     browser.execute_script(
         """
         const gd = document.querySelector('#pln-map .js-plotly-plot');
@@ -93,8 +77,8 @@ def test_e2e_pln001_select_assign_route_close_and_board(live_app, browser) -> No
     )
     canvas = browser.find_element(By.CSS_SELECTOR, "#pln-map canvas.maplibregl-canvas")
     for _attempt in range(3):  # a poll may redraw the map mid-gesture: draw the lasso again
-        until(lambda: abs(browser.execute_script(PROJECT_JS, *target)["x"]) > 0)
-        pos = browser.execute_script(PROJECT_JS, *target)
+        e2e.until(lambda: abs(e2e.project(browser, "pln-map", *target)["x"]) > 0)
+        pos = e2e.project(browser, "pln-map", *target)
         cx, cy = pos["x"] - pos["w"] / 2, pos["y"] - pos["h"] / 2
         # A lasso around the point: a square loop of 80 px drawn with the mouse.
         ActionChains(browser).move_to_element_with_offset(
@@ -103,30 +87,30 @@ def test_e2e_pln001_select_assign_route_close_and_board(live_app, browser) -> No
             -80, 0
         ).move_by_offset(0, -78).release().perform()
         try:
-            until(lambda: browser.execute_script(SELECTED_JS), timeout=10)
+            e2e.until(lambda: browser.execute_script(SELECTED_JS), timeout=10)
             break
         except AssertionError:
             continue
-    selected = until(lambda: browser.execute_script(SELECTED_JS))
+    selected = e2e.until(lambda: browser.execute_script(SELECTED_JS))
 
     browser.find_element(By.ID, "pln-assign").click()
-    message = until(lambda: browser.find_element(By.ID, "pln-message").text)
+    message = e2e.until(lambda: browser.find_element(By.ID, "pln-message").text)
     assert message.startswith("Assigned"), message
-    stops = until(lambda: browser.find_elements(By.CSS_SELECTOR, "#pln-stops li.stop"))
+    stops = e2e.until(lambda: browser.find_elements(By.CSS_SELECTOR, "#pln-stops li.stop"))
     assert len(stops) >= 1
-    until(
+    e2e.until(
         lambda: (
             browser.execute_script(ROUTE_JS)
             == len(browser.find_elements(By.CSS_SELECTOR, "#pln-stops li.stop")) + 2
         )
     )
-    screenshot(browser, "planning/assigned-route")
+    e2e.screenshot(browser, "planning/assigned-route")
 
     # Close the first stop's visit: in progress, visited, then actioned with a result.
     ref = browser.find_element(By.CSS_SELECTOR, "#pln-stops .stop-ref").text
     box = browser.find_element(By.CSS_SELECTOR, ".ag-floating-filter[col-id='ref'] input")
     box.send_keys(ref)
-    until(
+    e2e.until(
         lambda: (
             len(
                 browser.find_elements(
@@ -139,23 +123,25 @@ def test_e2e_pln001_select_assign_route_close_and_board(live_app, browser) -> No
     browser.find_element(
         By.CSS_SELECTOR, "#pln-grid .ag-center-cols-container .ag-row .ag-cell[col-id='address']"
     ).click()
-    until(lambda: "Planned" in browser.find_element(By.ID, "pln-status-target").text)
+    e2e.until(lambda: "Planned" in browser.find_element(By.ID, "pln-status-target").text)
     for step in ("In progress", "Visited"):
         radio(browser, "pln-next-status", step)
         browser.find_element(By.ID, "pln-save-status").click()
-        until(lambda step=step: f"is now {step}" in text_of(browser, "#pln-status-message"))
-        until(lambda step=step: step in text_of(browser, "#pln-status-target"))
-    choose(browser, "pln-outcome", "Actioned")
-    until(lambda: browser.find_element(By.CSS_SELECTOR, "input[id*='safeguarded']").is_enabled())
+        e2e.until(lambda step=step: f"is now {step}" in e2e.text_of(browser, "#pln-status-message"))
+        e2e.until(lambda step=step: step in e2e.text_of(browser, "#pln-status-target"))
+    e2e.choose(browser, "pln-outcome", "Actioned")
+    e2e.until(
+        lambda: browser.find_element(By.CSS_SELECTOR, "input[id*='safeguarded']").is_enabled()
+    )
     browser.find_element(By.CSS_SELECTOR, "input[id*='safeguarded']").send_keys("2")
     browser.find_element(By.ID, "pln-save-status").click()
-    until(lambda: "is now Actioned" in text_of(browser, "#pln-status-message"))
-    screenshot(browser, "planning/closed-visit")
+    e2e.until(lambda: "is now Actioned" in e2e.text_of(browser, "#pln-status-message"))
+    e2e.screenshot(browser, "planning/closed-visit")
 
     browser.get(live_app.url + "/board")
-    wait_for(browser, "#brd-map .js-plotly-plot")
-    until(lambda: (c := done_count(browser)) and c[0] == done_before + 1)
+    e2e.wait_for(browser, "#brd-map .js-plotly-plot")
+    e2e.until(lambda: (c := done_count(browser)) and c[0] == done_before + 1)
     assert selected >= 1
     assert safeguarded(browser) == safeguarded_before + 2
-    screenshot(browser, "planning/board")
-    assert foreign_requests(requested_urls(browser), live_app.host) == []
+    e2e.screenshot(browser, "planning/board")
+    assert e2e.foreign_requests(e2e.requested_urls(browser), live_app.host) == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,32 +11,7 @@ from sqlalchemy import func, select
 
 from layers.core.demo import build_demo, monday_of
 from layers.core.models import Location
-from tests.conftest import boundaries_path
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "app.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-@pytest.fixture
-def cli_env(tmp_path, cache_dir) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        OPSMAP_INSTANCE=str(tmp_path / "instance"),
-        OPSMAP_CACHE_DIR=str(cache_dir),
-        OPSMAP_BOUNDARIES=str(boundaries_path()),
-    )
-    env.pop("DATABASE_URL", None)
-    return env
+from tests.conftest import run_cli
 
 
 def test_cli001_help_lists_the_commands(cli_env):

@@ -20,23 +20,12 @@ from dashboard.pages.operations.layout import layout
 from dashboard.pages.operations.view import plan_layer
 from layers.core.locations import insert_locations, place
 from layers.core.queries import Filters, current_frame, filter_mask
+from tests.conftest import components
 from tests.foundation.conftest import BLACKPOOL, PRESTON
 
 
 def _ids(component) -> set[str]:
-    found = set()
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list | tuple):
-            stack.extend(node)
-            continue
-        if getattr(node, "id", None) is not None and isinstance(node.id, str):
-            found.add(node.id)
-        children = getattr(node, "children", None)
-        if children is not None:
-            stack.append(children)
-    return found
+    return {node.id for node in components(component) if isinstance(getattr(node, "id", None), str)}
 
 
 def test_ops001_layout_has_every_control_and_the_week(app):
@@ -137,19 +126,7 @@ def test_ops004_custom_polygon_layer_is_drawn_with_its_style(app):
 
 
 def _figure(tree) -> dict:
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list | tuple):
-            stack.extend(node)
-            continue
-        if getattr(node, "id", None) == Ids.MAP:
-            return (
-                node.figure.to_plotly_json()
-                if hasattr(node.figure, "to_plotly_json")
-                else node.figure
-            )
-        children = getattr(node, "children", None)
-        if children is not None:
-            stack.append(children)
-    raise AssertionError("no map in the layout")
+    node = next((n for n in components(tree) if getattr(n, "id", None) == Ids.MAP), None)
+    if node is None:
+        raise AssertionError("no map in the layout")
+    return node.figure.to_plotly_json() if hasattr(node.figure, "to_plotly_json") else node.figure

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from app import main
 from layers.services import Services
+from tests.conftest import components
 from tests.imports.conftest import PRESTON, WARDS
 
 ADS = f"site,advert_id,lat,lon\ns,A1,{PRESTON[1]},{PRESTON[0]}\ns,A2,x,{PRESTON[0]}\n".encode()
@@ -221,16 +222,7 @@ def test_int008_page_layout_renders_with_its_controls(app: Flask) -> None:
     with app.test_request_context("/imports"):
         g.principal = Principal("ana", "analyst")
         tree = layout(kind="adverts")
-    found: set[str] = set()
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list | tuple):
-            stack.extend(node)
-            continue
-        if getattr(node, "id", None) is not None:
-            found.add(str(node.id))
-        stack.append(getattr(node, "children", None) or [])
+    found = {str(node.id) for node in components(tree) if getattr(node, "id", None) is not None}
     wanted = {
         Ids.UPLOAD,
         Ids.KIND,

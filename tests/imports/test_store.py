@@ -26,6 +26,8 @@ ADVERTS = (
     "vivastreet,A6,,,55.95,-3.19,\n"  # 8: Edinburgh, outside the force area
 )
 
+ONE_PREMISES = f"ref,risk,lat,lon\nP1,high,{PRESTON[1]},{PRESTON[0]}\n".encode()
+
 
 def test_sto001_report_rows_columns_reasons(run_import: Run) -> None:
     report = run_import(ADVERTS.encode(), "ads.csv", "adverts").report
@@ -124,12 +126,7 @@ def test_sto004_commit_is_atomic(
 def test_sto005_list_and_undo_as_a_unit(run_import: Run, services: Services) -> None:
     ads = run_import(ADVERTS.encode(), "ads.csv", "adverts", dry_run=False).report
     wards = run_import(WARDS, WARDS.name, "custom", name="Wards", dry_run=False).report
-    premises = run_import(
-        f"ref,risk,lat,lon\nP1,high,{PRESTON[1]},{PRESTON[0]}\n".encode(),
-        "p.csv",
-        "premises",
-        dry_run=False,
-    ).report
+    premises = run_import(ONE_PREMISES, "p.csv", "premises", dry_run=False).report
     with services.db.read() as session:
         listed = list_imports(session)
     assert [i.id for i in listed] == [premises.import_id, wards.import_id, ads.import_id]
@@ -215,12 +212,7 @@ def test_sto007_unique_phone_hashing_matches_hash_phones() -> None:
 
 
 def test_sto008_linked_premises_must_exist(run_import: Run, services: Services) -> None:
-    premises = run_import(
-        f"ref,risk,lat,lon\nP1,high,{PRESTON[1]},{PRESTON[0]}\n".encode(),
-        "p.csv",
-        "premises",
-        dry_run=False,
-    ).report
+    premises = run_import(ONE_PREMISES, "p.csv", "premises", dry_run=False).report
     with services.db.read() as session:
         (pid,) = session.execute(
             select(Location.id).where(Location.import_id == premises.import_id)

@@ -26,15 +26,9 @@ from tests.imports.conftest import BLACKPOOL, PRESTON, stored, write_points
 
 Run = Callable[..., ImportResult]
 
-NEW_TYPES = (
-    "HMO",
-    "brothel/sauna",
-    "flat above a shop",
-    "tanning salon",
-    "barber",
-    "warehouse",
-    "agricultural",
-)
+NEW_TYPES = ("HMO", "brothel/sauna", "flat above a shop", "tanning salon", "barber", "warehouse",
+             "agricultural")
+"""The premises types the vocabulary gained (written out: the test's own expectation)."""
 
 
 def _hmo_geopackage(tmp_path: Path) -> Path:

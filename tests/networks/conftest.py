@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,7 +18,6 @@ from layers.networks.evidence import AdvertInputs
 from layers.networks.models import NetworkMember
 from layers.networks.synthetic import synthetic_week
 from layers.services import Services
-from tests.conftest import boundaries_path
 
 KEY = "test-phone-key"
 
@@ -90,19 +87,6 @@ def members(services: Services) -> pd.DataFrame:
             )
         ).all()
     return pd.DataFrame(rows, columns=["location_id", "ref", "network_id"])
-
-
-@pytest.fixture
-def cli_env(tmp_path: Path, cache_dir: Path) -> dict[str, str]:
-    """Environment for ``python app.py`` on a fresh SQLite instance folder."""
-    env = dict(os.environ)
-    env.update(
-        OPSMAP_INSTANCE=str(tmp_path / "instance"),
-        OPSMAP_CACHE_DIR=str(cache_dir),
-        OPSMAP_BOUNDARIES=str(boundaries_path()),
-    )
-    env.pop("DATABASE_URL", None)
-    return env
 
 
 @pytest.fixture

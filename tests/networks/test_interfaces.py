@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from tests.foundation.test_cli import run_cli
+from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bench.bench_networks import subset
 from layers.core.clock import local_days
 from layers.networks.adverts import prepare_adverts
 from layers.networks.circuits import daily_places, moves
-from layers.networks.evidence import AdvertInputs, LinkParams
+from layers.networks.evidence import LinkParams
 from layers.networks.images import parse_image_hashes, popcount
 from layers.networks.incremental import LinkIndex, link_day
 from layers.networks.linking import link_adverts
@@ -86,7 +87,7 @@ def test_net054_a_new_day_links_into_existing_networks(week, linked):
     days = pd.Series(local_days(week.adverts["observed_at"]))
     new_rows = np.flatnonzero((days == days.max()).to_numpy())
     old_rows = np.setdiff1d(np.arange(len(days)), new_rows)
-    old, new = _subset(inputs, old_rows), _subset(inputs, new_rows)
+    old, new = subset(inputs, old_rows), subset(inputs, new_rows)
     base = link_adverts(old)
     labels = link_day(LinkIndex.of(old, base, LinkParams()), new)
     kept = pd.Series(labels[: len(old_rows)]).groupby(base.labels).nunique()
@@ -94,15 +95,3 @@ def test_net054_a_new_day_links_into_existing_networks(week, linked):
     truth = np.r_[week.network[old_rows], week.network[new_rows]]
     score = pairwise(truth, labels)
     assert score.precision >= 0.95 and score.recall >= 0.90
-
-
-def _subset(inputs: AdvertInputs, rows: np.ndarray) -> AdvertInputs:
-    position = np.full(inputs.n, -1)
-    position[rows] = np.arange(len(rows))
-    phones = inputs.phones[np.isin(inputs.phones["row"], rows)]
-    photos = inputs.photos[np.isin(inputs.photos["row"], rows)]
-    return AdvertInputs(
-        inputs.texts.iloc[rows].reset_index(drop=True),
-        phones.assign(row=position[phones["row"].to_numpy()]).reset_index(drop=True),
-        photos.assign(row=position[photos["row"].to_numpy()]).reset_index(drop=True),
-    )

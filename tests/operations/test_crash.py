@@ -30,7 +30,7 @@ from layers.core.models import HistoryEntry, Location
 from layers.operation.integrity import acknowledged as stored_once
 from layers.operation.integrity import half_applied
 from layers.services import Services
-from tests.conftest import _reset_postgres, make_config
+from tests.conftest import fresh_services, make_config
 from tests.planning.conftest import add_premises
 
 pytestmark = pytest.mark.slow
@@ -85,13 +85,7 @@ class Writers:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def seeded(request: pytest.FixtureRequest, tmp_path: Path, cache_dir: Path) -> Iterator[tuple]:
-    url = None
-    if request.param == "postgresql":
-        url = request.getfixturevalue("pg_server_url")
-        _reset_postgres(url)
-    config = make_config(tmp_path, cache_dir, url)
-    svc = Services(config)
-    svc.db.upgrade()
+    svc = fresh_services(request.param, request, tmp_path, cache_dir)
     locations = add_premises(svc, "preston", WRITERS, spread_m=4000)
     with svc.db.write() as session:
         create_user(session, USER, "commander", secrets.token_urlsafe(16))

@@ -9,15 +9,9 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,16 +19,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bench.server import GunicornServer
+from bench.server import call as server_call
 from layers.accounts import create_token, create_user
 from layers.core.models import HistoryEntry, Location
 from layers.services import Services
-from tests.conftest import _reset_postgres, boundaries_path, make_config
+from tests.conftest import fresh_services
 
 from .conftest import MONDAY, add_premises, add_team
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
 RACES = 12
 WRITERS = 8
 UPDATES = 200
@@ -51,44 +46,17 @@ class Server:
     teams: list[int]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def call(
     base: str, token: str, method: str, path: str, body: dict | None = None
 ) -> tuple[int, dict]:
     """One JSON request; returns (status, parsed body)."""
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        base + path,
-        data=data,
-        method=method,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as exc:
-        raw = exc.read()
-        try:
-            return exc.code, json.loads(raw)
-        except ValueError:
-            return exc.code, {"raw": raw.decode("utf-8", "replace")}
+    return server_call(base, token, method, path, body, timeout_s=60)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def server(request: pytest.FixtureRequest, tmp_path: Path, cache_dir: Path) -> Iterator[Server]:
     """Seed a database, then serve ``app:create_app()`` with gunicorn -w 2 on it."""
-    url = None
-    if request.param == "postgresql":
-        url = request.getfixturevalue("pg_server_url")
-        _reset_postgres(url)
-    config = make_config(tmp_path, cache_dir, url)
-    svc = Services(config)
-    svc.db.upgrade()
+    svc = fresh_services(request.param, request, tmp_path, cache_dir)
     premises = add_premises(svc, "preston", RACES + WRITERS, spread_m=5000)
     teams = [add_team(svc, "Alpha 1", capacity=50), add_team(svc, "Bravo 2", capacity=50)]
     tokens = []
@@ -96,58 +64,12 @@ def server(request: pytest.FixtureRequest, tmp_path: Path, cache_dir: Path) -> I
         for name in ("commander-a", "commander-b"):
             create_user(session, name, "commander", secrets.token_urlsafe(16))
             tokens.append(create_token(session, "concurrency test", name)[1])
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": config.database_url,
-        "OPSMAP_INSTANCE": str(config.instance_dir),
-        "OPSMAP_CACHE_DIR": str(cache_dir),
-        "OPSMAP_BOUNDARIES": str(boundaries_path()),
-        "OPSMAP_SECRET_KEY": config.secret_key,
-        "OPSMAP_PHONE_KEY": config.phone_key,
-    }
-    log = (tmp_path / "gunicorn.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "120",
-            "app:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=5):
-                break
-        except urllib.error.HTTPError:
-            break  # the app answers (perhaps degraded): good enough to start
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                proc.kill()
-                pytest.fail("gunicorn did not start:\n" + (tmp_path / "gunicorn.log").read_text())
-            time.sleep(0.3)
+    gunicorn = GunicornServer(svc.config, tmp_path / "gunicorn.log", workers=2)
     try:
-        yield Server(base, svc, tokens, premises, teams)
+        gunicorn.start(timeout_s=90)
+        yield Server(gunicorn.base, svc, tokens, premises, teams)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        gunicorn.stop()
         svc.db.dispose()
 
 

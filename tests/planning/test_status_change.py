@@ -96,13 +96,20 @@ def test_stc006_result_figures_are_whole_and_bounded() -> None:
             result_figures(bad)
 
 
-def test_stc007_one_step_close_records_each_step_with_who_and_when(
-    services, premises, team
-) -> None:
+@pytest.fixture
+def planned(services, premises, team) -> int:
+    """A Preston premises a commander has planned for team Alpha 1 on Monday."""
     (loc_id,) = premises("preston", 1)
     alpha = team("Alpha 1")
     with services.db.write() as s:
         assignments.assign(s, loc_id, 1, alpha, MONDAY, "commander-a")
+    return loc_id
+
+
+def test_stc007_one_step_close_records_each_step_with_who_and_when(
+    services, planned: int
+) -> None:
+    loc_id = planned
     with services.db.write() as s:
         loc = set_status(
             s, loc_id, None, 2, "officer-b", "two safeguarded", "actioned", {"safeguarded": 2}
@@ -127,12 +134,9 @@ def test_stc007_one_step_close_records_each_step_with_who_and_when(
 
 
 def test_stc008_a_refused_step_writes_nothing_and_reopen_clears_the_outcome(
-    services, premises, team
+    services, planned: int
 ) -> None:
-    (loc_id,) = premises("preston", 1)
-    alpha = team("Alpha 1")
-    with services.db.write() as s:
-        assignments.assign(s, loc_id, 1, alpha, MONDAY, "commander-a")
+    loc_id = planned
     with pytest.raises(TransitionError), services.db.write() as s:
         set_status(s, loc_id, None, 2, "officer", outcome="actioned", results={"arrests": -1})
     with services.db.read() as s:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,24 +12,14 @@ from sqlalchemy import create_engine, select
 from layers.core.clock import today_local
 from layers.core.demo import monday_of
 from layers.core.models import Location
-from tests.conftest import boundaries_path
+from tests.conftest import run_cli
 from tests.public.test_demo_week import assert_public_files
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(*args: str, env: dict[str, str], stdin: str | None = None
-        ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture
-def cli_env(tmp_path: Path, cache_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(OPSMAP_INSTANCE=str(tmp_path / "instance"), OPSMAP_CACHE_DIR=str(cache_dir),
-               OPSMAP_BOUNDARIES=str(boundaries_path()))
-    env.pop("DATABASE_URL", None)
+def cli_env(cli_env: dict[str, str]) -> dict[str, str]:
+    """The shared CLI environment, with the deployment's own public k left out."""
+    env = dict(cli_env)
     env.pop("OPSMAP_PUBLIC_K", None)
     return env
 
@@ -42,18 +29,18 @@ def test_pub070_cli_draft_approve_export_from_the_demo_week(cli_env: dict[str, s
                                                             tmp_path: Path) -> None:
     monday = monday_of(today_local())
     sunday = monday + dt.timedelta(days=6)
-    assert run("db", "upgrade", env=cli_env).returncode == 0
-    assert run("seed-demo", "--week-start", monday.isoformat(), env=cli_env).returncode == 0
+    assert run_cli("db", "upgrade", env=cli_env).returncode == 0
+    assert run_cli("seed-demo", "--week-start", monday.isoformat(), env=cli_env).returncode == 0
     for name, role in (("alice", "commander"), ("bob", "admin"), ("ann", "analyst")):
-        added = run("users", "add", name, "--role", role, "--password-stdin", env=cli_env,
-                    stdin="a long enough password\n")
+        added = run_cli("users", "add", name, "--role", role, "--password-stdin", env=cli_env,
+                        stdin="a long enough password\n")
         assert added.returncode == 0, added.stderr
     period = ("--from", monday.isoformat(), "--to", sunday.isoformat())
-    nobody = run("public", "draft", *period, "--user", "zed", env=cli_env)
+    nobody = run_cli("public", "draft", *period, "--user", "zed", env=cli_env)
     assert nobody.returncode == 1 and "has no OpsMap account" in nobody.stderr
-    analyst = run("public", "draft", *period, "--user", "ann", env=cli_env)
+    analyst = run_cli("public", "draft", *period, "--user", "ann", env=cli_env)
     assert analyst.returncode == 1 and "commanders and admins" in analyst.stderr
-    drafted = run("public", "draft", *period, "--scope", "division", "--user", "alice",
+    drafted = run_cli("public", "draft", *period, "--scope", "division", "--user", "alice",
                   "--json", env=cli_env)
     assert drafted.returncode == 0, drafted.stderr
     draft = json.loads(drafted.stdout)
@@ -62,19 +49,19 @@ def test_pub070_cli_draft_approve_export_from_the_demo_week(cli_env: dict[str, s
     assert any(c["outcome"] == "held back" for c in draft["checks"])
     uid = str(draft["id"])
     out = tmp_path / "export"
-    early = run("public", "export", uid, "--out", str(out), env=cli_env)
+    early = run_cli("public", "export", uid, "--out", str(out), env=cli_env)
     assert early.returncode == 1 and "only an approved update" in early.stderr
     assert not out.exists()
-    own = run("public", "approve", uid, "--user", "alice", env=cli_env)
+    own = run_cli("public", "approve", uid, "--user", "alice", env=cli_env)
     assert own.returncode == 1 and "second person" in own.stderr
-    approved = run("public", "approve", uid, "--user", "bob", "--note", "checked", env=cli_env)
+    approved = run_cli("public", "approve", uid, "--user", "bob", "--note", "checked", env=cli_env)
     assert approved.returncode == 0, approved.stderr
-    exported = run("public", "export", uid, "--out", str(out), env=cli_env)
+    exported = run_cli("public", "export", uid, "--out", str(out), env=cli_env)
     assert exported.returncode == 0, exported.stderr
     engine = create_engine(f"sqlite:///{tmp_path / 'instance' / 'opsmap.sqlite3'}")
     with engine.connect() as conn:
         rows = conn.execute(select(Location.ref, Location.postcode)).all()
     engine.dispose()
     assert_public_files(out, {r for r, _ in rows if r}, {p for _, p in rows if p})
-    listing = run("public", "list", env=cli_env)
+    listing = run_cli("public", "list", env=cli_env)
     assert f"#{uid}" in listing.stdout and "approved by bob" in listing.stdout

@@ -96,6 +96,18 @@ def crafted_body(key: str, entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def body_with(dash_app: Dash, output_mark: str, values: dict[str, Any]) -> dict[str, Any]:
+    """A crafted body for the page callback whose output names ``output_mark``, with ``values``
+    (``"id.property": value``) set among its inputs and state."""
+    key = next(k for k in feature_callbacks(dash_app) if output_mark in k)
+    body = crafted_body(key, dash_app.callback_map[key])
+    for item in body["inputs"] + body["state"]:
+        prop = f"{item['id']}.{item['property']}"
+        if prop in values:
+            item["value"] = values[prop]
+    return body
+
+
 def post_callback(client: FlaskClient, key: str, entry: dict[str, Any]) -> int:
     """POST the crafted body; the status, or 0 when the callback itself raised (auth passed)."""
     try:

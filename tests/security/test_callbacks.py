@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from dashboard.access import ADMIN, ANALYST, BRIEFING, ROLES
 from tests.security.conftest import (
     PAGES_CALLBACK_MARK,
+    body_with,
     callback_roles,
     crafted_body,
     feature_callbacks,
@@ -98,12 +99,7 @@ def test_sec006_admin_callbacks_work_for_admin(
 
 
 def _body_with(dash_app: Dash, output_mark: str, values: dict[str, object]) -> dict:
-    key = next(k for k in feature_callbacks(dash_app) if output_mark in k)
-    body = crafted_body(key, dash_app.callback_map[key])
-    for item in body["inputs"] + body["state"]:
-        prop = f"{item['id']}.{item['property']}"
-        if prop in values:
-            item["value"] = values[prop]
+    body = body_with(dash_app, output_mark, values)
     body["changedPropIds"] = [p for p in values if p.endswith("n_clicks")][:1] or body[
         "changedPropIds"
     ]
