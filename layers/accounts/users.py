@@ -18,6 +18,7 @@ from layers.accounts.errors import AccountError
 from layers.accounts.roles import ADMIN, check_role
 from layers.accounts.sessions import revoke_user_sessions
 from layers.accounts.tables import User
+from layers.core.errors import found
 from layers.core.models import utcnow
 
 logger = logging.getLogger(__name__)
@@ -37,10 +38,7 @@ def get_user(session: Session, username: str) -> User | None:
 
 def require_user(session: Session, username: str) -> User:
     """The user called ``username``; :class:`AccountError` when there is none."""
-    user = get_user(session, username)
-    if user is None:
-        raise AccountError(f"no user {username!r}")
-    return user
+    return found(get_user(session, username), AccountError(f"no user {username!r}"))
 
 
 def create_user(

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class NotFound(LookupError):
@@ -36,3 +38,11 @@ class NotPermitted(Exception):
 
 class RuleError(ValueError):
     """Input that is well formed but refused by a rule of the operation."""
+
+
+def found(record: T | None, missing: Exception) -> T:
+    """``record``, or ``missing`` raised when the lookup found nothing: one spelling of
+    "this record must exist" for every store (``missing`` is usually a :class:`NotFound`)."""
+    if record is None:
+        raise missing
+    return record

@@ -24,7 +24,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from layers.audit import processing_log
-from layers.core.errors import NotFound
+from layers.core.errors import NotFound, found
 from layers.core.models import CustomFeature, CustomLayer, ImportBatch, utcnow
 
 logger = logging.getLogger(__name__)
@@ -145,10 +145,8 @@ def list_layers(session: Session) -> list[LayerInfo]:
 
 
 def _layer(session: Session, layer_id: int) -> CustomLayer:
-    layer = session.get(CustomLayer, layer_id)
-    if layer is None:
-        raise LayerNotFound(f"there is no custom layer {layer_id}")
-    return layer
+    missing = LayerNotFound(f"there is no custom layer {layer_id}")
+    return found(session.get(CustomLayer, layer_id), missing)
 
 
 def _log(

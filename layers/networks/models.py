@@ -12,6 +12,7 @@ import datetime as dt
 
 from sqlalchemy import Date, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from layers.core.models import Base, UTCDateTime, owned_by, utcnow
 
@@ -41,6 +42,12 @@ class Network(Base):
     last_seen: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     template: Mapped[str | None] = mapped_column(Text)
     built_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def live_network() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Where a network counts for the briefing and the map's facts: active (two or more
+    adverts in the latest rebuild) and not dismissed by an analyst."""
+    return (Network.state == ACTIVE, Network.review != DISMISSED)
 
 
 class NetworkMember(Base):

@@ -19,13 +19,13 @@ from geodata.force import DISTRICT_BY_CODE
 from layers.core.models import Location
 from layers.networks.models import (
     ACTIVE,
-    DISMISSED,
     PREMISES_LINK,
     TIPOFF_LINK,
     Network,
     NetworkAlert,
     NetworkLink,
     NetworkMember,
+    live_network,
 )
 from layers.networks.store import frame_of
 
@@ -126,9 +126,7 @@ def recent_alerts(session: Session, since: dt.datetime, limit: int = 5) -> pd.Da
         session,
         select(NetworkAlert.network_id, NetworkAlert.district_code, NetworkAlert.at)
         .join(Network, Network.id == NetworkAlert.network_id)
-        .where(
-            Network.state == ACTIVE, Network.review != DISMISSED, NetworkAlert.at >= since
-        )
+        .where(*live_network(), NetworkAlert.at >= since)
         .order_by(NetworkAlert.at.desc())
         .limit(limit),
     )

@@ -30,6 +30,7 @@ from layers.networks.models import (
     NetworkLink,
     NetworkMember,
     NetworkMove,
+    live_network,
 )
 from layers.networks.reads import district_name
 from layers.networks.store import frame_of
@@ -207,7 +208,7 @@ def redacted_summary(session: Session, since: dt.datetime | None = None) -> dict
     out; nothing identifies an advert, a phone or a photo."""
     since = since or dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     first_day = since.astimezone(LONDON).date()
-    live = select(Network.id).where(Network.state == ACTIVE, Network.review != DISMISSED)
+    live = select(Network.id).where(*live_network())
     active = len(session.scalars(live).all())
     moves = session.execute(
         select(
@@ -277,8 +278,7 @@ def premises_network_facts(session: Session) -> pd.DataFrame:
         .join(Network, Network.id == NetworkLink.network_id)
         .where(
             NetworkLink.kind == PREMISES_LINK,
-            Network.state == ACTIVE,
-            Network.review != DISMISSED,
+            *live_network(),
         ),
     )
     columns = ["location_id", "network_id", "adverts", "districts", "moved_on"]

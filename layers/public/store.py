@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from layers.audit.processing_log import ALTERATION, CONSULTATION, DISCLOSURE, record
 from layers.core.clock import today_local
 from layers.core.db import Database
-from layers.core.errors import NotFound, RuleError
+from layers.core.errors import NotFound, RuleError, found
 from layers.core.models import utcnow
 from layers.public.bundle import Bundle, Texts, compose, render_files
 from layers.public.figures import Period, count_period
@@ -167,10 +167,7 @@ def decide(db: Database, update_id: int, actor: Actor, approve: bool,
 
 
 def _get(session: Session, update_id: int) -> PublicUpdate:
-    row = session.get(PublicUpdate, update_id)
-    if row is None:
-        raise NotFound(f"no public update {update_id}")
-    return row
+    return found(session.get(PublicUpdate, update_id), NotFound(f"no public update {update_id}"))
 
 
 def get_update(db: Database, update_id: int) -> PublicUpdate:
