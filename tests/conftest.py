@@ -32,6 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BOUNDARIES = ROOT.parent / "shared" / "geodata" / "lancashire_districts.geojson"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
+MakeUser = Callable[[str, str], str]
+"""The ``make_user`` fixture: (username, role) -> a new user's random password."""
+
 
 def boundaries_path() -> Path:
     """The district boundaries the tests use (``OPSMAP_BOUNDARIES`` or ../shared)."""
@@ -191,7 +194,7 @@ def make_user(app: Flask) -> Callable[[str, str], str]:
 
 
 @pytest.fixture
-def client_as(app: Flask, make_user: Callable[[str, str], str]) -> Callable[[str], FlaskClient]:
+def client_as(app: Flask, make_user: MakeUser) -> Callable[[str], FlaskClient]:
     """A test client signed in (through ``/login``) as a new user with the given role."""
 
     def _client(role: str) -> FlaskClient:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from dash import Dash
@@ -13,12 +12,13 @@ from flask.testing import FlaskClient
 from dashboard.pages.admin.callbacks import log_filter
 from dashboard.pages.admin.ids import Ids
 from layers import accounts
+from tests.conftest import MakeUser
 from tests.security.conftest import crafted_body
 
 CALLBACK = "/_dash-update-component"
 
 
-def _signed_in(app: Flask, make_user: Callable[[str, str], str], name: str) -> FlaskClient:
+def _signed_in(app: Flask, make_user: MakeUser, name: str) -> FlaskClient:
     password = make_user(name, "admin")
     client = app.test_client()
     response = client.post("/login", data={"username": name, "password": password})
@@ -42,7 +42,7 @@ def _press(
 
 
 def test_sec160_admin_cannot_disable_themself_through_the_page(
-    app: Flask, dash_app: Dash, make_user: Callable[[str, str], str]
+    app: Flask, dash_app: Dash, make_user: MakeUser
 ) -> None:
     client = _signed_in(app, make_user, "chief")
     answer = _press(client, dash_app, Ids.USER_MESSAGE, Ids.DISABLE, {Ids.PICK_USER: "chief"})
@@ -53,7 +53,7 @@ def test_sec160_admin_cannot_disable_themself_through_the_page(
 
 
 def test_sec161_unlock_and_token_buttons_work_through_the_page(
-    app: Flask, dash_app: Dash, make_user: Callable[[str, str], str]
+    app: Flask, dash_app: Dash, make_user: MakeUser
 ) -> None:
     client = _signed_in(app, make_user, "chief")
     password = make_user("locked-out", "analyst")

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 import requests
 from flask import Flask, jsonify, redirect, request
+from flask.testing import FlaskClient
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
@@ -177,6 +178,19 @@ def test_sec123_sso_refuses_unknown_and_disabled_users(sso_app: Flask, idp: Fake
 
 
 
+def _display_name_alone_is_refused(
+    app: Flask, idp: FakeIdp, username: str, role: str, subject: str
+) -> FlaskClient:
+    """An account an admin made (local password, no subject yet), then a provider's user
+    ``subject`` whose display name is that username: refused (401). The client it used."""
+    with app.extensions["opsmap"].db.write(bump=False) as session:
+        accounts.create_user(session, username, role, "a local password too")
+    idp.user = {"sub": subject, "preferred_username": username}
+    client, refused = _sso_sign_in(app)
+    assert refused.status_code == 401
+    return client
+
+
 def _bound_subject(app: Flask, username: str) -> str | None:
     with app.extensions["opsmap"].db.read() as session:
         user = accounts.get_user(session, username)
@@ -188,11 +202,7 @@ def test_sec124_preferred_username_never_takes_over_a_local_account(
     sso_app: Flask, idp: FakeIdp
 ) -> None:
     """Issue 10 item 13: whoever presents a matching display name is not bound to the account."""
-    with sso_app.extensions["opsmap"].db.write(bump=False) as session:
-        accounts.create_user(session, "sso-user", "admin", "a local password too")
-    idp.user = {"sub": "attacker-1", "preferred_username": "sso-user"}
-    client, refused = _sso_sign_in(sso_app)
-    assert refused.status_code == 401
+    client = _display_name_alone_is_refused(sso_app, idp, "sso-user", "admin", "attacker-1")
     assert client.get("/_dash-layout").status_code == 401
     assert _bound_subject(sso_app, "sso-user") is None
 
@@ -200,12 +210,8 @@ def test_sec124_preferred_username_never_takes_over_a_local_account(
 def test_sec125_admin_configured_claim_links_an_unbound_account_once(
     mapped_sso_app: Flask, idp: FakeIdp
 ) -> None:
-    with mapped_sso_app.extensions["opsmap"].db.write(bump=False) as session:
-        accounts.create_user(session, "pc-1234", "analyst", "a local password too")
     # The display name alone still opens nothing.
-    idp.user = {"sub": "s-7", "preferred_username": "pc-1234"}
-    _client, refused = _sso_sign_in(mapped_sso_app)
-    assert refused.status_code == 401
+    _display_name_alone_is_refused(mapped_sso_app, idp, "pc-1234", "analyst", "s-7")
     idp.user = {"sub": "s-8", "preferred_username": "someone", "employee_id": "pc-1234"}
     client, done = _sso_sign_in(mapped_sso_app)
     assert done.status_code == 303

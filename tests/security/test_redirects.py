@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from flask import Flask
 
 from dashboard.login import safe_next
+from tests.conftest import MakeUser
 
 HOSTILE_QUERIES = [
     "/%09/evil.example",  # tab: browsers drop it, leaving //evil.example
@@ -49,9 +48,7 @@ def test_sec171_safe_next_keeps_paths_on_the_site(target: str) -> None:
 
 
 @pytest.mark.parametrize("query", HOSTILE_QUERIES)
-def test_sec172_login_redirect_stays_on_site(
-    app: Flask, make_user: Callable[[str, str], str], query: str
-) -> None:
+def test_sec172_login_redirect_stays_on_site(app: Flask, make_user: MakeUser, query: str) -> None:
     """Through the real routes: the form's hidden field, the POST and a signed-in GET."""
     password = make_user("traveller", "analyst")
     client = app.test_client()
@@ -66,9 +63,7 @@ def test_sec172_login_redirect_stays_on_site(
     assert again.headers["Location"] == "/", again.headers["Location"]
 
 
-def test_sec173_login_redirect_keeps_a_real_page(
-    app: Flask, make_user: Callable[[str, str], str]
-) -> None:
+def test_sec173_login_redirect_keeps_a_real_page(app: Flask, make_user: MakeUser) -> None:
     password = make_user("returner", "analyst")
     client = app.test_client()
     done = client.post("/login", data={"username": "returner", "password": password,

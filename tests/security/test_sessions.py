@@ -13,6 +13,7 @@ from dashboard.login import FAILED_MESSAGE, SESSION_COOKIE
 from layers import accounts
 from layers.accounts import LoginAttempt, UserSession
 from layers.core.models import utcnow
+from tests.conftest import MakeUser
 
 ME = "/api/summary"
 
@@ -55,7 +56,7 @@ def test_sec021_unauthenticated_pages_redirect_and_api_401(app: Flask) -> None:
 
 
 def test_sec022_login_sets_hardened_cookie_and_redirects_safely(
-    app: Flask, make_user: Callable[[str, str], str]
+    app: Flask, make_user: MakeUser
 ) -> None:
     password = make_user("cookie-user", "analyst")
     client = app.test_client()
@@ -78,7 +79,7 @@ def test_sec022_login_sets_hardened_cookie_and_redirects_safely(
 
 
 def test_sec023_logout_ends_session_even_for_a_copied_cookie(
-    app: Flask, make_user: Callable[[str, str], str]
+    app: Flask, make_user: MakeUser
 ) -> None:
     password = make_user("copy-user", "analyst")
     client, _ = _login(app, "copy-user", password)
@@ -90,9 +91,7 @@ def test_sec023_logout_ends_session_even_for_a_copied_cookie(
     assert thief.get("/_dash-layout").status_code == 401
 
 
-def test_sec024_disabled_user_old_cookie_refused(
-    app: Flask, make_user: Callable[[str, str], str]
-) -> None:
+def test_sec024_disabled_user_old_cookie_refused(app: Flask, make_user: MakeUser) -> None:
     password = make_user("leaver", "commander")
     client, _ = _login(app, "leaver", password)
     assert client.get("/_dash-layout").status_code == 200
@@ -103,9 +102,7 @@ def test_sec024_disabled_user_old_cookie_refused(
     assert again.status_code == 401
 
 
-def test_sec025_role_change_applies_on_next_request(
-    app: Flask, make_user: Callable[[str, str], str]
-) -> None:
+def test_sec025_role_change_applies_on_next_request(app: Flask, make_user: MakeUser) -> None:
     password = make_user("mover", "analyst")
     client, _ = _login(app, "mover", password)
     assert client.get(ME).status_code not in (401, 403)
@@ -114,9 +111,7 @@ def test_sec025_role_change_applies_on_next_request(
     assert client.get(ME).status_code == 403
 
 
-def test_sec026_idle_and_absolute_timeouts(
-    app: Flask, make_user: Callable[[str, str], str]
-) -> None:
+def test_sec026_idle_and_absolute_timeouts(app: Flask, make_user: MakeUser) -> None:
     password = make_user("sleepy", "analyst")
     config = app.extensions["opsmap"].config
     client, _ = _login(app, "sleepy", password)
@@ -136,9 +131,7 @@ def test_sec026_idle_and_absolute_timeouts(
     assert client.get("/_dash-layout").status_code == 401
 
 
-def test_sec027_lockout_after_repeated_failures(
-    app: Flask, make_user: Callable[[str, str], str]
-) -> None:
+def test_sec027_lockout_after_repeated_failures(app: Flask, make_user: MakeUser) -> None:
     password = make_user("target", "analyst")
     for _ in range(accounts.MAX_FAILURES):
         _, response = _login(app, "target", "wrong-password-123")
@@ -153,9 +146,7 @@ def test_sec027_lockout_after_repeated_failures(
     assert unlocked.status_code == 303
 
 
-def test_sec028_source_address_throttled(
-    app: Flask, make_user: Callable[[str, str], str]
-) -> None:
+def test_sec028_source_address_throttled(app: Flask, make_user: MakeUser) -> None:
     password = make_user("innocent", "analyst")
     for i in range(accounts.MAX_FAILURES_PER_SOURCE):
         _login(app, f"guess{i}", "nope-nope-nope", ip="203.0.113.9")
@@ -167,9 +158,7 @@ def test_sec028_source_address_throttled(
         assert session.query(LoginAttempt).count() == accounts.MAX_FAILURES_PER_SOURCE + 2
 
 
-def test_sec029_api_token_works_and_revoked_token_refused(
-    app: Flask, make_user: Callable[[str, str], str]
-) -> None:
+def test_sec029_api_token_works_and_revoked_token_refused(app: Flask, make_user: MakeUser) -> None:
     make_user("scripter", "analyst")
     with _db(app).write(bump=False) as session:
         row, token = accounts.create_token(session, "qgis", "scripter")
@@ -188,7 +177,7 @@ def test_sec029_api_token_works_and_revoked_token_refused(
 
 
 def test_sec030_token_scoped_to_briefing_cannot_read_operational_api(
-    app: Flask, make_user: Callable[[str, str], str]
+    app: Flask, make_user: MakeUser
 ) -> None:
     make_user("scoped", "analyst")
     with _db(app).write(bump=False) as session:

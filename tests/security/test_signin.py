@@ -36,6 +36,13 @@ def _add(app: Flask, username: str, role: str = "analyst") -> None:
         accounts.create_user(session, username, role, PASSWORD)
 
 
+def _wrong_passwords(services: Services, username: str, source: str) -> None:
+    """As many refused sign-ins (a wrong password each) as lock ``username`` out at ``source``."""
+    for _ in range(accounts.MAX_FAILURES):
+        with services.db.write(bump=False) as session:
+            accounts.authenticate(session, username, "wrong-wrong-wrong", source=source)
+
+
 def test_sec140_attacker_elsewhere_cannot_lock_the_owner_out(app: Flask) -> None:
     _add(app, "owner")
     for _ in range(accounts.MAX_FAILURES * 3):
@@ -94,9 +101,7 @@ def test_sec143_every_sign_in_path_verifies_one_hash(
         accounts.create_user(session, "kim", "analyst", PASSWORD)
         accounts.create_user(session, "gone", "analyst", PASSWORD)
         accounts.disable_user(session, "gone")
-    for _ in range(accounts.MAX_FAILURES):
-        with services.db.write(bump=False) as session:
-            accounts.authenticate(session, "kim", "wrong-wrong-wrong", source="10.7.0.1")
+    _wrong_passwords(services, "kim", "10.7.0.1")
     for i in range(accounts.MAX_FAILURES_PER_SOURCE):
         with services.db.write(bump=False) as session:
             accounts.authenticate(session, f"spray{i}", "wrong-wrong-wrong", source="10.8.0.1")
@@ -146,9 +151,7 @@ def test_sec145_admin_unlocks_on_the_admin_page_and_by_cli(
         accounts.create_user(session, "lee", "analyst", PASSWORD)
 
     def lock_out() -> None:
-        for _ in range(accounts.MAX_FAILURES):
-            with services.db.write(bump=False) as session:
-                accounts.authenticate(session, "lee", "wrong-wrong-wrong", source="10.4.0.1")
+        _wrong_passwords(services, "lee", "10.4.0.1")
         with services.db.write(bump=False) as session:
             assert accounts.authenticate(session, "lee", PASSWORD, source="10.4.0.1") is None
 

@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from dashboard.access import ROLES, TEAM
+from tests.conftest import MakeUser
 from tests.security.conftest import PAGES_CALLBACK_MARK, crafted_body, server_callbacks
 
 FIELD_RULES = {"/field", "/field/static/<name>", "/field/sw.js", "/api/field/stops",
@@ -52,9 +53,7 @@ def test_sec201_every_dash_page_refuses_the_team_role(
         assert "field-panel" not in text and "adm-users" not in text, path
 
 
-def test_sec202_team_signs_in_to_field_whatever_next_says(
-    app: Flask, make_user: Callable[[str, str], str]
-) -> None:
+def test_sec202_team_signs_in_to_field_whatever_next_says(app: Flask, make_user: MakeUser) -> None:
     password = make_user("phone-1", TEAM)
     client = app.test_client()
     response = client.post("/login", data={"username": "phone-1", "password": password,
