@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.schema import SchemaItem
 
 TZ = sa.DateTime(timezone=True)
 """Every stored time: timezone-aware (UTC), see ``layers.core.models.UTCDateTime``."""
@@ -72,6 +73,13 @@ def index(table: str, *columns: str) -> None:
     """One plain index per named column of ``table``."""
     for column in columns:
         op.create_index(op.f(f"ix_{table}_{column}"), table, [column], unique=False)
+
+
+def owned_table(table: str, column: str, owner: str, *items: SchemaItem) -> None:
+    """Create ``table`` (its columns and constraints are ``items``, its key ``id``) whose rows
+    belong to a row of ``owner`` through ``column``: indexed, and deleted with that row."""
+    op.create_table(table, *items, foreign_key(table, column, owner), primary_key(table))
+    index(table, column)
 
 
 def drop_index(table: str, *columns: str) -> None:

@@ -18,6 +18,7 @@ from layers.core.ddl import (
     foreign_key,
     index,
     key,
+    owned_table,
     point,
     primary_key,
     unique,
@@ -86,17 +87,16 @@ def upgrade() -> None:
     )
     index("custom_layers", "import_id")
     _locations()
-    op.create_table(
+    owned_table(
         "custom_features",
+        "layer_id",
+        "custom_layers",
         key(),
         key("layer_id"),
         sa.Column("geometry_wkb", sa.LargeBinary(), nullable=False),
         sa.Column("properties", sa.Text(), nullable=False),
         sa.Column("district_code", sa.String(length=16), nullable=False),
-        foreign_key("custom_features", "layer_id", "custom_layers"),
-        primary_key("custom_features"),
     )
-    index("custom_features", "layer_id")
     op.create_table(
         "location_history",
         key(),

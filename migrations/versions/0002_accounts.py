@@ -13,7 +13,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from layers.core.ddl import TZ, event, foreign_key, index, key, primary_key, unique
+from layers.core.ddl import (
+    TZ,
+    event,
+    foreign_key,
+    index,
+    key,
+    owned_table,
+    primary_key,
+    unique,
+)
 
 revision = "0002_accounts"
 down_revision = "0001_foundation"
@@ -72,18 +81,17 @@ def upgrade() -> None:
         unique("users", "username"),
         unique("users", "oidc_subject"),
     )
-    op.create_table(
+    owned_table(
         "user_sessions",
+        "user_id",
+        "users",
         sa.Column("id", sa.String(length=64), nullable=False),
         key("user_id"),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("last_seen_at", TZ, nullable=False),
         sa.Column("revoked_at", TZ, nullable=True),
         sa.Column("source", sa.String(length=64), nullable=True),
-        foreign_key("user_sessions", "user_id", "users"),
-        primary_key("user_sessions"),
     )
-    index("user_sessions", "user_id")
     op.create_table(
         "api_tokens",
         key(),

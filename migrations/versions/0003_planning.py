@@ -10,7 +10,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from layers.core.ddl import TZ, created, drop_index, foreign_key, index, key, point, primary_key, unique
+from layers.core.ddl import (
+    TZ,
+    created,
+    drop_index,
+    foreign_key,
+    index,
+    key,
+    point,
+    primary_key,
+    unique,
+)
 
 revision = "0003_planning"
 down_revision = "0001_foundation"

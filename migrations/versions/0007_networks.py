@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from layers.core.ddl import TZ, drop_index, foreign_key, index, key, primary_key
+from layers.core.ddl import TZ, drop_index, foreign_key, index, key, owned_table, primary_key
 
 revision = "0007_networks"
 down_revision = "0006_jobs"
@@ -24,15 +24,7 @@ LOCATION_COLUMNS = ("title", "text", "image_hashes", "phone_hashes")
 def _of_a_network(table: str, *items: sa.Column | sa.ForeignKeyConstraint) -> None:
     """A table whose rows belong to one network: id, the network (indexed; deleting the network
     deletes them), then the table's own columns and constraints."""
-    op.create_table(
-        table,
-        key(),
-        key("network_id"),
-        *items,
-        foreign_key(table, "network_id", "networks"),
-        primary_key(table),
-    )
-    index(table, "network_id")
+    owned_table(table, "network_id", "networks", key(), key("network_id"), *items)
 
 
 def upgrade() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from layers.core.ddl import TZ, drop_index, event, foreign_key, index, key, primary_key
+from layers.core.ddl import TZ, drop_index, event, index, key, owned_table, primary_key
 
 revision = "0008_public_updates"
 down_revision = "0007_networks"
@@ -42,16 +42,15 @@ def upgrade() -> None:
         primary_key("public_updates"),
     )
     index("public_updates", "status")
-    op.create_table(
+    owned_table(
         "public_update_events",
+        "update_id",
+        "public_updates",
         key(),
         key("update_id"),
         *event(),
         sa.Column("note", sa.Text(), nullable=True),
-        foreign_key("public_update_events", "update_id", "public_updates"),
-        primary_key("public_update_events"),
     )
-    index("public_update_events", "update_id")
 
 
 def downgrade() -> None:
