@@ -194,7 +194,7 @@ SHIFT_CLOCK = """(() => {
 
 
 def test_e2e_fld101_phone_reminds_before_the_deadline_then_says_overdue(
-    field_app: LiveApp,
+    field_app: e2e.LiveApp,
 ) -> None:
     """After Arrived, nothing shows until 10 minutes before the visit's 45-minute deadline; then
     the phone says when to check out, and past the deadline that the team is overdue. The phone's
@@ -207,21 +207,21 @@ def test_e2e_fld101_phone_reminds_before_the_deadline_then_says_overdue(
                                 today_local(dt.datetime.now(dt.UTC)), stops=1)[0]
     phone = make_phone()
     try:
-        sign_in(phone, live, "field2")
-        wait_for(phone, _card(phone, first))
+        e2e.sign_in(phone, live, "field2")
+        e2e.wait_for(phone, _card(phone, first))
         _tap(phone, _card(phone, first), "Arrived")
-        until(lambda: "On site since" in text_of(phone, _card(phone, first)))
-        until(lambda: "Up to date" in text_of(phone, "#net"))
+        e2e.until(lambda: "On site since" in e2e.text_of(phone, _card(phone, first)))
+        e2e.until(lambda: "Up to date" in e2e.text_of(phone, "#net"))
         assert not phone.find_element(By.ID, "reminder").is_displayed()
 
         phone.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SHIFT_CLOCK % 40})
         phone.refresh()
-        reminder = until(lambda: text_of(phone, "#reminder"), timeout=30)
+        reminder = e2e.until(lambda: e2e.text_of(phone, "#reminder"), timeout=30)
         assert "Check out of" in str(reminder) and "by" in str(reminder)
-        screenshot(phone, "field/06-reminder")
+        e2e.screenshot(phone, "field/06-reminder")
 
         phone.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SHIFT_CLOCK % 10})
         phone.refresh()  # 50 minutes on: past the 45-minute deadline
-        until(lambda: "Overdue" in text_of(phone, "#reminder"), timeout=30)
+        e2e.until(lambda: "Overdue" in e2e.text_of(phone, "#reminder"), timeout=30)
     finally:
         phone.quit()
