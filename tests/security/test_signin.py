@@ -36,6 +36,13 @@ def _add(app: Flask, username: str, role: str = "analyst") -> None:
         accounts.create_user(session, username, role, PASSWORD)
 
 
+def _accounts(services: Services, **roles: str) -> None:
+    """One account per ``username=role``, all with :data:`PASSWORD`."""
+    with services.db.write(bump=False) as session:
+        for username, role in roles.items():
+            accounts.create_user(session, username, role, PASSWORD)
+
+
 def _wrong_passwords(services: Services, username: str, source: str) -> None:
     """As many refused sign-ins (a wrong password each) as lock ``username`` out at ``source``."""
     for _ in range(accounts.MAX_FAILURES):
@@ -97,9 +104,8 @@ def test_sec143_every_sign_in_path_verifies_one_hash(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Unknown, disabled, waiting, throttled, wrong and right: one argon2 check each."""
+    _accounts(services, kim="analyst", gone="analyst")
     with services.db.write(bump=False) as session:
-        accounts.create_user(session, "kim", "analyst", PASSWORD)
-        accounts.create_user(session, "gone", "analyst", PASSWORD)
         accounts.disable_user(session, "gone")
     _wrong_passwords(services, "kim", "10.7.0.1")
     for i in range(accounts.MAX_FAILURES_PER_SOURCE):
@@ -146,9 +152,7 @@ def test_sec144_locked_unknown_and_wrong_take_the_same_time(app: Flask) -> None:
 def test_sec145_admin_unlocks_on_the_admin_page_and_by_cli(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with services.db.write(bump=False) as session:
-        accounts.create_user(session, "boss", "admin", PASSWORD)
-        accounts.create_user(session, "lee", "analyst", PASSWORD)
+    _accounts(services, boss="admin", lee="analyst")
 
     def lock_out() -> None:
         _wrong_passwords(services, "lee", "10.4.0.1")
