@@ -239,13 +239,21 @@
     const answered = new Map(results.map((r) => [r.key, r]));
     const problems = read("problems", []);
     const chain = read("chain", {});
+    const payload = data();
     const left = read("queue", []).filter((item) => {
       const answer = answered.get(item.key);
       if (!answer) return true;
       if (answer.state !== "applied") problems.push(`${label(item)} at ${hhmm(item.done_at)}: ${answer.message}`);
-      if (chain[item.location_id] === item.key) delete chain[item.location_id];
+      if (chain[item.location_id] === item.key) {
+        delete chain[item.location_id];
+        // The next action on this stop starts from the version this one left, even if it is
+        // taken before the stops are fetched again (else it would conflict with its own step).
+        const stop = payload.stops.find((s) => s.location_id === item.location_id);
+        if (stop && answer.state === "applied" && answer.version != null) stop.version = answer.version;
+      }
       return false;
     });
+    write("stops", payload);
     write("queue", left);
     write("chain", chain);
     write("problems", problems);
