@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 import pandas as pd
@@ -19,8 +18,6 @@ from layers.core.status import OUTCOMES, RESULT_FIELDS, STATUS_LABELS
 from layers.planning.board import COUNT_COLUMNS, OUTCOME_COLUMNS, left_to_do, progress_board
 from layers.planning.candidates import candidate_frame
 from layers.planning.districts import district_names, name_districts, with_district_names
-
-logger = logging.getLogger(__name__)
 
 LABELS: dict[str, str] = {
     "day": "Day",

@@ -171,25 +171,15 @@ def _check(app: Dash) -> None:
     @app.callback(
         output=CHECKED,
         inputs={"clicks": Input(Ids.CHECK, "n_clicks")},
-        state={**FILE, **GRID},
+        state={"file": FILE, "grid": GRID},
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
-    def check(
-        clicks: int | None,
-        contents: str | None,
-        file_name: str | None,
-        kind: str,
-        name: str | None,
-        columns: list[str],
-        column_ids: list[dict[str, str]],
-        values: list[str | None],
-        value_ids: list[dict[str, str]],
-    ) -> dict[str, Any]:
-        upload = Upload(contents, file_name, kind, name)
+    def check(clicks: int | None, file: dict[str, Any], grid: dict[str, Any]) -> dict[str, Any]:
+        upload = Upload(**file)
         if not clicks or not upload.present:
             raise PreventUpdate
-        mapping, value_mapping = grid_choices(kind, columns, column_ids, values, value_ids)
+        mapping, value_mapping = grid_choices(upload.kind, **grid)
         return checked(upload, run_upload(upload, mapping, value_mapping, dry_run=True))
 
 
@@ -266,26 +256,17 @@ def _commit(app: Dash) -> None:
             "status": Output(Ids.STATUS, "children", allow_duplicate=True),
         },
         inputs={"clicks": Input(Ids.COMMIT, "n_clicks")},
-        state={**FILE, **GRID, "refresh": State(Ids.REFRESH, "data")},
+        state={"file": FILE, "grid": GRID, "refresh": State(Ids.REFRESH, "data")},
         prevent_initial_call=True,
     )
     @require(ANALYST, ADMIN)
     def commit(
-        clicks: int | None,
-        contents: str | None,
-        file_name: str | None,
-        kind: str,
-        name: str | None,
-        columns: list[str],
-        column_ids: list[dict[str, str]],
-        values: list[str | None],
-        value_ids: list[dict[str, str]],
-        refresh: int | None,
+        clicks: int | None, file: dict[str, Any], grid: dict[str, Any], refresh: int | None
     ) -> dict[str, Any]:
-        upload = Upload(contents, file_name, kind, name)
+        upload = Upload(**file)
         if not clicks or not upload.present:
             raise PreventUpdate
-        mapping, value_mapping = grid_choices(kind, columns, column_ids, values, value_ids)
+        mapping, value_mapping = grid_choices(upload.kind, **grid)
         report = run_upload(upload, mapping, value_mapping, dry_run=False).report
         return {
             "report": report_view(report),

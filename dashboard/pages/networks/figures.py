@@ -45,32 +45,27 @@ def path_figure(
 ) -> go.Figure:
     """The districts, the network's geotags, linked premises and arrows from stop to stop."""
     fig = base_figure(boundaries, tiles, uirevision="network")
-    fig.add_trace(
-        go.Scattermap(
-            lon=adverts["lon"],
-            lat=adverts["lat"],
-            mode="markers",
-            name=f"Adverts ({len(adverts)})",
-            marker={"size": 6, "color": KIND_COLOURS["adverts"]},
-            customdata=adverts[["ref"]].to_numpy(),
-            hovertemplate="%{customdata[0]}<extra></extra>",
-        )
-    )
+    fig.add_trace(_points(adverts, f"Adverts ({len(adverts)})", 6, KIND_COLOURS["adverts"]))
     if len(premises):
         fig.add_trace(
-            go.Scattermap(
-                lon=premises["lon"],
-                lat=premises["lat"],
-                mode="markers",
-                name=f"Linked premises ({len(premises)})",
-                marker={"size": 12, "color": KIND_COLOURS["premises"]},
-                customdata=premises[["ref"]].to_numpy(),
-                hovertemplate="%{customdata[0]}<extra></extra>",
-            )
+            _points(premises, f"Linked premises ({len(premises)})", 12, KIND_COLOURS["premises"])
         )
     if len(stops):
         _add_path(fig, stops)
     return fig
+
+
+def _points(frame: pd.DataFrame, name: str, size: int, colour: str) -> go.Scattermap:
+    """One kind of the network's places, each named by its reference on hover."""
+    return go.Scattermap(
+        lon=frame["lon"],
+        lat=frame["lat"],
+        mode="markers",
+        name=name,
+        marker={"size": size, "color": colour},
+        customdata=frame[["ref"]].to_numpy(),
+        hovertemplate="%{customdata[0]}<extra></extra>",
+    )
 
 
 def _add_path(fig: go.Figure, stops: pd.DataFrame) -> None:

@@ -54,34 +54,20 @@ NETWORK_SCALE = [[i / (len(NETWORK_PALETTE) - 1), c] for i, c in enumerate(NETWO
 def operations_figure(boundaries: gpd.GeoDataFrame, tiles: str | None) -> go.Figure:
     """The districts plus empty layer traces, to be filled by :func:`layer_updates`."""
     fig = base_figure(boundaries, tiles, uirevision="operations")
-    for kind in DRAW_ORDER:
-        fig.add_trace(
-            go.Scattermap(
-                lon=[],
-                lat=[],
-                mode="markers",
-                name=KINDS[kind].label,
-                marker={"size": KIND_SIZES[kind], "color": KIND_COLOURS[kind], "opacity": 0.9},
-                hoverinfo="text",
-                legendgroup=kind,
-                legendrank=KIND_NAMES.index(kind),
-                visible=False,
+    points = {kind: ({"size": KIND_SIZES[kind], "opacity": 0.9}, KINDS[kind].label)
+              for kind in DRAW_ORDER}
+    cells = {kind: ({"opacity": 0.55, "sizemode": "diameter"}, f"{KINDS[kind].label} (grouped)")
+             for kind in DRAW_ORDER}
+    for layer in (points, cells):  # point traces first, then cell traces (POINT/CELL_TRACE)
+        for kind, (marker, name) in layer.items():
+            fig.add_trace(
+                go.Scattermap(
+                    lon=[], lat=[], mode="markers", name=name,
+                    marker={**marker, "color": KIND_COLOURS[kind]},
+                    hoverinfo="text", legendgroup=kind, legendrank=KIND_NAMES.index(kind),
+                    visible=False,
+                )
             )
-        )
-    for kind in DRAW_ORDER:
-        fig.add_trace(
-            go.Scattermap(
-                lon=[],
-                lat=[],
-                mode="markers",
-                name=f"{KINDS[kind].label} (grouped)",
-                marker={"color": KIND_COLOURS[kind], "opacity": 0.55, "sizemode": "diameter"},
-                hoverinfo="text",
-                legendgroup=kind,
-                legendrank=KIND_NAMES.index(kind),
-                visible=False,
-            )
-        )
     fig.add_trace(
         go.Scattermap(
             lon=[],
