@@ -267,7 +267,7 @@ def get_runsheet(team_id: int, day: str, fmt: str) -> Answer:
         when = fields.required_day({"day": day})
         with svc.db.read() as session:
             names = district_names(svc.boundaries)
-            return build_runsheet(session, team_id, when, svc.config.marking, names)
+            return build_runsheet(session, team_id, when, svc.config.marking, svc.travel, names)
 
     sheet = domain_errors(build)
     if not isinstance(sheet, RunSheet):

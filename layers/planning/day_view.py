@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from layers.core.clock import LONDON
@@ -35,6 +36,13 @@ LATE_GRACE_MINUTES = 10
 def local_iso(when: dt.datetime | None) -> str | None:
     """An instant as ISO London local time (``None`` stays ``None``)."""
     return None if when is None else when.astimezone(LONDON).isoformat()
+
+
+def hhmm(when: Any) -> str:
+    """An instant as London "HH:MM" for pages and sheets ("" when there is none)."""
+    if when is None or (not isinstance(when, dt.datetime) or pd.isna(when)):
+        return ""
+    return when.astimezone(LONDON).strftime("%H:%M")
 
 
 def stop_dict(row: Row, stop: int) -> dict[str, Any]:

@@ -9,7 +9,8 @@ duration, skills and priority. On the days being planned:
 - a visit done or under way (with planned times) is *fixed*: it stays where and when it is;
 - a visit planned but not started is *pinned* to its team-day (a skill only that team-day
   has), so a suggestion re-orders and times it but never moves it to another team;
-- an unplanned premises at or above the priority threshold is free to go anywhere it fits.
+- an unplanned premises at or above the priority threshold is free to go to any team of its
+  division (its ground, a skill every team of the division has) on any day it fits.
 """
 
 from __future__ import annotations
@@ -64,12 +65,19 @@ def shift_window(team: models.Team, day: dt.date, horizon: Horizon) -> Window:
     return horizon.span(day, team.shift_start, team.shift_end)
 
 
+def ground(division: str) -> str:
+    """The skill every team of a division has: its ground (a premises goes to its own
+    division's teams, who know the area and its partners)."""
+    return f"{division} division's ground"
+
+
 def day_team(
     team: models.Team, day: dt.date, horizon: Horizon, pins: Iterable[str] = ()
 ) -> Team:
     """One team's shift on ``day`` as the solver sees it."""
     shift = shift_window(team, day, horizon)
-    skills = frozenset(json.loads(team.skills or "[]")) | frozenset(pins)
+    skills = frozenset(json.loads(team.skills or "[]")) | frozenset(pins) | {
+        ground(team.division)}
     return Team(team_key(team.id, day), shift, (team.start_lon, team.start_lat), skills=skills,
                 rest=break_rule(shift, team.break_minutes), max_stops=team.daily_capacity)
 
@@ -110,6 +118,7 @@ class Row:
     day: dt.date | None = None
     eta: dt.datetime | None = None
     etd: dt.datetime | None = None
+    division: str | None = None
 
     @property
     def started(self) -> bool:
@@ -229,8 +238,9 @@ def build_week(
         if windows is None:
             week.never[row.location_id] = never_text(row.terms)
             continue
+        area = {ground(row.division)} if row.division else set()
         week.visits.append(Visit(row.location_id, (row.lon, row.lat), windows,
-                                 row.terms.duration_minutes * 60, row.terms.skills,
+                                 row.terms.duration_minutes * 60, row.terms.skills | area,
                                  priority_of(row.priority)))
         week.rows[row.location_id] = row
     return week

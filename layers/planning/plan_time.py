@@ -108,7 +108,8 @@ def free_rows(session: Session, threshold: float, frame: pd.DataFrame | None = N
     return [
         Row(int(r.id), float(r.lon), float(r.lat),
             visit_terms(r.premises_type, r.risk, settings.get(int(r.id))),
-            float(r.priority), int(r.version), str(r.status))
+            float(r.priority), int(r.version), str(r.status),
+            division=str(r.division) if isinstance(r.division, str) else None)
         for r in todo.itertuples(index=False)
     ]
 

@@ -167,3 +167,22 @@ def accept_replan(
                           records=sorted(locations))
     return {"team_id": team_id, "day": day.isoformat(), "accepted": len(stops),
             "versions": {str(a.id): a.version for a in team_day(session, team_id, day)}}
+
+
+def optimise_day(
+    session: Session,
+    team_id: int,
+    day: dt.date,
+    now: dt.datetime,
+    travel: TravelTimes,
+    username: str,
+) -> dict[str, Any]:
+    """Re-order and re-time a team-day at once (the planning page's "Optimise"): from the
+    shift's start when planning ahead, from now during the shift."""
+    team = get_team(session, team_id)
+    horizon = Horizon(day)
+    start = horizon.at(day_team(team, day, horizon).shift.start)
+    body = propose_replan(session, team_id, day, max(now, start), travel)
+    based_on = {int(k): int(v) for k, v in body["based_on"].items()}
+    done = accept_replan(session, team_id, day, based_on, body["stops"], username)
+    return {**done, "unplanned": body["unplanned"]}

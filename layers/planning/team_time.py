@@ -69,7 +69,7 @@ def _whole(body: Mapping[str, Any], name: str, low: int, high: int) -> int | Non
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}")
+        raise ValueError(f"{name} must be a whole number between {low} and {high}")
     return value
 
 
