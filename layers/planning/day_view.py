@@ -145,3 +145,37 @@ def day_plan(session: Session, day: dt.date, travel: TravelTimes,
     return {"day": day.isoformat(),
             "teams": [t.as_dict(now) for t in team_days(session, day, travel)]}
 
+
+
+@dataclass(frozen=True)
+class LateTeam:
+    """A team behind its plan, by how many minutes."""
+
+    team_id: int
+    call_sign: str
+    minutes: int
+
+    def message(self) -> str:
+        """The flag in a commander's words."""
+        return f"{self.call_sign} is running {self.minutes} min late against its plan"
+
+
+def late_teams(session: Session, day: dt.date, now: dt.datetime) -> list[LateTeam]:
+    """Every team on shift at ``now`` running late (more than the grace), latest first.
+
+    A night shift that began yesterday is still on at 01:00 today, so both days are read;
+    a team whose shift is over (or not begun) is not flagged."""
+    days = [day - dt.timedelta(days=1), day]
+    rows = planned_rows(session, days)
+    found = []
+    for team in list_teams(session):
+        for shift_day in days:
+            horizon = Horizon(shift_day)
+            shift = shift_window(team, shift_day, horizon)
+            if not horizon.at(shift.start) <= now <= horizon.at(shift.end):
+                continue
+            mine = [r for r in rows if r.team_id == team.id and r.day == shift_day]
+            minutes = minutes_late(mine, now)
+            if is_late(minutes):
+                found.append(LateTeam(team.id, team.call_sign, minutes))
+    return sorted(found, key=lambda t: (-t.minutes, t.call_sign))

@@ -80,6 +80,19 @@ def team_form() -> html.Details:
     )
 
 
+def replan_controls() -> list[Any]:
+    """Re-plan the rest of the team-day from now: shown for review, then accepted or not."""
+    return [
+        html.H2("Re-plan the rest of the day"),
+        html.Button("Re-plan from now", id=Ids.REPLAN, className="button secondary"),
+        html.Div(id=Ids.REPLAN_SUMMARY, **{"aria-live": "polite"}),
+        html.Button("Accept re-plan", id=Ids.REPLAN_ACCEPT, className="button", disabled=True),
+        html.Button("Reject", id=Ids.REPLAN_REJECT, className="button secondary",
+                    disabled=True),
+        dcc.Store(id=Ids.REPLAN_PROPOSAL),
+    ]
+
+
 def plan_controls() -> html.Div:
     """Assign, unassign, optimise and the suggested allocation."""
     over = choices(
@@ -101,6 +114,7 @@ def plan_controls() -> html.Div:
             html.Button("Assign selected", id=Ids.ASSIGN, className="button"),
             html.Button("Unassign selected", id=Ids.UNASSIGN, className="button secondary"),
             html.Button("Optimise route", id=Ids.OPTIMISE, className="button secondary"),
+            *replan_controls(),
             html.H2("Suggested allocation"),
             html.Button("Suggest", id=Ids.SUGGEST, className="button secondary"),
             html.Div(id=Ids.SUGGESTION_SUMMARY, className="muted"),
