@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from layers.core.models import Location
-from layers.core.status import DONE_STATUSES, IN_PROGRESS, PLANNED, UNPLANNED
+from layers.core.status import DONE_STATUSES, IN_PROGRESS, PLANNED
 from layers.planning import models
 from layers.planning.solver import (
     BreakRule,
@@ -127,9 +127,9 @@ class Row:
 
     @property
     def postponed(self) -> bool:
-        """Sent back from its day: postponed before the team reached it (back to unplanned,
-        still on the team-day until a commander moves it) or after it started."""
-        return self.status == UNPLANNED or (self.status == PLANNED and self.outcome == POSTPONED)
+        """Postponed once started: back on the plan, to be moved to another day. (Postponed
+        before the team reached it, a visit is unplanned and off the team-day already.)"""
+        return self.status == PLANNED and self.outcome == POSTPONED
 
 
 def settings_for(session: Session, ids: Sequence[int]) -> dict[int, models.VisitSettings]:
@@ -198,8 +198,7 @@ def add_planned(week: Week, teams: dict[int, models.Team], rows: Sequence[Row],
     """Add visits already on the plan: fixed when started, else pinned. Returns pins by key."""
     pins: dict[str, list[str]] = {}
     for row in rows:
-        if row.team_id not in teams or row.day not in days or row.day is None or (
-                row.status == UNPLANNED):  # postponed before it was reached: planned afresh
+        if row.team_id not in teams or row.day not in days or row.day is None:
             continue
         key = team_key(row.team_id, row.day)
         if row.started:

@@ -102,8 +102,8 @@ def free_rows(session: Session, threshold: float, frame: pd.DataFrame | None = N
               ) -> list[Row]:
     """Unplanned premises at or above ``threshold`` priority, most urgent first."""
     frame = candidate_frame(session) if frame is None else frame
-    # Postponed before it was reached, a visit is unplanned again though still on its day.
-    todo = frame[(frame["status"] == UNPLANNED) & (frame["priority"] >= threshold)]
+    todo = frame[(frame["status"] == UNPLANNED) & (frame["priority"] >= threshold)
+                 & frame["assignment_id"].isna()]
     settings = settings_for(session, [int(i) for i in todo["id"]])
     return [
         Row(int(r.id), float(r.lon), float(r.lat),
