@@ -180,6 +180,9 @@ def optimise_day(
     """Re-order and re-time a team-day at once (the planning page's "Optimise"): from the
     shift's start when planning ahead, from now during the shift."""
     team = get_team(session, team_id)
+    if not team_day(session, team_id, day):
+        raise NothingToDo(f"Nothing to optimise: {team.call_sign} has no visits left to do on "
+                          f"{day:%a %d %b}")
     horizon = Horizon(day)
     start = horizon.at(day_team(team, day, horizon).shift.start)
     body = propose_replan(session, team_id, day, max(now, start), travel)
