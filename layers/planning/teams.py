@@ -30,6 +30,7 @@ from layers.core.errors import NotFound
 from layers.core.models import utcnow
 from layers.planning.errors import PlanError
 from layers.planning.models import Team
+from layers.planning.visit_rules import clean_skills
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ FORM_FIELDS: tuple[str, ...] = (
     "members",
     "capacity",
     "shift",
+    "break",
+    "skills",
     "partners",
     "start",
     "label",
@@ -130,7 +133,7 @@ class TeamSpec:
                 "capacity", f"daily capacity must be at least one visit (at most {MAX_CAPACITY})"
             )
         if not 0 <= self.break_minutes <= MAX_BREAK:
-            raise TeamError("shift", f"the break is 0 to {MAX_BREAK} minutes")
+            raise TeamError("break", f"the break is 0 to {MAX_BREAK} minutes")
         if not 1 <= self.members <= MAX_MEMBERS:
             raise TeamError("members", f"a team needs 1 to {MAX_MEMBERS} members")
         for name in ("shift_start", "shift_end"):
@@ -200,6 +203,22 @@ def _shift(value: Any) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
+def _break(value: Any) -> int:
+    minutes = _whole(value, "break", "the break (minutes)", 0)
+    if not 0 <= minutes <= MAX_BREAK:
+        raise TeamError("break", f"the break is 0 to {MAX_BREAK} minutes")
+    return minutes
+
+
+def _skills(value: Any) -> tuple[str, ...]:
+    """Skills from the form's comma-separated text (``interpreter: Romanian, warrant``)."""
+    names = [p for p in str(value or "").split(",") if p.strip()]
+    try:
+        return clean_skills(names)
+    except ValueError as exc:
+        raise TeamError("skills", str(exc)) from exc
+
+
 def _division(value: Any) -> str:
     if value not in DIVISIONS:
         raise TeamError("division", f"choose the division: {', '.join(DIVISIONS)}")
@@ -216,6 +235,8 @@ def team_form(values: Mapping[str, Any], postcodes: PostcodeIndex | None) -> Tea
         "members": lambda: _whole(values.get("members"), "members", "officers", 2),
         "capacity": lambda: _whole(values.get("capacity"), "capacity", "visits a day", 6),
         "shift": lambda: _shift(values.get("shift")),
+        "break": lambda: _break(values.get("break")),
+        "skills": lambda: _skills(values.get("skills")),
         "start": lambda: parse_start(str(values.get("start") or ""), postcodes),
     }
     for name, step in steps.items():
@@ -239,6 +260,8 @@ def team_form(values: Mapping[str, Any], postcodes: PostcodeIndex | None) -> Tea
         daily_capacity=found["capacity"],
         shift_start=found["shift"][0],
         shift_end=found["shift"][1],
+        break_minutes=found["break"],
+        skills=found["skills"],
     )
     try:
         spec.validate()
