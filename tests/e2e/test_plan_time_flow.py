@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from layers.core.clock import LONDON
@@ -41,7 +42,11 @@ def team_on_shift_now(svc, call_sign: str) -> tuple[int, dt.date]:
 
 
 def stop_times(browser) -> list[str]:
-    return [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#pln-stops .stop-eta")]
+    """The stop list's times, or nothing while Dash redraws it (the nodes go stale)."""
+    try:
+        return [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#pln-stops .stop-eta")]
+    except StaleElementReferenceException:
+        return []
 
 
 def test_e2e_ptm001_time_the_day_postpone_and_accept_the_replan(live_app, browser) -> None:
@@ -59,12 +64,12 @@ def test_e2e_ptm001_time_the_day_postpone_and_accept_the_replan(live_app, browse
     wait_for(browser, "#pln-map .js-plotly-plot")
     choose(browser, "pln-team", "E2E Time")
     choose(browser, "pln-day", f"{today:%a %d %b}")
-    until(lambda: len(stop_times(browser)) == 3 and all("not timed" in t
-                                                         for t in stop_times(browser)))
+    until(lambda: len(times := stop_times(browser)) == 3 and all("not timed" in t
+                                                                  for t in times))
     # Plan the day in time: every stop gets its arrival and departure.
     browser.find_element(By.ID, "pln-optimise").click()
     until(lambda: "Route optimised: 3 stops timed" in text_of(browser, "#pln-message"))
-    until(lambda: all(TIMES.search(t) for t in stop_times(browser)) and stop_times(browser))
+    until(lambda: (times := stop_times(browser)) and all(TIMES.search(t) for t in times))
     assert "back at base" in text_of(browser, "#pln-route-info")
     screenshot(browser, "plan-time-etas")
 
