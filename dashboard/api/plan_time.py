@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from dashboard.access import ADMIN, COMMANDER, OPERATIONAL, current_principal, require
 from dashboard.api import fields
 from dashboard.api.errors import Answer, domain_errors
+from dashboard.api.planning import write_change
 from dashboard.context import services
 from layers.audit import processing_log
 from layers.planning.day_view import day_plan
@@ -43,16 +44,6 @@ MAX_BASED_ON = 200
 """The most visits one team-day's re-plan names (a day holds a few dozen at most)."""
 
 
-def _write(change: Any, status: int = 200) -> Answer:
-    """Run ``change(session)`` in one write transaction; domain errors become HTTP answers."""
-
-    def write() -> tuple[Response, int]:
-        with services().db.write() as session:
-            return jsonify(change(session)), status
-
-    return domain_errors(write)
-
-
 @plan_time_api.patch("/api/locations/<int(max=2147483647):location_id>/visit")
 @require(*CHANGERS)
 def patch_visit(location_id: int) -> Answer:
@@ -63,7 +54,7 @@ def patch_visit(location_id: int) -> Answer:
         terms = set_visit(session, location_id, visit_changes(fields.json_object()), user)
         return {"location_id": location_id, **terms.as_dict()}
 
-    return _write(change)
+    return write_change(change)
 
 
 def _days(body: dict[str, Any]) -> list[dt.date]:
@@ -98,7 +89,7 @@ def post_suggest() -> Answer:
                        "warnings": report.warnings}
         return answer
 
-    return _write(change)
+    return write_change(change)
 
 
 @plan_time_api.get("/api/plan")
@@ -195,4 +186,4 @@ def post_replan_accept() -> Answer:
         return accept_replan(session, fields.whole(body, "team_id"), fields.required_day(body),
                              _based_on(body), _stops(body), user)
 
-    return _write(change)
+    return write_change(change)

@@ -50,7 +50,7 @@ planning_api = Blueprint("planning_api", __name__)
 CHANGERS = (ADMIN, COMMANDER)
 
 
-def _write(change: Callable[[Session], Any], status: int = 200) -> Answer:
+def write_change(change: Callable[[Session], Any], status: int = 200) -> Answer:
     """Run a change in one write transaction; its failures become their HTTP answers.
 
     Malformed input (``fields``) and every domain error go through the one map of
@@ -97,7 +97,7 @@ def post_team() -> Answer:
         spec = dataclasses.replace(spec, **read_time_fields(body))
         return team_dict(create_team(session, spec, user))
 
-    return _write(change, 201)
+    return write_change(change, 201)
 
 
 @planning_api.patch("/api/teams/<int(max=2147483647):team_id>")
@@ -111,7 +111,7 @@ def patch_team(team_id: int) -> Answer:
         body = fields.json_object()
         return team_dict(update_team(session, team_id, body, services().postcodes, user))
 
-    return _write(change)
+    return write_change(change)
 
 
 @planning_api.post("/api/assignments")
@@ -138,7 +138,7 @@ def post_assignment() -> Answer:
             over_capacity=fields.flag(body, "over_capacity"),
         ).as_dict()
 
-    return _write(change, 201)
+    return write_change(change, 201)
 
 
 @planning_api.patch("/api/assignments/<int(max=2147483647):assignment_id>")
@@ -162,7 +162,7 @@ def patch_assignment(assignment_id: int) -> Answer:
             over_capacity=fields.flag(body, "over_capacity"),
         ).as_dict()
 
-    return _write(change)
+    return write_change(change)
 
 
 @planning_api.delete("/api/assignments/<int(max=2147483647):assignment_id>")
@@ -183,7 +183,7 @@ def delete_assignment(assignment_id: int) -> Answer:
             "location_version": unassign(session, assignment_id, version, user, reason),
         }
 
-    return _write(change)
+    return write_change(change)
 
 
 @planning_api.post("/api/locations/<int(max=2147483647):location_id>/status")
@@ -201,7 +201,7 @@ def post_status(location_id: int) -> Answer:
         loc = set_status(session, location_id, username=user, **request_)
         return {"id": loc.id, "status": loc.status, "outcome": loc.outcome, "version": loc.version}
 
-    return _write(change)
+    return write_change(change)
 
 
 def status_request(body: dict[str, Any]) -> dict[str, Any]:
