@@ -58,6 +58,22 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def _codes(env: Mapping[str, str], name: str) -> tuple[str, ...] | None:
+    """A comma-separated list of district codes such as E07000124 (``None``: the default)."""
+    raw = env.get(name, "").strip()
+    return tuple(p.strip().upper() for p in raw.split(",") if p.strip()) if raw else None
+
+
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
     raw = env.get(name, "").strip() or choices[0]
     if raw not in choices:
@@ -97,6 +113,10 @@ class Config:
     debug: bool = False
     testing: bool = False
     job_threads: int = 1
+    travel_circuity: float = 1.3
+    travel_urban_kmh: float = 30.0
+    travel_rural_kmh: float = 50.0
+    travel_rural_districts: tuple[str, ...] | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
@@ -137,5 +157,9 @@ class Config:
             login_attempts_days=_int(env, "OPSMAP_LOGIN_ATTEMPTS_DAYS", 90),
             debug=env.get("OPSMAP_DEBUG", "") == "1",
             job_threads=_int(env, "OPSMAP_JOB_THREADS", 1),
+            travel_circuity=_float(env, "OPSMAP_TRAVEL_CIRCUITY", 1.3),
+            travel_urban_kmh=_float(env, "OPSMAP_TRAVEL_URBAN_KMH", 30.0),
+            travel_rural_kmh=_float(env, "OPSMAP_TRAVEL_RURAL_KMH", 50.0),
+            travel_rural_districts=_codes(env, "OPSMAP_TRAVEL_RURAL_DISTRICTS"),
         )
         return replace(config, **overrides) if overrides else config

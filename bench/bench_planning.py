@@ -1,9 +1,7 @@
-"""Planning benchmarks: the week's allocation and routes, and the live progress board.
+"""Planning benchmarks: priorities and the live progress board.
 
 Prints:
 - priority of 2,000 premises against 600 tip-offs and 5,000 adverts;
-- suggested allocation of 2,000 locations to 20 teams over 7 days, with the route ordering
-  (nearest neighbour + 2-opt + or-opt) of every team-day (target: under 5 s in all);
 - the progress board over a week with 100,000 status changes, on SQLite and (when reachable)
   PostgreSQL (target: under 200 ms).
 Run: ``python bench/bench_planning.py`` (PostgreSQL from OPSMAP_TEST_PG, default this machine's).
@@ -32,7 +30,6 @@ from bench.databases import scratch_postgres  # noqa: E402
 from bench.timing import best_of  # noqa: E402
 from layers.core.db import Database  # noqa: E402
 from layers.core.models import HistoryEntry, Location  # noqa: E402
-from layers.planning.allocation import Candidate, TeamSlot, suggest_allocation  # noqa: E402
 from layers.planning.board import left_to_do, progress_board  # noqa: E402
 from layers.planning.models import Assignment, Team  # noqa: E402
 from layers.planning.priority import score_candidates  # noqa: E402
@@ -47,44 +44,18 @@ DIVISIONS = np.array(["West", "South", "East"], dtype=object)
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def week(rng: np.random.Generator) -> tuple[Candidate, list[TeamSlot], pd.DataFrame]:
-    """2,000 candidates over the force area and 20 teams spread over the divisions."""
-    east = rng.uniform(330_000, 390_000, LOCATIONS)
-    north = rng.uniform(405_000, 475_000, LOCATIONS)
-    division = DIVISIONS[np.digitize(east, [350_000, 370_000])]
+def bench_priority() -> None:
+    """Priority of 2,000 premises against tip-offs and adverts (the week's plan itself is
+    ``bench/bench_week_plan.py``: the routing engine on shifts, windows and skills)."""
+    rng = np.random.default_rng(SEED)
     frame = pd.DataFrame(
         {
             "id": np.arange(1, LOCATIONS + 1),
-            "easting": east,
-            "northing": north,
+            "easting": rng.uniform(330_000, 390_000, LOCATIONS),
+            "northing": rng.uniform(405_000, 475_000, LOCATIONS),
             "risk": rng.choice(["high", "medium", "low"], LOCATIONS),
         }
     )
-    teams = [
-        TeamSlot(
-            i + 1,
-            str(DIVISIONS[i % 3]),
-            15,
-            float(rng.uniform(335_000, 385_000)),
-            float(rng.uniform(410_000, 470_000)),
-        )
-        for i in range(TEAMS)
-    ]
-    cand = Candidate(
-        ids=frame["id"].to_numpy(),
-        easting=east,
-        northing=north,
-        division=division,
-        priority=np.zeros(LOCATIONS),
-        version=np.ones(LOCATIONS, dtype=np.int64),
-    )
-    return cand, teams, frame
-
-
-def bench_allocation() -> None:
-    """Priority, allocation and every team-day's route."""
-    rng = np.random.default_rng(SEED)
-    cand, teams, frame = week(rng)
     tipoffs = pd.DataFrame(
         {
             "easting": rng.uniform(330_000, 390_000, 600),
@@ -102,26 +73,12 @@ def bench_allocation() -> None:
         }
     )
     start = time.perf_counter()
-    parts = score_candidates(frame, tipoffs, adverts)
+    score_candidates(frame, tipoffs, adverts)
     t_priority = time.perf_counter() - start
-    cand = Candidate(
-        cand.ids, cand.easting, cand.northing, cand.division, parts.score, cand.version
-    )
-    start = time.perf_counter()
-    suggestion = suggest_allocation(cand, teams, DAYS, route=True)
-    t_alloc = time.perf_counter() - start
-    team_days = len({(p.team_id, p.day) for p in suggestion.placements})
-    total = t_priority + t_alloc
     print(
         f"priority of {LOCATIONS:,} premises (600 tip-offs, 5,000 adverts): "
         f"{t_priority * 1000:.0f} ms"
     )
-    print(
-        f"allocation of {LOCATIONS:,} locations to {TEAMS} teams x {len(DAYS)} days with routes "
-        f"for {team_days} team-days: {t_alloc:.2f} s "
-        f"({len(suggestion.placements):,} placed, {len(suggestion.unallocated):,} over capacity)"
-    )
-    print(f"  total {total:.2f} s (target < 5 s): {'OK' if total < 5 else 'MISSED'}")
 
 
 def seed_board(db: Database, rng: np.random.Generator) -> None:
@@ -258,7 +215,7 @@ def bench_board(name: str, url: str) -> None:
 
 def main() -> int:
     """Run the benchmarks."""
-    bench_allocation()
+    bench_priority()
     with tempfile.TemporaryDirectory() as tmp:
         bench_board("SQLite", f"sqlite:///{tmp}/bench.sqlite3")
     scratch = ExitStack()

@@ -1,11 +1,14 @@
 """A week of action planned in time: 150 premises, 12 teams, 7 days, and one afternoon re-planned.
 
-The week: premises around nine Lancashire towns with the default windows of their type (nail
-bar 09:00-18:00, massage parlour 10:00-22:00, residential any time), some restricted to one day
-or to a latest day; durations by type and risk; skills (interpreter: Romanian, warrant,
-safeguarding lead, licensing officer); 12 teams from six stations on early (08:00-16:00), late
-(14:00-22:00) and night (20:00-04:00, across midnight) shifts with a 45-minute break, every day
-(84 team shifts). Travel: the default BNG estimate with urban/rural speeds by real district.
+Built from the product's time model (``layers.planning.visit_rules`` and ``plan_build``, the
+same functions the suggestion uses): premises around nine Lancashire towns with the default
+windows and durations of their type and risk (nail bar 09:00-18:00, massage parlour
+10:00-22:00, residential any time; high risk an hour longer), some restricted to one day or
+to a latest day; skills (interpreter: Romanian, warrant, safeguarding lead, licensing
+officer); 12 teams from six stations on early (08:00-16:00), late (14:00-22:00) and night
+(20:00-04:00, across midnight) shifts with a 45-minute break in the middle half of the shift
+and a cap of 6 visits, every day (84 team shifts). Travel: the default BNG estimate with
+urban/rural speeds by real district.
 
 Then an early team's afternoon is re-planned at 12:30: what it finished is done, the visit
 under way runs an hour long, the next one is postponed.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 import time
@@ -35,8 +39,9 @@ sys.path.insert(0, str(ROOT))
 from geodata.boundaries import read_boundaries  # noqa: E402
 from geodata.crs import to_bng, to_wgs84  # noqa: E402
 from geodata.districts import DistrictIndex  # noqa: E402
+from layers.planning.models import Team as TeamRow  # noqa: E402
+from layers.planning.plan_build import day_team, visit_windows  # noqa: E402
 from layers.planning.solver import (  # noqa: E402
-    BreakRule,
     Fixed,
     GridTravelTimes,
     Horizon,
@@ -47,10 +52,10 @@ from layers.planning.solver import (  # noqa: E402
     SolveOptions,
     Team,
     Visit,
-    Window,
     replan_team,
     solve,
 )
+from layers.planning.visit_rules import VisitTerms, default_terms  # noqa: E402
 
 SEED = 20261130
 MONDAY = dt.date(2026, 11, 30)
@@ -64,14 +69,12 @@ TOWNS: dict[str, tuple[float, float, float]] = {  # lon, lat, share of premises
     "fleetwood": (-3.0100, 53.9230, 0.06),
 }
 STATIONS = ["preston", "blackpool", "blackburn", "burnley", "lancaster", "chorley"]
-KINDS = {  # window (None: any time), minutes on site
-    "nail bar": (("09:00", "18:00"), 45), "massage parlour": (("10:00", "22:00"), 60),
-    "residential": (None, 40),
-}
-SHIFTS = {"early": ("08:00", "16:00", "11:30", "14:00"), "late": ("14:00", "22:00", "17:30",
-          "20:00"), "night": ("20:00", "04:00", "23:00", "01:30")}  # fmt: skip
+KINDS = {"nail bar": 0.3, "massage parlour": 0.3, "residential": 0.4}
+"""Premises types and their shares; windows and durations come from the product's rule
+(:func:`layers.planning.visit_rules.default_terms`)."""
+SHIFTS = {"early": ("08:00", "16:00"), "late": ("14:00", "22:00"), "night": ("20:00", "04:00")}
 SKILLS = ["interpreter: Romanian", "warrant", "safeguarding lead", "licensing officer"]
-RISK = {"high": (80, 60), "medium": (50, 20), "low": (20, 0)}  # priority, extra minutes
+PRIORITY = {"high": 80, "medium": 50, "low": 20}
 NOON_HALF = 4 * 3600 + 1800  # 12:30 on an early shift
 
 
@@ -83,52 +86,48 @@ def premises(rng: np.random.Generator) -> list[tuple[Point, str, str]]:
     lat0 = np.array([TOWNS[names[t]][1] for t in town])
     e, n = to_bng(lon0, lat0)
     lon, lat = to_wgs84(e + rng.normal(0, 1500, PREMISES), n + rng.normal(0, 1500, PREMISES))
-    kinds = rng.choice(list(KINDS), PREMISES, p=[0.3, 0.3, 0.4])
-    risks = rng.choice(list(RISK), PREMISES, p=[0.3, 0.4, 0.3])
+    kinds = rng.choice(list(KINDS), PREMISES, p=list(KINDS.values()))
+    risks = rng.choice(list(PRIORITY), PREMISES, p=[0.3, 0.4, 0.3])
     return [((float(x), float(y)), str(k), str(r))
             for x, y, k, r in zip(lon, lat, kinds, risks, strict=True)]
 
 
-def visit_windows(horizon: Horizon, kind: str, days: list[int]) -> tuple[Window, ...]:
-    """The kind's opening hours on each allowed day (whole days for residential)."""
-    hours = KINDS[kind][0]
-    if hours is None and len(days) == DAYS:
-        return ()
-    return tuple(
-        horizon.span(MONDAY + dt.timedelta(days=d), *(hours or ("00:00", "00:00")))
-        for d in days
-    )
+def visit_terms(rng: np.random.Generator, kind: str, risk: str) -> VisitTerms:
+    """The type's default terms, with the skills and days a commander would set."""
+    roll = rng.random()
+    on_day = latest_day = None
+    if roll < 0.1:
+        on_day = MONDAY + dt.timedelta(days=int(rng.integers(DAYS)))  # must be on this day
+    elif roll < 0.3:
+        latest_day = MONDAY + dt.timedelta(days=int(rng.integers(1, DAYS)))
+    needs = {SKILLS[3]} if kind == "massage parlour" and rng.random() < 0.3 else set()
+    needs |= {SKILLS[0]} if rng.random() < 0.1 else set()
+    needs |= {SKILLS[1]} if rng.random() < 0.05 else set()
+    needs |= {SKILLS[2]} if risk == "high" and rng.random() < 0.5 else set()
+    return replace(default_terms(kind, risk), skills=frozenset(needs), on_day=on_day,
+                   latest_day=latest_day)
 
 
 def week_problem(rng: np.random.Generator, horizon: Horizon) -> Problem:
-    """150 visits and 84 team shifts (12 teams x 7 days)."""
+    """150 visits and 84 team shifts (12 teams x 7 days), built as the product builds them
+    (:mod:`layers.planning.plan_build`) from teams and visit terms."""
+    days = [MONDAY + dt.timedelta(days=d) for d in range(DAYS)]
     visits = []
     for n, (point, kind, risk) in enumerate(premises(rng)):
-        roll = rng.random()
-        if roll < 0.1:
-            days = [int(rng.integers(DAYS))]  # must be visited on this day
-        elif roll < 0.3:
-            days = list(range(int(rng.integers(1, DAYS)) + 1))  # by a latest day
-        else:
-            days = list(range(DAYS))
-        needs = {SKILLS[3]} if kind == "massage parlour" and rng.random() < 0.3 else set()
-        needs |= {SKILLS[0]} if rng.random() < 0.1 else set()
-        needs |= {SKILLS[1]} if rng.random() < 0.05 else set()
-        needs |= {SKILLS[2]} if risk == "high" and rng.random() < 0.5 else set()
-        priority, extra = RISK[risk]
-        visits.append(Visit(n, point, visit_windows(horizon, kind, days),
-                            (KINDS[kind][1] + extra) * 60, frozenset(needs), priority))
+        terms = visit_terms(rng, kind, risk)
+        windows = visit_windows(terms, days, horizon)
+        visits.append(Visit(n, point, windows or (), terms.duration_minutes * 60, terms.skills,
+                            PRIORITY[risk]))
     teams = []
     for t in range(12):
         pattern = "early" if t < 6 else "late" if t < 10 else "night"
-        start, end, rest_from, rest_until = SHIFTS[pattern]
-        skills = frozenset(SKILLS[i] for i in range(4) if (t + i) % 3 == 0)
         lon, lat, _ = TOWNS[STATIONS[t % len(STATIONS)]]
-        for d in range(DAYS):
-            day = MONDAY + dt.timedelta(days=d)
-            rest = BreakRule(horizon.span(day, rest_from, rest_until), 45 * 60)
-            teams.append(Team(f"T{t:02d} {pattern} {day:%a}", horizon.span(day, start, end),
-                              (lon, lat), skills=skills, rest=rest, max_stops=6))
+        team = TeamRow(id=t, call_sign=f"T{t:02d} {pattern}", division="South",
+                       shift_start=SHIFTS[pattern][0], shift_end=SHIFTS[pattern][1],
+                       break_minutes=45, daily_capacity=6, start_lon=lon, start_lat=lat,
+                       skills=json.dumps([SKILLS[i] for i in range(4) if (t + i) % 3 == 0]))
+        teams += [replace(day_team(team, day, horizon), id=f"T{t:02d} {pattern} {day:%a}")
+                  for day in days]
     return Problem(tuple(teams), tuple(visits))
 
 

@@ -19,6 +19,12 @@ from geodata.districts import DistrictIndex
 from geodata.postcodes import PostcodeIndex
 from layers.core.db import Database
 from layers.field.clock import Clock, system_clock
+from layers.planning.solver.travel import (
+    RURAL_DISTRICTS,
+    GridTravelTimes,
+    SpeedModel,
+    TravelTimes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +64,15 @@ class Services:
     def postcodes(self) -> PostcodeIndex:
         """The offline postcode index (built once into the cache folder)."""
         return PostcodeIndex.cached(self.config.cache_dir)
+
+    @cached_property
+    def travel(self) -> TravelTimes:
+        """Driving times for the planner: BNG distance x circuity / speed (urban or rural by
+        district), each number from the configuration (``OPSMAP_TRAVEL_*``)."""
+        speeds = SpeedModel(
+            self.config.travel_circuity,
+            self.config.travel_urban_kmh,
+            self.config.travel_rural_kmh,
+            frozenset(self.config.travel_rural_districts or RURAL_DISTRICTS),
+        )
+        return GridTravelTimes(speeds, self.districts)

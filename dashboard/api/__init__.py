@@ -18,6 +18,7 @@ def blueprints() -> list[Blueprint]:
     from dashboard.api.imports import imports_api
     from dashboard.api.networks import networks_api
     from dashboard.api.operation import operation_api
+    from dashboard.api.plan_time import plan_time_api
     from dashboard.api.planning import planning_api
     from dashboard.api.public import public_api
 
@@ -26,6 +27,7 @@ def blueprints() -> list[Blueprint]:
         health_blueprint,
         api_blueprint,
         planning_api,
+        plan_time_api,
         briefing_blueprint,
         imports_api,
         public_api,

@@ -7,6 +7,7 @@ what the colleague changed, and nothing is overwritten.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -41,14 +42,15 @@ from layers.planning.runsheet import (
     runsheet_pdf,
 )
 from layers.planning.status_changes import set_status
-from layers.planning.teams import TeamSpec, create_team, list_teams, team_dict
+from layers.planning.team_time import read_base, read_time_fields, update_team
+from layers.planning.teams import StartPoint, TeamSpec, create_team, list_teams, team_dict
 
 planning_api = Blueprint("planning_api", __name__)
 
 CHANGERS = (ADMIN, COMMANDER)
 
 
-def _write(change: Callable[[Session], Any], status: int = 200) -> Answer:
+def write_change(change: Callable[[Session], Any], status: int = 200) -> Answer:
     """Run a change in one write transaction; its failures become their HTTP answers.
 
     Malformed input (``fields``) and every domain error go through the one map of
@@ -73,26 +75,43 @@ def get_teams() -> Response:
 @planning_api.post("/api/teams")
 @require(*CHANGERS)
 def post_team() -> Answer:
-    """Add a team: ``call_sign``, ``division``, ``start_lon``, ``start_lat`` and the rest."""
+    """Add a team: ``call_sign``, ``division``, its base (``base_postcode``, or ``base_lon`` and
+    ``base_lat``; ``start_lon``/``start_lat`` are the older names), and optionally
+    ``shift_start``/``shift_end`` ("HH:MM"), ``break_minutes``, ``members``, ``skills``,
+    ``partners`` and ``daily_capacity`` (a cap on visits a day)."""
     user = current_principal().username
 
     def change(session: Session) -> dict[str, Any]:
         body = fields.json_object()
+        base = read_base(body, services().postcodes)
+        if base is None:
+            base = StartPoint(fields.number(body, "start_lon"), fields.number(body, "start_lat"))
         spec = TeamSpec(
             call_sign=fields.required_text(body, "call_sign", 200),
             division=fields.required_text(body, "division", 20),
-            start_lon=fields.number(body, "start_lon"),
-            start_lat=fields.number(body, "start_lat"),
-            start_label=fields.text(body, "start_label", 200) or "",
-            members=fields.optional_whole(body, "members", 1, 100) or 2,
+            start_lon=base.lon,
+            start_lat=base.lat,
+            start_label=fields.text(body, "start_label", 200) or base.label,
             partners=fields.text_list(body, "partners"),
-            daily_capacity=fields.optional_whole(body, "daily_capacity", 1, 100) or 6,
-            shift_start=fields.text(body, "shift_start", 5) or "08:00",
-            shift_end=fields.text(body, "shift_end", 5) or "16:00",
         )
+        spec = dataclasses.replace(spec, **read_time_fields(body))
         return team_dict(create_team(session, spec, user))
 
-    return _write(change, 201)
+    return write_change(change, 201)
+
+
+@planning_api.patch("/api/teams/<int(max=2147483647):team_id>")
+@require(*CHANGERS)
+def patch_team(team_id: int) -> Answer:
+    """Change a team's shift, break, base, members, skills or cap (``version`` optional: a
+    stale one answers 409)."""
+    user = current_principal().username
+
+    def change(session: Session) -> dict[str, Any]:
+        body = fields.json_object()
+        return team_dict(update_team(session, team_id, body, services().postcodes, user))
+
+    return write_change(change)
 
 
 @planning_api.post("/api/assignments")
@@ -119,7 +138,7 @@ def post_assignment() -> Answer:
             over_capacity=fields.flag(body, "over_capacity"),
         ).as_dict()
 
-    return _write(change, 201)
+    return write_change(change, 201)
 
 
 @planning_api.patch("/api/assignments/<int(max=2147483647):assignment_id>")
@@ -143,7 +162,7 @@ def patch_assignment(assignment_id: int) -> Answer:
             over_capacity=fields.flag(body, "over_capacity"),
         ).as_dict()
 
-    return _write(change)
+    return write_change(change)
 
 
 @planning_api.delete("/api/assignments/<int(max=2147483647):assignment_id>")
@@ -164,7 +183,7 @@ def delete_assignment(assignment_id: int) -> Answer:
             "location_version": unassign(session, assignment_id, version, user, reason),
         }
 
-    return _write(change)
+    return write_change(change)
 
 
 @planning_api.post("/api/locations/<int(max=2147483647):location_id>/status")
@@ -182,7 +201,7 @@ def post_status(location_id: int) -> Answer:
         loc = set_status(session, location_id, username=user, **request_)
         return {"id": loc.id, "status": loc.status, "outcome": loc.outcome, "version": loc.version}
 
-    return _write(change)
+    return write_change(change)
 
 
 def status_request(body: dict[str, Any]) -> dict[str, Any]:
@@ -248,7 +267,7 @@ def get_runsheet(team_id: int, day: str, fmt: str) -> Answer:
         when = fields.required_day({"day": day})
         with svc.db.read() as session:
             names = district_names(svc.boundaries)
-            return build_runsheet(session, team_id, when, svc.config.marking, names)
+            return build_runsheet(session, team_id, when, svc.config.marking, svc.travel, names)
 
     sheet = domain_errors(build)
     if not isinstance(sheet, RunSheet):

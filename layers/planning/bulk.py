@@ -1,5 +1,6 @@
 """Planning many locations at once: the planning page's "Assign selected" and an accepted
-suggestion, through one function with the same row-by-row rules (and "Unassign selected").
+suggested plan (:func:`layers.planning.plan_time.accept_plan`), through one function with the
+same row-by-row rules (and "Unassign selected").
 
 Each location is planned in its own savepoint. One that cannot be planned (a colleague changed
 it, it is already planned or closed, its team-day is full) is skipped with the reason, before
@@ -23,7 +24,6 @@ from layers.core.errors import Conflict, NotFound, RuleError
 from layers.core.locations import conflict
 from layers.core.models import Location
 from layers.core.status import PLANNED, STATUS_LABELS, UNPLANNED
-from layers.planning.allocation import Suggestion
 from layers.planning.assignments import assign, unassign
 from layers.planning.models import Assignment
 
@@ -177,34 +177,6 @@ def selection_requests(
         AssignRequest(int(r["id"]), int(r["version"]), team_id, day, str(r.get("ref") or ""))
         for r in ordered
     ]
-
-
-def suggestion_requests(
-    suggestion: Suggestion | Sequence[dict[str, Any]], labels: dict[int, str] | None = None
-) -> list[AssignRequest]:
-    """A reviewed suggestion's placements as requests, in team, day and stop order."""
-    rows = suggestion.as_records() if isinstance(suggestion, Suggestion) else list(suggestion)
-    ordered = sorted(rows, key=lambda r: (r["team_id"], r["day"], r["position"]))
-    return [
-        AssignRequest(
-            int(r["location_id"]),
-            int(r["version"]),
-            int(r["team_id"]),
-            dt.date.fromisoformat(str(r["day"])),
-            (labels or {}).get(int(r["location_id"])) or str(r.get("ref") or ""),
-        )
-        for r in ordered
-    ]
-
-
-def accept_suggestion(
-    session: Session,
-    suggestion: Suggestion | Sequence[dict[str, Any]],
-    username: str,
-    labels: dict[int, str] | None = None,
-) -> BulkReport:
-    """Apply a reviewed suggestion; locations a colleague changed meanwhile are skipped."""
-    return assign_many(session, suggestion_requests(suggestion, labels), username, reason=ACCEPTED)
 
 
 def visible_selection(

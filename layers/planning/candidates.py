@@ -19,11 +19,9 @@ from layers.core.db import Database
 from layers.core.kinds import ADVERTS, PREMISES, TIPOFFS
 from layers.core.models import Location
 from layers.core.queries import current_frame
-from layers.core.status import UNPLANNED
 from layers.networks.views import premises_network_facts
-from layers.planning.allocation import Candidate, Suggestion, TeamSlot, suggest_allocation
 from layers.planning.models import Assignment, Team
-from layers.planning.priority import HIGH_PRIORITY, score_candidates
+from layers.planning.priority import score_candidates
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +67,8 @@ def candidate_frame(session: Session, kinds: tuple[str, ...] = (PREMISES,)) -> p
             Assignment.day,
             Assignment.position,
             Assignment.safety_note,
+            Assignment.eta,
+            Assignment.etd,
         )
         .outerjoin(Assignment, Assignment.location_id == Location.id)
         .outerjoin(Team, Team.id == Assignment.team_id)
@@ -95,14 +95,6 @@ def candidate_frame(session: Session, kinds: tuple[str, ...] = (PREMISES,)) -> p
     frame["team_id"] = frame["team_id"].astype("Int64")
     frame["position"] = frame["position"].astype("Int64")
     return frame.sort_values(["priority", "id"], ascending=[False, True], ignore_index=True)
-
-
-def team_slots(session: Session) -> list[TeamSlot]:
-    """Every team as the allocation sees it."""
-    return [
-        TeamSlot(t.id, t.division, t.daily_capacity, t.start_easting, t.start_northing)
-        for t in session.scalars(select(Team).order_by(Team.id))
-    ]
 
 
 def current_priorities(db: Database) -> pd.DataFrame:
@@ -177,27 +169,6 @@ def planned_loads(session: Session) -> dict[tuple[int, dt.date], int]:
         )
     ).all()
     return {(int(t), d): int(n) for t, d, n in rows}
-
-
-def suggest_for(
-    session: Session,
-    days: list[dt.date],
-    threshold: float = HIGH_PRIORITY,
-    frame: pd.DataFrame | None = None,
-) -> Suggestion:
-    """The suggested allocation of every unplanned location at or above ``threshold`` priority."""
-    frame = candidate_frame(session) if frame is None else frame
-    todo = frame[(frame["status"] == UNPLANNED) & (frame["priority"] >= threshold)]
-    todo = todo[todo["assignment_id"].isna()]
-    cand = Candidate(
-        ids=todo["id"].to_numpy(dtype=np.int64),
-        easting=todo["easting"].to_numpy(dtype="float64"),
-        northing=todo["northing"].to_numpy(dtype="float64"),
-        division=todo["division"].astype(str).to_numpy(dtype=object),
-        priority=todo["priority"].to_numpy(dtype="float64"),
-        version=todo["version"].to_numpy(dtype=np.int64),
-    )
-    return suggest_allocation(cand, team_slots(session), days, planned_loads(session))
 
 
 def in_area(

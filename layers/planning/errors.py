@@ -3,6 +3,7 @@
 - :class:`PlanError`: a plan change the rules refuse (HTTP 422), e.g. moving a closed visit.
 - :class:`OverCapacity`: a team-day already full; planning more needs an explicit override.
 - :class:`NothingToDo`: a request with nothing to act on, said as such rather than as a failure.
+- :class:`StalePlan`: a re-plan accepted after its team-day changed (HTTP 409).
 - :class:`PlanConflict`: a change based on an assignment version a colleague has already
   changed (HTTP 409); it names who changed what, so the commander can decide.
 """
@@ -72,3 +73,18 @@ class PlanConflict(Conflict):
             "changed_at": self.changed_at.isoformat() if self.changed_at else None,
             "what": self.what,
         }
+
+
+@dataclass
+class StalePlan(Conflict):
+    """A re-plan proposed on a team-day that has changed since (HTTP 409): propose again."""
+
+    what: str
+
+    def message(self) -> str:
+        """What changed, and what to do."""
+        return f"Not saved: {self.what}. Re-plan again and review the new proposal."
+
+    def as_dict(self) -> dict[str, Any]:
+        """The conflict for a JSON response."""
+        return {"error": "conflict", "message": self.message(), "what": self.what}

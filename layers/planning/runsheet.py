@@ -28,14 +28,19 @@ from layers.documents.html import marked_page
 from layers.documents.pdf import MarkedPdf, latin1
 from layers.exports.cells import safe_header, safe_text
 from layers.planning.candidates import candidate_frame
-from layers.planning.routing import ROAD_FACTOR, ordered_length_m
+from layers.planning.day_view import TeamDay, hhmm, team_days
+from layers.planning.solver import TravelTimes
 from layers.planning.teams import get_team
+from layers.planning.visit_rules import VisitTerms
 from layers.planning.week import check_in_operation
 
 logger = logging.getLogger(__name__)
 
 CSV_HEADER: tuple[str, ...] = (
     "stop",
+    "arrive",
+    "leave",
+    "window",
     "location_id",
     "reference",
     "address",
@@ -53,6 +58,9 @@ class RunSheetRow:
     """One stop of the day."""
 
     stop: int
+    arrive: str
+    leave: str
+    window: str
     location_id: int
     ref: str
     address: str
@@ -67,6 +75,9 @@ class RunSheetRow:
         """The row in :data:`CSV_HEADER` order."""
         return [
             str(self.stop),
+            self.arrive,
+            self.leave,
+            self.window,
             str(self.location_id),
             self.ref,
             self.address,
@@ -81,7 +92,7 @@ class RunSheetRow:
 
 @dataclass
 class RunSheet:
-    """A team's day: who, where they start, the stops in order and the distance."""
+    """A team's day: who, where they start, the stops in order with their times."""
 
     marking: str
     call_sign: str
@@ -91,7 +102,7 @@ class RunSheet:
     shift: str
     start_label: str
     day: dt.date
-    distance_m: float
+    timing: str
     rows: list[RunSheetRow] = field(default_factory=list)
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
@@ -101,13 +112,12 @@ class RunSheet:
         return f"Run sheet: {self.call_sign}, {self.day:%A %d %B %Y}"
 
     def summary(self) -> str:
-        """Team, shift, start and distance on one line."""
+        """Team, shift, base and the day's timing on one line."""
         partners = ", ".join(self.partners) if self.partners else "none"
         return (
             f"{self.division} division · {self.members} officers · partners: {partners} · "
-            f"shift {self.shift} · start: {self.start_label or 'start point'} · "
-            f"{len(self.rows)} stops · about {self.distance_m / 1000 * ROAD_FACTOR:.1f} km "
-            f"by road ({self.distance_m / 1000:.1f} km straight line)"
+            f"shift {self.shift} · base: {self.start_label or 'start point'} · "
+            f"{len(self.rows)} stops · {self.timing}"
         )
 
 
@@ -150,20 +160,38 @@ def _safety(row: Any) -> str:
     return "; ".join(parts)
 
 
+def timing_line(timed: TeamDay) -> str:
+    """When the team is back at base and how much of the shift is left, or that it is not
+    timed yet."""
+    if timed.back is None:
+        return "not timed yet"
+    rest = f" · break {timed.team.break_minutes} min" if timed.team.break_minutes else ""
+    return (f"back at base about {hhmm(timed.back)} · {timed.minutes_left} min of the "
+            f"shift left{rest}")
+
+
+def window_text(terms: VisitTerms) -> str:
+    """A visit's window as the sheet prints it."""
+    return "any time" if terms.any_time else f"{terms.window_from}-{terms.window_until}"
+
+
 def build_runsheet(
     session: Session,
     team_id: int,
     day: dt.date,
     marking: str,
+    travel: TravelTimes,
     district_names: Mapping[str, str] | None = None,
 ) -> RunSheet:
-    """The run sheet of ``team_id`` on ``day``, stops in their planned order.
+    """The run sheet of ``team_id`` on ``day``, stops in their planned order with their times.
 
     Raises :class:`layers.core.errors.NotFound` for an unknown team, and
     :class:`layers.planning.week.OutsideOperation` for a day outside the operation.
     """
     team = get_team(session, team_id)
     check_in_operation(session, day, "run sheet")
+    timed = team_days(session, day, travel, team_id)[0]
+    terms = {r.location_id: r.terms for r in timed.rows}
     frame = candidate_frame(session)
     stops = frame[(frame["team_id"] == team_id) & (frame["day"] == day)].sort_values(
         ["position", "id"]
@@ -179,13 +207,16 @@ def build_runsheet(
         shift=f"{team.shift_start}-{team.shift_end}",
         start_label=team.start_label,
         day=day,
-        distance_m=ordered_length_m((team.start_easting, team.start_northing), points),
+        timing=timing_line(timed),
     )
     names = district_names or {}
     for i, (row, ref) in enumerate(zip(stops.itertuples(index=False), refs, strict=True)):
         sheet.rows.append(
             RunSheetRow(
                 stop=i + 1,
+                arrive=hhmm(row.eta),
+                leave=hhmm(row.etd),
+                window=window_text(terms[int(row.id)]),
                 location_id=int(row.id),
                 ref=_text(row.ref),
                 address=_text(row.address),
@@ -274,12 +305,15 @@ def runsheet_csv(sheet: RunSheet) -> str:
 
 _PDF_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Stop", 11),
-    ("Reference", 22),
-    ("Address", 50),
-    ("Postcode", 20),
-    ("Grid ref", 30),
-    ("What is known", 82),
-    ("Safety notes", 40),
+    ("Arrive", 12),
+    ("Leave", 12),
+    ("Window", 20),
+    ("Reference", 20),
+    ("Address", 42),
+    ("Postcode", 18),
+    ("Grid ref", 28),
+    ("What is known", 56),
+    ("Safety notes", 36),
     ("Status", 22),
 )
 
@@ -304,6 +338,9 @@ def runsheet_pdf(sheet: RunSheet) -> bytes:
             row = table.row()
             for value in (
                 str(r.stop),
+                r.arrive,
+                r.leave,
+                r.window,
                 r.ref,
                 r.address,
                 r.postcode,

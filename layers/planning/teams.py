@@ -30,6 +30,7 @@ from layers.core.errors import NotFound
 from layers.core.models import utcnow
 from layers.planning.errors import PlanError
 from layers.planning.models import Team
+from layers.planning.visit_rules import clean_skills
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ _CALL_SIGN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ./-]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 MAX_MEMBERS = 20
 MAX_CAPACITY = 50
+MAX_BREAK = 120
 LABEL_MAX = 120
 PARTNER_MAX = 60
 LON_RANGE = (-9.0, 2.0)
@@ -48,6 +50,8 @@ FORM_FIELDS: tuple[str, ...] = (
     "members",
     "capacity",
     "shift",
+    "break",
+    "skills",
     "partners",
     "start",
     "label",
@@ -117,6 +121,8 @@ class TeamSpec:
     daily_capacity: int = 6
     shift_start: str = "08:00"
     shift_end: str = "16:00"
+    break_minutes: int = 0
+    skills: tuple[str, ...] = ()
 
     def validate(self) -> None:
         """Refuse impossible teams with a message that says what to fix (and which field)."""
@@ -126,6 +132,8 @@ class TeamSpec:
             raise TeamError(
                 "capacity", f"daily capacity must be at least one visit (at most {MAX_CAPACITY})"
             )
+        if not 0 <= self.break_minutes <= MAX_BREAK:
+            raise TeamError("break", f"the break is 0 to {MAX_BREAK} minutes")
         if not 1 <= self.members <= MAX_MEMBERS:
             raise TeamError("members", f"a team needs 1 to {MAX_MEMBERS} members")
         for name in ("shift_start", "shift_end"):
@@ -133,6 +141,9 @@ class TeamSpec:
                 dt.time.fromisoformat(getattr(self, name))
             except ValueError as exc:
                 raise TeamError("shift", f"{name.replace('_', ' ')} must be HH:MM") from exc
+        if self.shift_start == self.shift_end:
+            raise TeamError("shift", "the shift ends when it starts: give its end (it may be "
+                            "after midnight, e.g. 20:00-04:00)")
         if not in_great_britain(self.start_lon, self.start_lat):
             raise TeamError("start", "the start point must be a place in Great Britain")
         _plain_text(self.start_label, "label", LABEL_MAX, "the start point name")
@@ -192,6 +203,22 @@ def _shift(value: Any) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
+def _break(value: Any) -> int:
+    minutes = _whole(value, "break", "the break (minutes)", 0)
+    if not 0 <= minutes <= MAX_BREAK:
+        raise TeamError("break", f"the break is 0 to {MAX_BREAK} minutes")
+    return minutes
+
+
+def _skills(value: Any) -> tuple[str, ...]:
+    """Skills from the form's comma-separated text (``interpreter: Romanian, warrant``)."""
+    names = [p for p in str(value or "").split(",") if p.strip()]
+    try:
+        return clean_skills(names)
+    except ValueError as exc:
+        raise TeamError("skills", str(exc)) from exc
+
+
 def _division(value: Any) -> str:
     if value not in DIVISIONS:
         raise TeamError("division", f"choose the division: {', '.join(DIVISIONS)}")
@@ -208,6 +235,8 @@ def team_form(values: Mapping[str, Any], postcodes: PostcodeIndex | None) -> Tea
         "members": lambda: _whole(values.get("members"), "members", "officers", 2),
         "capacity": lambda: _whole(values.get("capacity"), "capacity", "visits a day", 6),
         "shift": lambda: _shift(values.get("shift")),
+        "break": lambda: _break(values.get("break")),
+        "skills": lambda: _skills(values.get("skills")),
         "start": lambda: parse_start(str(values.get("start") or ""), postcodes),
     }
     for name, step in steps.items():
@@ -231,6 +260,8 @@ def team_form(values: Mapping[str, Any], postcodes: PostcodeIndex | None) -> Tea
         daily_capacity=found["capacity"],
         shift_start=found["shift"][0],
         shift_end=found["shift"][1],
+        break_minutes=found["break"],
+        skills=found["skills"],
     )
     try:
         spec.validate()
@@ -254,6 +285,8 @@ def create_team(session: Session, spec: TeamSpec, username: str) -> Team:
         daily_capacity=spec.daily_capacity,
         shift_start=spec.shift_start,
         shift_end=spec.shift_end,
+        break_minutes=spec.break_minutes,
+        skills=json.dumps(sorted(set(spec.skills))),
         start_lon=spec.start_lon,
         start_lat=spec.start_lat,
         start_easting=float(easting[0]),
@@ -301,6 +334,8 @@ def team_dict(t: Team) -> dict[str, Any]:
         "daily_capacity": t.daily_capacity,
         "shift_start": t.shift_start,
         "shift_end": t.shift_end,
+        "break_minutes": t.break_minutes,
+        "skills": json.loads(t.skills or "[]"),
         "start_lon": t.start_lon,
         "start_lat": t.start_lat,
         "start_label": t.start_label,

@@ -26,6 +26,12 @@ def default_day(days: list[dt.date], today: dt.date | None = None) -> dt.date | 
     return days[0] if days else None
 
 
+def days_ahead(days: list[dt.date], today: dt.date) -> list[dt.date]:
+    """The days still to come (today included); all of them when the operation is over or
+    has not begun, so a suggestion is always for some day of the operation."""
+    return [d for d in days if d >= today] or days
+
+
 def week_days(session: Session) -> list[dt.date]:
     """The days of the current operation (the week containing today when there is none)."""
     return operation_days(current_operation(session))

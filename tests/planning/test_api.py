@@ -139,9 +139,10 @@ def test_api003_runsheets_carry_the_marking(app, client_as) -> None:
     sheet = c.get(f"/runsheets/{alpha}/{MONDAY.isoformat()}.csv").data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(sheet)))
     assert rows[0] == [marking] and rows[-1] == [marking]
-    assert rows[2][:3] == ["stop", "location_id", "reference"]
+    assert rows[2][:6] == ["stop", "arrive", "leave", "window", "location_id", "reference"]
     assert len(rows) == 3 + 3 + 1
-    assert rows[3][5].startswith("SD ")  # Blackpool is in the SD 100 km square
+    assert rows[3][1:4] == ["", "", "09:00-18:00"]  # planned by hand: not timed yet
+    assert rows[3][8].startswith("SD ")  # Blackpool is in the SD 100 km square
     assert c.get(f"/runsheets/{alpha}/{MONDAY.isoformat()}.exe").status_code == 404
     assert (
         client_as("briefing").get(f"/runsheets/{alpha}/{MONDAY.isoformat()}.csv").status_code == 403

@@ -1,4 +1,4 @@
-"""Planning CLI: teams, the suggested allocation and a run sheet, against a SQLite file."""
+"""Planning CLI: teams, the suggested plan in time, a day's plan and a run sheet (SQLite)."""
 
 from __future__ import annotations
 
@@ -50,10 +50,17 @@ def test_cli001_teams_suggest_accept_runsheet(env, capsys, tmp_path) -> None:
     assert teams[0]["partners"] == ["fire service"]
     assert main(["plan", "suggest", "--json", "--accept"]) == 0
     captured = capsys.readouterr()
-    placements = json.loads(captured.out)["placements"]
+    placements = json.loads(captured.out)["plan"]
     assert {p["location_id"] for p in placements} == set(ids)
+    assert all(p["eta"] < p["etd"] for p in placements)
     assert "accepted 5" in captured.err
     day = min(p["day"] for p in placements)
+    assert main(["plan", "day", "--day", day, "--json"]) == 0
+    (alpha,) = json.loads(capsys.readouterr().out)["teams"]
+    assert alpha["shift"]["start"].startswith(f"{day}T08:00")
+    stops = alpha["stops"]
+    assert stops and all(s["eta"] and s["window_from"] == "09:00" for s in stops)
+    assert [s["eta"] for s in stops] == sorted(s["eta"] for s in stops)
     out_file = tmp_path / "sheet.csv"
     assert (
         main(["runsheet", "Alpha 1", "--day", day, "--format", "csv", "--out", str(out_file)]) == 0

@@ -41,6 +41,8 @@ def _frame() -> pd.DataFrame:
             "position": pd.array([None, 0, 1], dtype="Int64"),
             "assignment_id": pd.array([None, 11, 12], dtype="Int64"),
             "assignment_version": pd.array([None, 1, 3], dtype="Int64"),
+            "eta": [None, dt.datetime(2026, 11, 30, 9, 5, tzinfo=dt.UTC), None],
+            "etd": [None, dt.datetime(2026, 11, 30, 9, 50, tzinfo=dt.UTC), None],
         }
     )
 
@@ -81,7 +83,9 @@ def test_fig002_grid_rows_and_stop_list() -> None:
     stops = _frame().iloc[1:]
     listing = stop_list(stops, MOVE_UP, MOVE_DOWN, editable=True)
     assert len(listing.children) == 2
-    first_buttons = listing.children[0].children[2].children
+    assert (rows[1]["eta"], rows[1]["etd"], rows[2]["eta"]) == ("09:05", "09:50", "")
+    assert "09:05-09:50" in str(listing.children[0]) and "not timed" in str(listing.children[1])
+    first_buttons = listing.children[0].children[3].children
     assert first_buttons[0].disabled and not first_buttons[1].disabled
     assert "No stops" in str(stop_list(stops.iloc[0:0], MOVE_UP, MOVE_DOWN, editable=False))
 
@@ -90,10 +94,11 @@ def test_fig003_suggestion_review_lists_team_days_in_order() -> None:
     from dashboard.pages.planning.plan_callbacks import suggestion_review
 
     rows = [
-        {"location_id": 5, "team_id": 1, "day": "2026-11-30", "position": 1},
+        {"location_id": 5, "team_id": 1, "day": "2026-11-30", "position": 1,
+         "eta": "2026-11-30T10:15:00+00:00"},
         {"location_id": 4, "team_id": 1, "day": "2026-11-30", "position": 0},
         {"location_id": 6, "team_id": 2, "day": "2026-12-01", "position": 0},
     ]
     text = str(suggestion_review(rows, {1: "Alpha 1", 2: "Bravo 2"}, {4: "P-4"}))
-    assert "Alpha 1 · Mon 30 Nov: 2 (P-4, 5)" in text
+    assert "Alpha 1 · Mon 30 Nov: 2 (P-4, 5 at 10:15)" in text
     assert "Bravo 2 · Tue 01 Dec: 1 (6)" in text

@@ -69,15 +69,19 @@ def test_tem003_form_errors_come_back_next_to_their_fields(sqlite_services) -> N
         "members": 2.5,
         "capacity": 6,
         "shift": "08:00",
+        "break": -5,
+        "skills": "warrant, " + "x" * 80,
         "start": "nowhere",
     }
     with svc.db.write() as s:
         result = add_team_from_form(s, form, svc.postcodes, "cmdr")
     assert result.team_id is None
-    assert set(result.errors) == {"call_sign", "members", "shift", "start"}
+    assert set(result.errors) == {"call_sign", "members", "shift", "break", "skills", "start"}
+    assert "0 to 120" in result.errors["break"]
     assert "line breaks" in result.errors["call_sign"]
     assert "whole number" in result.errors["members"]
-    good = {**form, "call_sign": "Alpha 1", "members": 2, "shift": "07:00-15:00"}
+    good = {**form, "call_sign": "Alpha 1", "members": 2, "shift": "07:00-15:00", "break": 30,
+            "skills": "warrant, interpreter: Romanian"}
     good["start"] = "PR1 2RH"
     with svc.db.write() as s:
         made = add_team_from_form(s, good, svc.postcodes, "cmdr")
@@ -91,6 +95,8 @@ def test_tem003_form_errors_come_back_next_to_their_fields(sqlite_services) -> N
     with svc.db.read() as s:
         (team,) = list_teams(s)
         assert (team.start_label, team.shift_start, team.shift_end) == ("PR1 2RH", "07:00", "15:00")
+        assert team.break_minutes == 30
+        assert team.skills == '["interpreter: Romanian", "warrant"]'
 
 
 def test_tem004_day_defaults_to_today_or_the_first_day() -> None:

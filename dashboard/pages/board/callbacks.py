@@ -14,9 +14,11 @@ from dashboard.components.network_alerts import alert_strip
 from dashboard.context import services
 from dashboard.pages.board.ids import Ids
 from dashboard.pages.planning.figures import planning_figure
+from layers.core.clock import today_local
 from layers.core.status import OUTCOMES, RESULT_FIELDS, STATUS_LABELS
 from layers.planning.board import COUNT_COLUMNS, OUTCOME_COLUMNS, left_to_do, progress_board
 from layers.planning.candidates import candidate_frame
+from layers.planning.day_view import late_teams
 from layers.planning.districts import district_names, name_districts, with_district_names
 
 LABELS: dict[str, str] = {
@@ -128,7 +130,20 @@ def left(scope: str, day: str | None, poll: Any) -> dict[str, Any]:
     return {"rows": rows, "title": title, "disabled": scope != "today"}
 
 
+@require(*OPERATIONAL)
+def late(poll: Any) -> list[Any]:
+    """Teams running late against their plan today (checked on every poll: lateness grows
+    with the clock, not only with the data)."""
+    svc = services()
+    now = svc.clock()
+    with svc.db.read() as session:
+        found = late_teams(session, today_local(now), now)
+    return [html.P(t.message(), className="warning") for t in found]
+
+
 SPECS: list[tuple[dict[str, Any], Any]] = [
+    ({"output": Output(Ids.LATE, "children"), "inputs": {"poll": Input(Ids.POLL, "n_intervals")}},
+     late),
     (
         {
             "output": {

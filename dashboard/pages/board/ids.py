@@ -8,6 +8,7 @@ class Ids(StrEnum):
 
     MAP = "brd-map"
     TOTALS = "brd-totals"
+    LATE = "brd-late"
     BY_DAY = "brd-by-day"
     BY_TEAM = "brd-by-team"
     BY_DISTRICT = "brd-by-district"

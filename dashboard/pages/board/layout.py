@@ -110,6 +110,7 @@ def layout() -> html.Div:
         [
             html.Div(head, className="board-head"),
             html.Div(id=Ids.TOTALS, className="counts", **LIVE),
+            html.Div(id=Ids.LATE, className="late-teams", **LIVE),
             html.Div(
                 [html.Section([graph], className="centre"), left_panel(days)],
                 className="board-grid",

@@ -21,6 +21,7 @@ from dashboard.context import services
 from dashboard.pages.planning.ids import STATUS_FORM, Ids
 from dashboard.pages.planning.plan_callbacks import register_plan_callbacks
 from dashboard.pages.planning.render import render_planning
+from dashboard.pages.planning.replan_callbacks import register_replan_callbacks
 from dashboard.pages.planning.team_callbacks import register_team_callbacks
 from layers.planning.bulk import visible_selection
 
@@ -175,5 +176,6 @@ def register_callbacks(app: Dash) -> None:
     register_status_form(app, STATUS_FORM, Ids.REFRESH)
     register_plan_callbacks(app)
     register_team_callbacks(app)
+    register_replan_callbacks(app)
     for spec, callback in SPECS:
         app.callback(**spec)(callback)

@@ -17,6 +17,7 @@ from dash import html
 
 from dashboard.components.maps import STATUS_COLOURS, base_figure
 from layers.core.status import STATUS_LABELS, STATUSES
+from layers.planning.day_view import hhmm
 from layers.planning.districts import name_districts
 
 ROUTE_COLOUR = "#0b4f8a"
@@ -62,12 +63,19 @@ GRID_COLUMNS: list[dict[str, Any]] = [
     {"field": "call_sign", "headerName": "Team", "width": 110},
     {"field": "day", "headerName": "Day", "width": 115},
     {"field": "stop", "headerName": "Stop", "width": 80, "filter": "agNumberColumnFilter"},
+    {"field": "eta", "headerName": "Arrive", "width": 90},
+    {"field": "etd", "headerName": "Leave", "width": 90},
 ]
 
 
 def _label(ref: Any, location_id: Any) -> str:
     """A location's reference, or its id when it has none (pandas gives NaN for missing)."""
     return ref if isinstance(ref, str) and ref else str(location_id)
+
+
+def _times(eta: Any, etd: Any) -> str:
+    """A stop's planned times, "10:05-10:50", or "(not timed)"."""
+    return f"{hhmm(eta)}-{hhmm(etd)}" if hhmm(eta) else "(not timed)"
 
 
 def _text(value: Any) -> str:
@@ -102,6 +110,8 @@ def grid_rows(frame: pd.DataFrame, names: dict[str, str] | None = None) -> list[
             "call_sign": frame["call_sign"].fillna(""),
             "day": frame["day"].map(lambda d: d.isoformat() if pd.notna(d) else ""),
             "stop": _ints(frame["position"], 1),
+            "eta": frame["eta"].map(hhmm),
+            "etd": frame["etd"].map(hhmm),
             "assignment_id": _ints(frame["assignment_id"]),
             "assignment_version": _ints(frame["assignment_version"]),
         }
@@ -269,6 +279,7 @@ def stop_list(stops: pd.DataFrame, up_id: str, down_id: str, editable: bool) -> 
             html.Li(
                 [
                     html.Span(_label(r.ref, r.id), className="stop-ref"),
+                    html.Span(f" {_times(r.eta, r.etd)}", className="stop-eta"),
                     html.Span(
                         f" · {_text(r.address)} · {STATUS_LABELS.get(r.status, r.status)}",
                         className="muted",

@@ -18,6 +18,11 @@ class Ids(StrEnum):
     ASSIGN = "pln-assign"
     UNASSIGN = "pln-unassign"
     OPTIMISE = "pln-optimise"
+    REPLAN = "pln-replan"
+    REPLAN_PROPOSAL = "pln-replan-proposal"
+    REPLAN_SUMMARY = "pln-replan-summary"
+    REPLAN_ACCEPT = "pln-replan-accept"
+    REPLAN_REJECT = "pln-replan-reject"
     SUGGEST = "pln-suggest"
     ACCEPT = "pln-accept"
     SUGGESTION = "pln-suggestion"
@@ -41,6 +46,8 @@ class Ids(StrEnum):
     TEAM_PICK = "pln-team-pick"
     TEAM_LABEL = "pln-team-label"
     TEAM_SHIFT = "pln-team-shift"
+    TEAM_BREAK = "pln-team-break"
+    TEAM_SKILLS = "pln-team-skills"
     TEAM_MESSAGE = "pln-team-message"
     ADD_TEAM = "pln-add-team"
 
@@ -51,12 +58,15 @@ TEAM_FIELDS: dict[str, Ids] = {
     "members": Ids.TEAM_MEMBERS,
     "capacity": Ids.TEAM_CAPACITY,
     "shift": Ids.TEAM_SHIFT,
+    "break": Ids.TEAM_BREAK,
+    "skills": Ids.TEAM_SKILLS,
     "partners": Ids.TEAM_PARTNERS,
     "start": Ids.TEAM_START,
     "label": Ids.TEAM_LABEL,
 }
 """The team form's fields (as :func:`layers.planning.teams.team_form` names them) and inputs."""
-TEAM_DEFAULTS: dict[str, object] = {"members": 2, "capacity": 6, "shift": "08:00-16:00"}
+TEAM_DEFAULTS: dict[str, object] = {"members": 2, "capacity": 6, "shift": "08:00-16:00",
+                                    "break": 0}
 """What a cleared team form shows again."""
 MOVE_UP = "pln-move-up"
 """Pattern-matching id type of a stop's "earlier" button: ``{"type": MOVE_UP, "index": id}``."""

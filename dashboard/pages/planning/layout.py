@@ -55,10 +55,14 @@ def team_fields() -> list[tuple[str, Any, Ids, str]]:
          Ids.TEAM_DIVISION, "division"),
         ("Officers", dcc.Input(id=Ids.TEAM_MEMBERS, type="number", min=1, value=2),
          Ids.TEAM_MEMBERS, "members"),
-        ("Visits a day", dcc.Input(id=Ids.TEAM_CAPACITY, type="number", min=1, value=6),
+        ("Most visits a day", dcc.Input(id=Ids.TEAM_CAPACITY, type="number", min=1, value=6),
          Ids.TEAM_CAPACITY, "capacity"),
-        ("Shift (HH:MM-HH:MM)", dcc.Input(id=Ids.TEAM_SHIFT, value="08:00-16:00"),
-         Ids.TEAM_SHIFT, "shift"),
+        ("Shift (HH:MM-HH:MM; 20:00-04:00 ends next morning)",
+         dcc.Input(id=Ids.TEAM_SHIFT, value="08:00-16:00"), Ids.TEAM_SHIFT, "shift"),
+        ("Break (minutes)", dcc.Input(id=Ids.TEAM_BREAK, type="number", min=0, max=120, value=0),
+         Ids.TEAM_BREAK, "break"),
+        ("Skills (comma separated, e.g. interpreter: Romanian, warrant)",
+         dcc.Input(id=Ids.TEAM_SKILLS, type="text"), Ids.TEAM_SKILLS, "skills"),
         ("Partner agencies (comma separated)", dcc.Input(id=Ids.TEAM_PARTNERS, type="text"),
          Ids.TEAM_PARTNERS, "partners"),
         ("Start point: postcode, or choose on the map", start, Ids.TEAM_START, "start"),
@@ -78,6 +82,19 @@ def team_form() -> html.Details:
         id=Ids.TEAM_FORM,
         className="team-form",
     )
+
+
+def replan_controls() -> list[Any]:
+    """Re-plan the rest of the team-day from now: shown for review, then accepted or not."""
+    return [
+        html.H2("Re-plan the rest of the day"),
+        html.Button("Re-plan from now", id=Ids.REPLAN, className="button secondary"),
+        html.Div(id=Ids.REPLAN_SUMMARY, **{"aria-live": "polite"}),
+        html.Button("Accept re-plan", id=Ids.REPLAN_ACCEPT, className="button", disabled=True),
+        html.Button("Reject", id=Ids.REPLAN_REJECT, className="button secondary",
+                    disabled=True),
+        dcc.Store(id=Ids.REPLAN_PROPOSAL),
+    ]
 
 
 def plan_controls() -> html.Div:
@@ -101,6 +118,7 @@ def plan_controls() -> html.Div:
             html.Button("Assign selected", id=Ids.ASSIGN, className="button"),
             html.Button("Unassign selected", id=Ids.UNASSIGN, className="button secondary"),
             html.Button("Optimise route", id=Ids.OPTIMISE, className="button secondary"),
+            *replan_controls(),
             html.H2("Suggested allocation"),
             html.Button("Suggest", id=Ids.SUGGEST, className="button secondary"),
             html.Div(id=Ids.SUGGESTION_SUMMARY, className="muted"),

@@ -20,16 +20,16 @@ from dashboard.context import services
 from dashboard.pages.planning.ids import MOVE_DOWN, MOVE_UP, Ids
 from layers.planning.assignments import move
 from layers.planning.bulk import (
-    accept_suggestion,
     assign_many,
     selection_requests,
     unassign_many,
     visible_selection,
 )
-from layers.planning.candidates import candidate_frame, suggest_for
-from layers.planning.stop_order import optimise_route
+from layers.planning.candidates import candidate_frame
+from layers.planning.plan_time import accept_plan, suggest_plan
+from layers.planning.replan_day import optimise_day
 from layers.planning.teams import list_teams
-from layers.planning.week import week_days
+from layers.planning.week import days_ahead, week_days
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def _refused(text: str) -> dict[str, Any]:
 def suggestion_review(
     rows: list[dict[str, Any]], teams: dict[int, str], refs: dict[int, Any]
 ) -> html.Details:
-    """The suggestion by team and day, with the references in visiting order, to review."""
+    """The suggestion by team and day: references in visiting order with their arrival times."""
     by_team_day: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in rows:
         key = (teams.get(int(r["team_id"]), "?"), str(r["day"]))
@@ -61,7 +61,9 @@ def suggestion_review(
     items = []
     for (team, day), placed in sorted(by_team_day.items()):
         placed.sort(key=lambda r: r["position"])
-        names = ", ".join(str(refs.get(r["location_id"]) or r["location_id"]) for r in placed)
+        names = ", ".join(
+            f"{refs.get(r['location_id']) or r['location_id']}"
+            + (f" at {str(r['eta'])[11:16]}" if r.get("eta") else "") for r in placed)
         when = dt.date.fromisoformat(day)
         items.append(html.Li(f"{team} · {when:%a %d %b}: {len(placed)} ({names})"))
     return html.Details([html.Summary("Review by team and day"), html.Ul(items)], open=True)
@@ -78,7 +80,8 @@ def suggestion_summary(
     for loc, why in unallocated.items():
         groups.setdefault(why, []).append(loc)
     return [
-        html.P(f"{len(rows)} locations placed, {len(unallocated)} not placed."),
+        html.P(f"{sum(r.get('assignment_id') is None for r in rows)} locations placed, "
+               f"{len(rows)} stops timed, {len(unallocated)} not placed."),
         suggestion_review(rows, teams, refs),
         *[html.P(f"Not placed: {len(ids)} ({why})") for why, ids in groups.items()],
     ]
@@ -135,14 +138,17 @@ def unassign_selected(
 
 @require(*CHANGERS)
 def optimise(clicks: int, team_id: int | None, day: str | None, refresh: int) -> dict[str, Any]:
-    """Reorder the team-day along the shortest route found (or say there is nothing to do)."""
+    """Re-order and re-time the team-day with the routing engine (or say there is nothing)."""
     if team_id is None or not day:
         return _refused("Choose a team and a day first.")
     user = current_principal().username
+    svc = services()
 
     def work(session: Any) -> str:
-        route = optimise_route(session, int(team_id), dt.date.fromisoformat(day), user)
-        return f"Route optimised: {route.length_m / 1000:.1f} km straight line."
+        done = optimise_day(session, int(team_id), dt.date.fromisoformat(day), svc.clock(),
+                            svc.travel, user)
+        left = f"; {len(done['unplanned'])} no longer fit" if done["unplanned"] else ""
+        return f"Route optimised: {done['accepted']} stops timed{left}."
 
     return _answer(run_change(services().db, work), refresh)
 
@@ -172,7 +178,8 @@ def suggest(clicks: int) -> dict[str, Any]:
     """Suggest an allocation of unplanned high-priority locations (nothing is saved yet)."""
     with services().db.read() as session:
         frame = candidate_frame(session)
-        suggestion = suggest_for(session, week_days(session), frame=frame)
+        days = days_ahead(week_days(session), services().clock().date())
+        suggestion = suggest_plan(session, days, services().travel, frame=frame)
         teams = {t.id: t.call_sign for t in list_teams(session)}
     refs: dict[int, str] = {
         int(i): r for i, r in zip(frame["id"], frame["ref"], strict=True) if isinstance(r, str)
@@ -188,7 +195,7 @@ def accept(clicks: int, rows: list | None, refresh: int) -> dict[str, Any]:
     if not rows:
         raise PreventUpdate
     user = current_principal().username
-    done = run_change(services().db, lambda s: accept_suggestion(s, rows, user).summary("Accepted"))
+    done = run_change(services().db, lambda s: accept_plan(s, rows, user).summary("Accepted"))
     return {**_answer(done, refresh), "disabled": True}
 
 

@@ -16,11 +16,12 @@ from dash import html
 from dashboard.components.zoom import district_view
 from dashboard.pages.planning.figures import grid_rows, planning_figure, route_traces, stop_list
 from dashboard.pages.planning.ids import MOVE_DOWN, MOVE_UP
+from layers.core.errors import NotFound
 from layers.planning.candidates import candidate_frame, in_area, planned_loads
 from layers.planning.capacity import over_allocation
+from layers.planning.day_view import TeamDay, hhmm, team_days
 from layers.planning.districts import district_names
 from layers.planning.models import Team
-from layers.planning.routing import ROAD_FACTOR, ordered_length_m
 from layers.services import Services
 
 
@@ -44,18 +45,27 @@ def team_day_stops(frame: pd.DataFrame, team_id: int | None, day: dt.date | None
     return frame[mask.fillna(False)].sort_values(["position", "id"])
 
 
-def route_info(team: Team, day: dt.date, stops: pd.DataFrame) -> list[Any]:
-    """The team-day in one line: stops, straight-line and road distance, start point."""
-    points = stops[["easting", "northing"]].to_numpy(dtype="float64")
-    length = ordered_length_m((team.start_easting, team.start_northing), points)
+def route_info(team: Team, day: dt.date, stops: pd.DataFrame, timed: TeamDay | None
+               ) -> list[Any]:
+    """The team-day in one line: stops, shift, when back at base and the shift left."""
     n = len(stops)
-    return [
-        html.P(
-            f"{team.call_sign} · {day:%a %d %b} · {n} {'stop' if n == 1 else 'stops'} · "
-            f"{length / 1000:.1f} km straight line, about {length * ROAD_FACTOR / 1000:.1f} km "
-            f"by road · from {team.start_label or 'start point'}"
-        )
-    ]
+    line = (f"{team.call_sign} · {day:%a %d %b} · {n} {'stop' if n == 1 else 'stops'} · "
+            f"shift {team.shift_start}-{team.shift_end} · from {team.start_label or 'base'}")
+    if timed is not None and timed.back is not None:
+        line += (f" · back at base {hhmm(timed.back)} · {timed.minutes_left} min of the "
+                 "shift left")
+    elif n:
+        line += " · not timed yet: Optimise or Suggest to plan the times"
+    return [html.P(line)]
+
+
+def timed_day(svc: Services, team: Team, day: dt.date) -> TeamDay | None:
+    """The team-day's times (``None`` for a day outside the operation)."""
+    try:
+        with svc.db.read() as session:
+            return team_days(session, day, svc.travel, team.id)[0]
+    except NotFound:
+        return None
 
 
 def runsheet_links(team: Team, day: dt.date) -> list[Any]:
@@ -118,7 +128,7 @@ def render_planning(
         rows=grid_rows(shown, names),
         figure=figure,
         stops=stop_list(stops, MOVE_UP, MOVE_DOWN, editable),
-        info=route_info(team, day, stops),
+        info=route_info(team, day, stops, timed_day(svc, team, day)),
         links=runsheet_links(team, day),
         capacity=capacity_lines(team, day, loads.get((team.id, day), 0)),
     )

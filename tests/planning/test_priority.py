@@ -1,104 +1,17 @@
-"""Suggested allocation, priority and capacity warnings (pure functions over arrays)."""
+"""Priority and capacity warnings (pure functions over arrays)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from layers.planning.allocation import Candidate, TeamSlot, suggest_allocation
 from layers.planning.capacity import over_allocation
 from layers.planning.priority import neighbour_pairs, score_candidates
 
 DAYS = [dt.date(2026, 11, 30) + dt.timedelta(days=i) for i in range(7)]
-
-
-def _candidates(n: int, seed: int = 1, divisions: tuple[str, ...] = ("West", "South", "East")):
-    rng = np.random.default_rng(seed)
-    return Candidate(
-        ids=np.arange(1, n + 1),
-        easting=rng.uniform(330_000, 380_000, n),
-        northing=rng.uniform(410_000, 470_000, n),
-        division=np.array(divisions, dtype=object)[rng.integers(0, len(divisions), n)],
-        priority=rng.uniform(0, 100, n),
-        version=np.ones(n, dtype=np.int64),
-    )
-
-
-def test_alc001_respects_division_and_capacity_and_loses_nothing() -> None:
-    cand = _candidates(600)
-    teams = [
-        TeamSlot(1, "West", 10, 335_000, 430_000),
-        TeamSlot(2, "West", 10, 345_000, 460_000),
-        TeamSlot(3, "South", 8, 354_000, 429_000),
-        TeamSlot(4, "East", 12, 368_000, 428_000),
-    ]
-    existing = {(1, DAYS[0]): 4}
-    s = suggest_allocation(cand, teams, DAYS, existing)
-    placed = [p.location_id for p in s.placements]
-    assert len(placed) == len(set(placed))
-    assert set(placed) | set(s.unallocated) == set(cand.ids.tolist())
-    assert not set(placed) & set(s.unallocated)
-    division = dict(zip(cand.ids.tolist(), cand.division, strict=True))
-    team_div = {t.team_id: t.division for t in teams}
-    capacity = {t.team_id: t.daily_capacity for t in teams}
-    assert all(division[p.location_id] == team_div[p.team_id] for p in s.placements)
-    load = Counter((p.team_id, p.day) for p in s.placements)
-    for (team, day), n in load.items():
-        assert n + existing.get((team, day), 0) <= capacity[team]
-    # Over-subscribed: the unallocated are the least urgent of their division.
-    priority = dict(zip(cand.ids.tolist(), cand.priority, strict=True))
-    for div in ("West", "South", "East"):
-        placed_p = [priority[i] for i in placed if division[i] == div]
-        left_p = [priority[i] for i in s.unallocated if division[i] == div]
-        if placed_p and left_p:
-            assert min(placed_p) >= max(left_p)
-
-
-def test_alc002_no_team_in_division_is_reported() -> None:
-    cand = _candidates(20, divisions=("East",))
-    s = suggest_allocation(cand, [TeamSlot(1, "West", 10, 0, 0)], DAYS)
-    assert not s.placements
-    assert set(s.unallocated.values()) == {"no team in the East division"}
-
-
-def test_alc003_nearest_team_of_the_division_gets_it() -> None:
-    cand = Candidate(
-        ids=np.array([1, 2]),
-        easting=np.array([1_000.0, 99_000.0]),
-        northing=np.array([0.0, 0.0]),
-        division=np.array(["West", "West"], dtype=object),
-        priority=np.array([80.0, 70.0]),
-        version=np.array([3, 5]),
-    )
-    teams = [TeamSlot(7, "West", 5, 0, 0), TeamSlot(8, "West", 5, 100_000, 0)]
-    s = suggest_allocation(cand, teams, DAYS)
-    got = {p.location_id: (p.team_id, p.version) for p in s.placements}
-    assert got == {1: (7, 3), 2: (8, 5)}
-
-
-def test_alc004_most_urgent_day_first_and_days_are_compact() -> None:
-    cand = _candidates(40, seed=5, divisions=("West",))
-    s = suggest_allocation(cand, [TeamSlot(1, "West", 10, 355_000, 440_000)], DAYS)
-    assert len(s.placements) == 40
-    by_day: dict[dt.date, list[float]] = {}
-    for p in s.placements:
-        by_day.setdefault(p.day, []).append(p.priority)
-    assert sorted(by_day) == DAYS[:4]
-    top = max(cand.priority)
-    assert top in by_day[DAYS[0]]
-    positions = sorted(p.position for p in s.placements if p.day == DAYS[0])
-    assert positions == list(range(10))
-
-
-def test_alc005_as_records_round_trip() -> None:
-    cand = _candidates(5, divisions=("West",))
-    rows = suggest_allocation(cand, [TeamSlot(1, "West", 10, 0, 0)], DAYS).as_records()
-    assert {"location_id", "version", "team_id", "day", "position"} <= set(rows[0])
-    assert dt.date.fromisoformat(rows[0]["day"]) in DAYS
 
 
 def test_pri001_score_parts() -> None:
