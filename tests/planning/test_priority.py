@@ -89,7 +89,7 @@ def test_cap001_over_allocation() -> None:
     assert "1 over" in warnings[0].message()
 
 
-def test_pri003_map_priorities_agree_with_the_planning_page_and_survive_a_status_change(
+def test_pri009_map_priorities_agree_with_the_planning_page_and_survive_a_status_change(
     services,
 ) -> None:
     """The map's hover and panel score from the map frame; the planning page reads the
