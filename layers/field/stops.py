@@ -78,7 +78,7 @@ def shift_stops(session: Session, team: Team, now: dt.datetime) -> list[Stop]:
     """``team``'s stops planned for today (London), in route order."""
     rows = session.execute(
         select(
-            Assignment.location_id, Assignment.position, Assignment.safety_note,
+            Assignment.location_id, Assignment.position, Assignment.safety_note, Assignment.eta,
             Location.version, Location.status, Location.outcome, Location.kind,
             Location.address, Location.postcode, Location.premises_type, Location.risk,
             Location.lon, Location.lat,
@@ -99,7 +99,7 @@ def shift_stops(session: Session, team: Team, now: dt.datetime) -> list[Stop]:
                 status=r.status, outcome=r.outcome, kind=KIND_LABELS.get(r.kind, r.kind),
                 address=r.address, postcode=r.postcode, premises_type=r.premises_type,
                 risk=r.risk, safety_note=r.safety_note, network=note or None,
-                lon=r.lon, lat=r.lat, eta=None,
+                lon=r.lon, lat=r.lat, eta=_iso(r.eta),
                 expected_minutes=visit.expected_minutes if visit else DEFAULT_VISIT_MINUTES,
                 on_way_at=_iso(visit.on_way_at if visit else None),
                 arrived_at=_iso(visit.arrived_at if visit else None),

@@ -234,3 +234,21 @@ def test_fld019_a_stop_linked_to_a_network_says_so_in_facts_only(
         everything = json.dumps([s.as_dict() for s in stops.shift_stops(
             session, links.team_of(session, "alpha1"), services.clock())])
     assert "Sweet new girl" not in everything and "07700" not in everything
+
+
+def test_fld020_a_stop_carries_the_planned_arrival_time(
+    services: Services, field_day: FieldDay
+) -> None:
+    """The phone shows the ETA the plan gave the stop (layers.planning's solver writes it)."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from layers.planning.models import Assignment
+
+    eta = dt.datetime(2026, 12, 2, 11, 20, tzinfo=dt.UTC)
+    first = field_day.alpha_stops[0]
+    with services.db.write() as session:
+        session.execute(update(Assignment).where(Assignment.location_id == first).values(eta=eta))
+    assert dt.datetime.fromisoformat(_stop(services, "alpha1", first)["eta"]) == eta
+    assert _stop(services, "alpha1", field_day.alpha_stops[1])["eta"] is None
