@@ -26,6 +26,10 @@ return {id: el.id, tag: el.tagName, text: (el.innerText || el.value || '').trim(
 """
 
 
+IDLE_JS = "return !document.querySelector('[data-dash-is-loading=\"true\"]')"
+"""No Dash callback is still running (its components carry ``data-dash-is-loading``)."""
+
+
 def press(driver: webdriver.Chrome, *keys: str) -> None:
     """Send keys to whatever has focus (as a keyboard does)."""
     ActionChains(driver).send_keys(*keys).perform()
@@ -73,8 +77,12 @@ def test_kbd001_close_a_visit_with_the_keyboard_only(live_app: LiveApp, browser)
     browser.get(f"{live_app.url}/")
     until(lambda: browser.execute_script("return !!document.querySelector('#ops-list table')"), 60)
 
+    until(lambda: browser.execute_script(IDLE_JS), 60)  # the page's first callbacks are done
     tab_to(browser, lambda f: f["id"] == "ops-find")
-    press(browser, ref, Keys.ENTER)
+    for key in ref:  # a person's typing, a key at a time
+        press(browser, key)
+    until(lambda: browser.execute_script("return document.activeElement.value") == ref)
+    press(browser, Keys.ENTER)
     until(lambda: text_of(browser, "#ops-list-summary").startswith("1 location"), 30)
     tab_to(browser, lambda f: f["tag"] == "BUTTON" and f["text"] == ref)
     press(browser, Keys.ENTER)
