@@ -206,3 +206,17 @@ def client_as(app: Flask, make_user: MakeUser) -> Callable[[str], FlaskClient]:
         return client
 
     return _client
+
+
+E2E_RERUNS = 2
+"""Browser tests drive real Chromium against a live server on a shared 2-core machine: a click
+that lands while the map redraws, or a page slowed by other work, can miss its moment. Each
+end-to-end test gets two more tries (pytest-rerunfailures); every rerun is reported in the
+summary (``-ra``), so a flaky test stays visible, and one that fails three times fails."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every test marked ``e2e`` its reruns."""
+    for item in items:
+        if item.get_closest_marker("e2e") is not None:
+            item.add_marker(pytest.mark.flaky(reruns=E2E_RERUNS, reruns_delay=2))

@@ -29,6 +29,8 @@ from layers.planning.status_changes import set_status
 from layers.services import Services
 from tests.e2e import conftest as e2e
 
+pytestmark = pytest.mark.e2e
+
 PHONE = {"width": 390, "height": 844, "pixelRatio": 3.0, "touch": True}
 
 
